@@ -1,0 +1,21 @@
+//! edgepile: dogpile.cache for the edge.
+//!
+//! Cache regions with get-or-create under a dogpile lock, over backends that store
+//! [`CachedValue`]s. The core is plain async Rust (no JS), so it runs natively in tests and
+//! inside a Worker through the wasm-bindgen layer in `bindings`.
+
+pub mod api;
+pub mod backend;
+pub mod backends;
+pub mod error;
+pub mod lock;
+pub mod region;
+
+#[cfg(target_arch = "wasm32")]
+mod bindings;
+
+pub use api::{CachedValue, Metadata, Ttl, VALUE_VERSION};
+pub use backend::{Backend, BackendFuture, Capabilities};
+pub use backends::{MemoryBackend, NullBackend};
+pub use error::{Error, ErrorKind, Result};
+pub use region::{CreateOptions, GetOptions, Region, RegionBuilder};

@@ -1,0 +1,225 @@
+//! get-or-create: the dogpile lock inside one isolate.
+//!
+//! Two maps per region, both keyed by the mangled key:
+//! - `loading`: the one backend read in flight for a key. Concurrent callers share it, so
+//!   1,000 concurrent calls on a cold key cost one read. When the read finds nothing, the
+//!   shared future goes on to create, so every joiner receives the created value.
+//! - `creating`: the one creation in flight for a key (the local mutex). A caller that finds
+//!   a stale value while it is held gets the stale value; one that finds nothing waits on it.
+//!
+//! Every decision is taken by `lock::decide` at a point with no `await` between looking at the
+//! maps and updating them, so interleaved promises cannot both win.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use futures::future::{LocalBoxFuture, Shared};
+use futures::FutureExt;
+
+use super::{CreateOptions, Creator, Inner, Region};
+use crate::api::{CachedValue, Ttl};
+use crate::error::{Error, Result};
+use crate::lock::{decide, Action, State};
+
+pub(super) type Creation<P> = Shared<LocalBoxFuture<'static, Result<P>>>;
+type Load<P> = Shared<LocalBoxFuture<'static, Result<Loaded<P>>>>;
+
+pub(super) struct LoadEntry<P> {
+    fut: Load<P>,
+    /// Set when this key is written while the read is in flight: what the read returns is
+    /// already out of date, so it must not trigger a second regeneration.
+    superseded: Rc<Cell<bool>>,
+}
+
+#[derive(Clone)]
+enum Loaded<P> {
+    Value(P),
+    /// A stale value. `regeneration` is set when this load's initiator must wait for the new
+    /// value (dogpile's blocking regenerate); everyone else takes the stale value.
+    Stale { value: P, regeneration: Option<Creation<P>> },
+}
+
+impl<P: Clone + 'static> Region<P> {
+    /// The value for `key`, created by `creator` if missing or stale, with the dogpile lock:
+    /// within this region, one creation per key at a time; callers that find a stale value
+    /// while it runs get the stale value, callers that find nothing wait for it.
+    pub async fn get_or_create(&self, key: &str, creator: Creator<P>, opts: CreateOptions<P>) -> Result<P> {
+        let key = self.mangle(key)?;
+        let ttl = opts.ttl.unwrap_or(self.inner.ttl);
+        if let Some(v) = self.inner.peek_fresh(&key, ttl) {
+            return Ok(v);
+        }
+        let joined = self.inner.loading.borrow().get(&key).map(|e| e.fut.clone());
+        if let Some(load) = joined {
+            return load.await.map(Loaded::into_value);
+        }
+        let superseded = Rc::new(Cell::new(false));
+        let load = load(self.inner.clone(), key.clone(), ttl, creator, opts, superseded.clone())
+            .boxed_local()
+            .shared();
+        self.inner.loading.borrow_mut().insert(key, LoadEntry { fut: load.clone(), superseded });
+        match load.await? {
+            Loaded::Value(v) => Ok(v),
+            Loaded::Stale { regeneration: Some(regen), .. } => regen.await,
+            Loaded::Stale { value, regeneration: None } => Ok(value),
+        }
+    }
+}
+
+impl<P: Clone> Loaded<P> {
+    fn into_value(self) -> P {
+        match self {
+            Loaded::Value(v) | Loaded::Stale { value: v, .. } => v,
+        }
+    }
+}
+
+async fn load<P: Clone + 'static>(
+    inner: Rc<Inner<P>>,
+    key: String,
+    ttl: Ttl,
+    creator: Creator<P>,
+    opts: CreateOptions<P>,
+    superseded: Rc<Cell<bool>>,
+) -> Result<Loaded<P>> {
+    // While a creation runs, the load stays registered: late callers join it and get the
+    // created value without a backend read of their own.
+    let outcome = match decide_after_read(&inner, &key, ttl, creator, opts, &superseded).await {
+        Ok(Step::Done(loaded)) => Ok(loaded),
+        Ok(Step::Await(creation)) => creation.await.map(Loaded::Value),
+        Err(e) => Err(e),
+    };
+    // Forget this load only if it is still the registered one.
+    let mut loading = inner.loading.borrow_mut();
+    if loading.get(&key).is_some_and(|e| Rc::ptr_eq(&e.superseded, &superseded)) {
+        loading.remove(&key);
+    }
+    outcome
+}
+
+enum Step<P> {
+    Done(Loaded<P>),
+    /// Nothing to serve: wait for this creation (ours or someone else's).
+    Await(Creation<P>),
+}
+
+async fn decide_after_read<P: Clone + 'static>(
+    inner: &Rc<Inner<P>>,
+    key: &str,
+    ttl: Ttl,
+    creator: Creator<P>,
+    opts: CreateOptions<P>,
+    superseded: &Cell<bool>,
+) -> Result<Step<P>> {
+    let mut reread = false;
+    loop {
+        let found = inner.backend.get(key).await?;
+        let state = inner.state(found.as_ref(), ttl);
+        let running = inner.creating.borrow().get(key).cloned();
+        if state != State::Fresh && running.is_none() && superseded.replace(false) && !reread {
+            // Someone wrote this key while we were reading: read the new value instead of
+            // regenerating it a second time (dogpile re-checks after taking the mutex).
+            reread = true;
+            continue;
+        }
+        let action = decide(state, running.is_some(), inner.runner.is_some());
+        return Ok(match (action, found, running) {
+            (Action::Serve, Some(cv), _) => Step::Done(Loaded::Value(cv.payload)),
+            (Action::ServeStale, Some(cv), _) => Step::Done(Loaded::Stale { value: cv.payload, regeneration: None }),
+            (Action::Wait, _, Some(creation)) => Step::Await(creation),
+            (Action::Regenerate { background }, found, _) => {
+                let creation = start_creation(inner, key, ttl, creator, opts);
+                match (state, found) {
+                    (State::Stale, Some(cv)) if background => {
+                        inner.run_in_background(creation);
+                        Step::Done(Loaded::Stale { value: cv.payload, regeneration: None })
+                    }
+                    (State::Stale, Some(cv)) => {
+                        Step::Done(Loaded::Stale { value: cv.payload, regeneration: Some(creation) })
+                    }
+                    _ => Step::Await(creation),
+                }
+            }
+            // decide() never serves without a value nor waits without a creation.
+            _ => return Err(Error::backend("inconsistent lock state")),
+        });
+    }
+}
+
+/// Registers and returns the creation for `key`. It removes itself from `creating` when done,
+/// before anyone sees its result, so the next caller after it starts a fresh decision.
+fn start_creation<P: Clone + 'static>(
+    inner: &Rc<Inner<P>>,
+    key: &str,
+    ttl: Ttl,
+    creator: Creator<P>,
+    opts: CreateOptions<P>,
+) -> Creation<P> {
+    let owner = inner.clone();
+    let owned_key = key.to_owned();
+    let creation = async move {
+        let result = create_and_store(&owner, &owned_key, ttl, creator, &opts).await;
+        owner.creating.borrow_mut().remove(&owned_key);
+        if result.is_ok() {
+            owner.superseded(&owned_key);
+        }
+        result
+    }
+    .boxed_local()
+    .shared();
+    inner.creating.borrow_mut().insert(key.to_owned(), creation.clone());
+    creation
+}
+
+async fn create_and_store<P: Clone + 'static>(
+    inner: &Inner<P>,
+    key: &str,
+    ttl: Ttl,
+    creator: Creator<P>,
+    opts: &CreateOptions<P>,
+) -> Result<P> {
+    let value = creator().await?;
+    let keep = match &opts.should_cache {
+        Some(should_cache) => should_cache(&value)?,
+        None => true,
+    };
+    if keep {
+        let cv = CachedValue::new(value.clone(), inner.creation_time());
+        // The value exists; a failed write must not take it from the caller.
+        if let Err(e) = inner.backend.set(key, cv, ttl).await {
+            inner.report(&e);
+        }
+    }
+    Ok(value)
+}
+
+impl<P: Clone + 'static> Inner<P> {
+    /// Tells a read in flight for `key` that what it returns is out of date.
+    pub(super) fn superseded(&self, key: &str) {
+        if let Some(entry) = self.loading.borrow().get(key) {
+            entry.superseded.set(true);
+        }
+    }
+
+    /// Whether a creation for `key` is running in this isolate.
+    pub(super) fn creation(&self, key: &str) -> Option<Creation<P>> {
+        self.creating.borrow().get(key).cloned()
+    }
+
+    pub(super) fn register_creation(&self, key: String, creation: Creation<P>) {
+        self.creating.borrow_mut().insert(key, creation);
+    }
+
+    fn run_in_background(&self, creation: Creation<P>) {
+        let Some(runner) = &self.runner else { return };
+        let reporter = self.on_error.clone();
+        runner(
+            async move {
+                if let (Err(e), Some(sink)) = (creation.await, reporter) {
+                    sink(&e);
+                }
+            }
+            .boxed_local(),
+        );
+    }
+}

@@ -1,0 +1,254 @@
+//! A cache region: one backend, one expiration policy, one key mangler, and the dogpile lock.
+//!
+//! Plain reads and writes live here; get-or-create and its coalescing live in `create`,
+//! the multi-key form in `multi`.
+
+mod create;
+mod multi;
+mod options;
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+pub use options::{Clock, CreateOptions, Creator, ErrorSink, GetOptions, KeyMangler, MultiCreator, Runner, ShouldCache};
+
+use crate::api::{CachedValue, Ttl};
+use crate::backend::{Backend, Capabilities};
+use crate::error::Result;
+use crate::lock::{classify, Invalidation, State};
+use create::{Creation, LoadEntry};
+
+/// A configured cache region. Cheap to clone: clones share backend, locks and invalidation.
+pub struct Region<P: Clone + 'static> {
+    inner: Rc<Inner<P>>,
+}
+
+impl<P: Clone + 'static> Clone for Region<P> {
+    fn clone(&self) -> Self {
+        Region { inner: self.inner.clone() }
+    }
+}
+
+struct Inner<P: Clone + 'static> {
+    name: String,
+    backend: Rc<dyn Backend<P>>,
+    ttl: Ttl,
+    clock: Clock,
+    mangler: Option<KeyMangler>,
+    runner: Option<Runner>,
+    on_error: Option<ErrorSink>,
+    invalidation: Cell<Invalidation>,
+    /// Backend reads in flight, one per key: concurrent callers share it.
+    loading: RefCell<HashMap<String, LoadEntry<P>>>,
+    /// Creations in flight, one per key: the in-isolate half of the dogpile lock.
+    creating: RefCell<HashMap<String, Creation<P>>>,
+}
+
+/// Builds a [`Region`]; every setting has a default.
+#[must_use]
+pub struct RegionBuilder {
+    name: String,
+    ttl: Ttl,
+    clock: Option<Clock>,
+    mangler: Option<KeyMangler>,
+    runner: Option<Runner>,
+    on_error: Option<ErrorSink>,
+}
+
+impl RegionBuilder {
+    pub fn new(name: impl Into<String>) -> Self {
+        RegionBuilder { name: name.into(), ttl: Ttl::Never, clock: None, mangler: None, runner: None, on_error: None }
+    }
+
+    /// Default expiration for the region (default: never).
+    pub fn ttl(mut self, ttl: Ttl) -> Self {
+        self.ttl = ttl;
+        self
+    }
+    /// Clock in seconds (default: the system clock).
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+    pub fn key_mangler(mut self, mangler: KeyMangler) -> Self {
+        self.mangler = Some(mangler);
+        self
+    }
+    /// Regenerate stale values in the background through `runner`, serving the stale value.
+    pub fn async_runner(mut self, runner: Runner) -> Self {
+        self.runner = Some(runner);
+        self
+    }
+    pub fn on_error(mut self, sink: ErrorSink) -> Self {
+        self.on_error = Some(sink);
+        self
+    }
+
+    pub fn build<P: Clone + 'static>(self, backend: Rc<dyn Backend<P>>) -> Region<P> {
+        Region {
+            inner: Rc::new(Inner {
+                name: self.name,
+                backend,
+                ttl: self.ttl,
+                clock: self.clock.unwrap_or_else(|| Rc::new(system_clock)),
+                mangler: self.mangler,
+                runner: self.runner,
+                on_error: self.on_error,
+                invalidation: Cell::new(Invalidation::default()),
+                loading: RefCell::new(HashMap::new()),
+                creating: RefCell::new(HashMap::new()),
+            }),
+        }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn system_clock() -> f64 {
+    js_sys::Date::now() / 1000.0
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn system_clock() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0)
+}
+
+impl<P: Clone + 'static> Region<P> {
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    pub fn ttl(&self) -> Ttl {
+        self.inner.ttl
+    }
+
+    pub fn capabilities(&self) -> Capabilities {
+        self.inner.backend.capabilities()
+    }
+
+    /// The key the backend sees for `key`.
+    pub fn mangle(&self, key: &str) -> Result<String> {
+        match &self.inner.mangler {
+            Some(m) => m(key),
+            None => Ok(key.to_owned()),
+        }
+    }
+
+    /// A fresh value for `key` if the backend can answer synchronously; `None` otherwise.
+    /// This is the whole cost of a memory hit.
+    pub fn peek_fresh(&self, key: &str, ttl: Option<Ttl>) -> Result<Option<P>> {
+        let key = self.mangle(key)?;
+        Ok(self.inner.peek_fresh(&key, ttl.unwrap_or(self.inner.ttl)))
+    }
+
+    /// The stored value unless it is missing, expired or invalidated (see [`GetOptions`]).
+    pub async fn get(&self, key: &str, opts: GetOptions) -> Result<Option<P>> {
+        let key = self.mangle(key)?;
+        let found = self.inner.backend.get(&key).await?;
+        Ok(self.inner.usable(found, &opts))
+    }
+
+    pub async fn get_multi(&self, keys: &[String], opts: GetOptions) -> Result<Vec<Option<P>>> {
+        let mangled = self.mangle_all(keys)?;
+        let found = self.inner.backend.get_multi(&mangled).await?;
+        Ok(found.into_iter().map(|f| self.inner.usable(f, &opts)).collect())
+    }
+
+    /// Stores `value` as created now. Callers waiting on a creation for this key are unaffected;
+    /// readers already in flight will not regenerate over it.
+    pub async fn set(&self, key: &str, value: P) -> Result<()> {
+        let key = self.mangle(key)?;
+        let cv = CachedValue::new(value, self.inner.creation_time());
+        self.inner.backend.set(&key, cv, self.inner.ttl).await?;
+        self.inner.superseded(&key);
+        Ok(())
+    }
+
+    pub async fn set_multi(&self, items: Vec<(String, P)>) -> Result<()> {
+        let ct = self.inner.creation_time();
+        let mut mangled = Vec::with_capacity(items.len());
+        for (k, v) in items {
+            mangled.push((self.mangle(&k)?, CachedValue::new(v, ct)));
+        }
+        let keys: Vec<String> = mangled.iter().map(|(k, _)| k.clone()).collect();
+        self.inner.backend.set_multi(mangled, self.inner.ttl).await?;
+        keys.iter().for_each(|k| self.inner.superseded(k));
+        Ok(())
+    }
+
+    pub async fn delete(&self, key: &str) -> Result<()> {
+        let key = self.mangle(key)?;
+        self.inner.backend.delete(&key).await?;
+        self.inner.superseded(&key);
+        Ok(())
+    }
+
+    pub async fn delete_multi(&self, keys: &[String]) -> Result<()> {
+        let mangled = self.mangle_all(keys)?;
+        self.inner.backend.delete_multi(&mangled).await?;
+        mangled.iter().for_each(|k| self.inner.superseded(k));
+        Ok(())
+    }
+
+    /// dogpile's `invalidate`: hard makes every existing value read as missing (callers wait
+    /// for a new one); soft makes them stale (served while one caller regenerates).
+    /// The mark is held by this region object, i.e. per isolate.
+    pub fn invalidate(&self, hard: bool) {
+        let mut inv = self.inner.invalidation.get();
+        // Never earlier than a value already stamped after the previous mark.
+        let at = inv.creation_time(self.inner.now());
+        if hard {
+            inv.hard = at;
+        } else {
+            inv.soft = at;
+        }
+        self.inner.invalidation.set(inv);
+    }
+
+    fn mangle_all(&self, keys: &[String]) -> Result<Vec<String>> {
+        keys.iter().map(|k| self.mangle(k)).collect()
+    }
+}
+
+impl<P: Clone + 'static> Inner<P> {
+    fn now(&self) -> f64 {
+        (self.clock)()
+    }
+
+    fn creation_time(&self) -> f64 {
+        self.invalidation.get().creation_time(self.now())
+    }
+
+    fn state(&self, cv: Option<&CachedValue<P>>, ttl: Ttl) -> State {
+        classify(cv.map(|c| &c.metadata), self.now(), ttl, &self.invalidation.get())
+    }
+
+    fn peek_fresh(&self, key: &str, ttl: Ttl) -> Option<P> {
+        let found = self.backend.peek(key)??;
+        match self.state(Some(&found), ttl) {
+            State::Fresh => Some(found.payload),
+            _ => None,
+        }
+    }
+
+    fn usable(&self, found: Option<CachedValue<P>>, opts: &GetOptions) -> Option<P> {
+        let found = found?;
+        if opts.ignore_expiration {
+            let unreadable = found.metadata.v != crate::api::VALUE_VERSION;
+            return if unreadable { None } else { Some(found.payload) };
+        }
+        match self.state(Some(&found), opts.ttl.unwrap_or(self.ttl)) {
+            State::Fresh => Some(found.payload),
+            _ => None,
+        }
+    }
+
+    fn report(&self, err: &crate::error::Error) {
+        if let Some(sink) = &self.on_error {
+            sink(err);
+        }
+    }
+}

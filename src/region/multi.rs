@@ -1,0 +1,148 @@
+//! get-or-create for many keys: one backend read for all of them, one creator call with
+//! exactly the keys that need a value, the same per-key lock as the single form.
+
+use std::collections::HashMap;
+
+use futures::FutureExt;
+
+use super::{CreateOptions, MultiCreator, Region};
+use crate::api::{CachedValue, Ttl};
+use crate::error::{Error, Result};
+use crate::lock::{decide, Action};
+
+use super::create::Creation;
+
+impl<P: Clone + 'static> Region<P> {
+    /// Values for `keys`, in order. Keys that are missing or stale and not already being
+    /// created in this isolate go to a single `creator` call (caller keys, not mangled, each
+    /// once); keys another caller is creating are waited for; stale keys someone else is
+    /// regenerating are served stale.
+    pub async fn get_or_create_multi(
+        &self,
+        keys: &[String],
+        creator: MultiCreator<P>,
+        opts: CreateOptions<P>,
+    ) -> Result<Vec<P>> {
+        let ttl = opts.ttl.unwrap_or(self.inner.ttl);
+        // A key asked for twice is read and created once.
+        let mut unique: Vec<(String, String)> = Vec::new();
+        let mut slot_of: HashMap<String, usize> = HashMap::new();
+        let mut slots = Vec::with_capacity(keys.len());
+        for key in keys {
+            let mangled = self.mangle(key)?;
+            let next = unique.len();
+            let slot = *slot_of.entry(mangled.clone()).or_insert(next);
+            if slot == next {
+                unique.push((key.clone(), mangled));
+            }
+            slots.push(slot);
+        }
+        let mangled: Vec<String> = unique.iter().map(|(_, m)| m.clone()).collect();
+        let found = self.inner.backend.get_multi(&mangled).await?;
+
+        let mut values: Vec<Option<P>> = vec![None; unique.len()];
+        let mut waits: Vec<(usize, Creation<P>)> = Vec::new();
+        let mut to_create: Vec<usize> = Vec::new();
+        for (i, cv) in found.into_iter().enumerate() {
+            let Some(mkey) = mangled.get(i) else { break };
+            let state = self.inner.state(cv.as_ref(), ttl);
+            let running = self.inner.creation(mkey);
+            match (decide(state, running.is_some(), false), cv, running) {
+                (Action::Serve | Action::ServeStale, Some(cv), _) => values[i] = Some(cv.payload),
+                (Action::Wait, _, Some(creation)) => waits.push((i, creation)),
+                _ => to_create.push(i),
+            }
+        }
+        if !to_create.is_empty() {
+            let batch = self.start_batch(&unique, &to_create, ttl, creator, opts);
+            waits.extend(batch);
+        }
+        for (i, creation) in waits {
+            let v = creation.await?;
+            if let Some(slot) = values.get_mut(i) {
+                *slot = Some(v);
+            }
+        }
+        slots
+            .into_iter()
+            .map(|s| values.get(s).cloned().flatten().ok_or_else(|| Error::backend("a key was left without a value")))
+            .collect()
+    }
+
+    /// One creator call for the keys at `indices`, registered per key so concurrent callers
+    /// wait on it instead of creating the same keys again.
+    fn start_batch(
+        &self,
+        unique: &[(String, String)],
+        indices: &[usize],
+        ttl: Ttl,
+        creator: MultiCreator<P>,
+        opts: CreateOptions<P>,
+    ) -> Vec<(usize, Creation<P>)> {
+        let picked: Vec<(String, String)> = indices.iter().filter_map(|&i| unique.get(i).cloned()).collect();
+        let caller_keys: Vec<String> = picked.iter().map(|(k, _)| k.clone()).collect();
+        let mkeys: Vec<String> = picked.iter().map(|(_, m)| m.clone()).collect();
+        let inner = self.inner.clone();
+        let batch = async move {
+            let result = create_batch(&inner, &mkeys, caller_keys, ttl, creator, &opts).await;
+            for k in &mkeys {
+                inner.creating.borrow_mut().remove(k);
+                if result.is_ok() {
+                    inner.superseded(k);
+                }
+            }
+            result
+        }
+        .boxed_local()
+        .shared();
+
+        let mut per_key = Vec::with_capacity(indices.len());
+        for (pos, (&i, (_, mkey))) in indices.iter().zip(picked.iter()).enumerate() {
+            let one: Creation<P> = batch
+                .clone()
+                .map(move |r| r.and_then(|vs| vs.get(pos).cloned().ok_or_else(|| Error::backend("creator result too short"))))
+                .boxed_local()
+                .shared();
+            self.inner.register_creation(mkey.clone(), one.clone());
+            per_key.push((i, one));
+        }
+        per_key
+    }
+}
+
+async fn create_batch<P: Clone + 'static>(
+    inner: &super::Inner<P>,
+    mkeys: &[String],
+    caller_keys: Vec<String>,
+    ttl: Ttl,
+    creator: MultiCreator<P>,
+    opts: &CreateOptions<P>,
+) -> Result<Vec<P>> {
+    let wanted = caller_keys.len();
+    let values = creator(caller_keys).await?;
+    if values.len() != wanted {
+        return Err(Error::validation(format!(
+            "the multi creator returned {} values for {} keys; it must return one per key, in order",
+            values.len(),
+            wanted
+        )));
+    }
+    let ct = inner.creation_time();
+    let mut store = Vec::new();
+    for (k, v) in mkeys.iter().zip(values.iter()) {
+        let keep = match &opts.should_cache {
+            Some(f) => f(v)?,
+            None => true,
+        };
+        if keep {
+            store.push((k.clone(), CachedValue::new(v.clone(), ct)));
+        }
+    }
+    if !store.is_empty() {
+        if let Err(e) = inner.backend.set_multi(store, ttl).await {
+            inner.report(&e);
+        }
+    }
+    Ok(values)
+}
+

@@ -1,0 +1,54 @@
+//! Per-region configuration and per-call options.
+
+use std::rc::Rc;
+
+use futures::future::LocalBoxFuture;
+
+use crate::api::Ttl;
+use crate::error::Result;
+
+/// Seconds since the Unix epoch. Injectable so expiry can be tested without sleeping.
+pub type Clock = Rc<dyn Fn() -> f64>;
+/// Turns a caller's key into the key the backend sees (prefixing, hashing long keys...).
+pub type KeyMangler = Rc<dyn Fn(&str) -> Result<String>>;
+/// Decides per created value whether it is stored (`shouldCacheFn`).
+pub type ShouldCache<P> = Rc<dyn Fn(&P) -> Result<bool>>;
+/// Runs a regeneration in the background (dogpile's `async_creation_runner`); in a Worker,
+/// `ctx.waitUntil`. Receives a future that never fails: errors are reported, not thrown.
+pub type Runner = Rc<dyn Fn(LocalBoxFuture<'static, ()>)>;
+/// Receives failures that do not reach a caller, such as a cache write after a creation.
+pub type ErrorSink = Rc<dyn Fn(&crate::error::Error)>;
+
+/// Produces one value. Called at most once per coalesced creation.
+pub type Creator<P> = Box<dyn FnOnce() -> LocalBoxFuture<'static, Result<P>>>;
+/// Produces values for exactly the keys given, in that order.
+pub type MultiCreator<P> = Box<dyn FnOnce(Vec<String>) -> LocalBoxFuture<'static, Result<Vec<P>>>>;
+
+/// Options of `get_or_create` and `get_or_create_multi`.
+pub struct CreateOptions<P> {
+    /// Overrides the region's expiration for this call.
+    pub ttl: Option<Ttl>,
+    /// When it returns false for a created value, the value is returned but not stored.
+    pub should_cache: Option<ShouldCache<P>>,
+}
+
+impl<P> Default for CreateOptions<P> {
+    fn default() -> Self {
+        CreateOptions { ttl: None, should_cache: None }
+    }
+}
+
+impl<P> Clone for CreateOptions<P> {
+    fn clone(&self) -> Self {
+        CreateOptions { ttl: self.ttl, should_cache: self.should_cache.clone() }
+    }
+}
+
+/// Options of `get` and `get_multi`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GetOptions {
+    /// Overrides the region's expiration for this read.
+    pub ttl: Option<Ttl>,
+    /// Return the value even when expired or invalidated (dogpile's `ignore_expiration`).
+    pub ignore_expiration: bool,
+}
