@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds the wasm module and its JS glue into pkg/: cargo (release, size-optimized),
+# wasm-bindgen --target web, then wasm-opt -Oz from npm's binaryen.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+step "cargo build (wasm32, release)"
+cargo build --release --target wasm32-unknown-unknown --lib
+step "wasm-bindgen"
+rm -rf pkg
+wasm-bindgen --target web --out-dir pkg target/wasm32-unknown-unknown/release/edgepile.wasm
+step "wasm-opt -Oz"
+wasm-opt pkg/edgepile_bg.wasm -Oz \
+  --enable-mutable-globals --enable-sign-ext --enable-nontrapping-float-to-int \
+  --enable-bulk-memory --enable-multivalue --enable-reference-types \
+  -o pkg/edgepile_bg.opt.wasm
+mv pkg/edgepile_bg.opt.wasm pkg/edgepile_bg.wasm
+printf 'pkg/edgepile_bg.wasm: %d bytes, %d gzipped\n' \
+  "$(stat -c %s pkg/edgepile_bg.wasm)" "$(gzip -9 -c pkg/edgepile_bg.wasm | wc -c)"

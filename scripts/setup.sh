@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what building and testing need, skipping what is already there:
+# the wasm32 target, the wasm-bindgen CLI matching the pinned crate, npm dependencies.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+if command -v rustup >/dev/null; then
+  rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$WASM_BINDGEN_VERSION" ]; then
+  step "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  # Unlocked on purpose: the CLI's own lock file pins a dependency some registries lack.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "installing npm dependencies"
+  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+fi

@@ -1,0 +1,58 @@
+//! Calling user JS from Rust: creators (sync or async), hooks, the clock.
+
+use js_sys::{Array, Function, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// Awaits `value` if it is a promise (or any thenable); returns it as it is otherwise.
+pub async fn settle(value: JsValue) -> std::result::Result<JsValue, JsValue> {
+    if value.is_instance_of::<Promise>() || is_thenable(&value) {
+        JsFuture::from(Promise::resolve(&value)).await
+    } else {
+        Ok(value)
+    }
+}
+
+fn is_thenable(value: &JsValue) -> bool {
+    value.is_object() && js_sys::Reflect::get(value, &"then".into()).is_ok_and(|t| t.is_function())
+}
+
+/// Runs a JS creator with no arguments; whatever it throws or rejects with is the error.
+pub async fn call_creator(creator: Function) -> Result<JsValue> {
+    let out = creator.call0(&JsValue::UNDEFINED).map_err(Error::creator)?;
+    settle(out).await.map_err(Error::creator)
+}
+
+/// Runs a JS multi creator as `creator(...keys)`; it must produce an array.
+pub async fn call_multi_creator(creator: Function, keys: Vec<String>) -> Result<Vec<JsValue>> {
+    let args: Array = keys.iter().map(|k| JsValue::from_str(k)).collect();
+    let out = creator.apply(&JsValue::UNDEFINED, &args).map_err(Error::creator)?;
+    let out = settle(out).await.map_err(Error::creator)?;
+    if !Array::is_array(&out) {
+        return Err(Error::validation("the multi creator must return (or resolve to) an array with one value per key"));
+    }
+    Ok(Array::from(&out).to_vec())
+}
+
+/// A JS predicate over a value; a throw is reported to the caller as the creator's failure.
+pub fn call_predicate(f: &Function, value: &JsValue) -> Result<bool> {
+    f.call1(&JsValue::UNDEFINED, value).map(|r| r.is_truthy()).map_err(Error::creator)
+}
+
+/// A JS key mangler: must return a string.
+pub fn call_mangler(f: &Function, key: &str) -> Result<String> {
+    let out = f
+        .call1(&JsValue::UNDEFINED, &JsValue::from_str(key))
+        .map_err(|e| Error::validation("the keyMangler threw").with_cause(e))?;
+    out.as_string().ok_or_else(|| Error::new(ErrorKind::Validation, "the keyMangler must return a string"))
+}
+
+/// A JS clock in milliseconds, as `Date.now()`; the core counts seconds.
+pub fn call_clock(f: &Function) -> f64 {
+    match f.call0(&JsValue::UNDEFINED).ok().and_then(|v| v.as_f64()) {
+        Some(ms) if ms.is_finite() => ms / 1000.0,
+        _ => js_sys::Date::now() / 1000.0,
+    }
+}

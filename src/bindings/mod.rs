@@ -1,0 +1,6 @@
+//! The wasm-bindgen surface: a thin low-level API over the Rust region for `src/js/`, which
+//! holds the idiomatic JS API. Everything here converts; nothing here decides.
+
+mod callbacks;
+mod errors;
+mod region_core;

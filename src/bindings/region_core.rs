@@ -1,0 +1,156 @@
+//! `RegionCore`: the Rust region behind a JS `CacheRegion`. Reads that the backend can answer
+//! in the isolate are synchronous exports; everything that may do I/O returns a Promise.
+
+use std::rc::Rc;
+
+use futures::FutureExt;
+use js_sys::{Array, Function, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use super::callbacks::{call_clock, call_creator, call_mangler, call_multi_creator, call_predicate};
+use super::errors::{no_value, to_js};
+use crate::api::Ttl;
+use crate::backend::Backend;
+use crate::backends::{MemoryBackend, NullBackend};
+use crate::error::Error;
+use crate::region::{CreateOptions, GetOptions, Region, RegionBuilder};
+
+#[wasm_bindgen]
+pub struct RegionCore {
+    region: Region<JsValue>,
+}
+
+/// `undefined` → the region's default; any negative number → never (JS layer validated it).
+fn ttl(seconds: Option<f64>) -> Option<Ttl> {
+    seconds.map(Ttl::from_seconds)
+}
+
+fn keys_of(keys: Array) -> Result<Vec<String>, JsValue> {
+    keys.iter()
+        .map(|k| k.as_string().ok_or_else(|| to_js(Error::validation("keys must be strings"))))
+        .collect()
+}
+
+fn or_no_value(v: Option<JsValue>) -> JsValue {
+    v.unwrap_or_else(no_value)
+}
+
+fn create_options(seconds: Option<f64>, should_cache: Option<Function>) -> CreateOptions<JsValue> {
+    CreateOptions {
+        ttl: ttl(seconds),
+        should_cache: should_cache.map(|f| Rc::new(move |v: &JsValue| call_predicate(&f, v)) as _),
+    }
+}
+
+#[wasm_bindgen]
+impl RegionCore {
+    /// `backend`: "memory" or "null". Hooks are optional JS functions.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        name: String,
+        backend: &str,
+        max_entries: u32,
+        default_ttl: f64,
+        clock: Option<Function>,
+        key_mangler: Option<Function>,
+        on_error: Option<Function>,
+    ) -> Result<RegionCore, JsValue> {
+        let store: Rc<dyn Backend<JsValue>> = match backend {
+            "memory" => Rc::new(MemoryBackend::new(max_entries as usize)),
+            "null" => Rc::new(NullBackend),
+            other => return Err(to_js(Error::validation(format!("unknown core backend {other:?}")))),
+        };
+        let mut b = RegionBuilder::new(name).ttl(Ttl::from_seconds(default_ttl));
+        if let Some(f) = clock {
+            b = b.clock(Rc::new(move || call_clock(&f)));
+        }
+        if let Some(f) = key_mangler {
+            b = b.key_mangler(Rc::new(move |k: &str| call_mangler(&f, k)));
+        }
+        if let Some(f) = on_error {
+            b = b.on_error(Rc::new(move |e: &Error| {
+                // A failing error hook must not turn a served value into a failure.
+                let _ = f.call1(&JsValue::UNDEFINED, &to_js(e.clone()));
+            }));
+        }
+        Ok(RegionCore { region: b.build(store) })
+    }
+
+    /// The value if it is fresh and readable without I/O; `NO_VALUE` otherwise.
+    pub fn peek(&self, key: &str, seconds: Option<f64>) -> Result<JsValue, JsValue> {
+        self.region.peek_fresh(key, ttl(seconds)).map(or_no_value).map_err(to_js)
+    }
+
+    #[wasm_bindgen(js_name = getOrCreate)]
+    pub fn get_or_create(&self, key: String, creator: Function, seconds: Option<f64>, should_cache: Option<Function>) -> Promise {
+        let region = self.region.clone();
+        let opts = create_options(seconds, should_cache);
+        future_to_promise(async move {
+            let creator = Box::new(move || call_creator(creator).boxed_local());
+            region.get_or_create(&key, creator, opts).await.map_err(to_js)
+        })
+    }
+
+    #[wasm_bindgen(js_name = getOrCreateMulti)]
+    pub fn get_or_create_multi(&self, keys: Array, creator: Function, seconds: Option<f64>, should_cache: Option<Function>) -> Promise {
+        let region = self.region.clone();
+        let opts = create_options(seconds, should_cache);
+        future_to_promise(async move {
+            let keys = keys_of(keys)?;
+            let creator = Box::new(move |ks: Vec<String>| call_multi_creator(creator, ks).boxed_local());
+            let values = region.get_or_create_multi(&keys, creator, opts).await.map_err(to_js)?;
+            Ok(values.into_iter().collect::<Array>().into())
+        })
+    }
+
+    pub fn get(&self, key: String, seconds: Option<f64>, ignore_expiration: bool) -> Promise {
+        let region = self.region.clone();
+        let opts = GetOptions { ttl: ttl(seconds), ignore_expiration };
+        future_to_promise(async move { region.get(&key, opts).await.map(or_no_value).map_err(to_js) })
+    }
+
+    #[wasm_bindgen(js_name = getMulti)]
+    pub fn get_multi(&self, keys: Array, seconds: Option<f64>, ignore_expiration: bool) -> Promise {
+        let region = self.region.clone();
+        let opts = GetOptions { ttl: ttl(seconds), ignore_expiration };
+        future_to_promise(async move {
+            let keys = keys_of(keys)?;
+            let values = region.get_multi(&keys, opts).await.map_err(to_js)?;
+            Ok(values.into_iter().map(or_no_value).collect::<Array>().into())
+        })
+    }
+
+    pub fn set(&self, key: String, value: JsValue) -> Promise {
+        let region = self.region.clone();
+        future_to_promise(async move { region.set(&key, value).await.map(|_| JsValue::UNDEFINED).map_err(to_js) })
+    }
+
+    #[wasm_bindgen(js_name = setMulti)]
+    pub fn set_multi(&self, keys: Array, values: Array) -> Promise {
+        let region = self.region.clone();
+        future_to_promise(async move {
+            let keys = keys_of(keys)?;
+            let items = keys.into_iter().zip(values.iter()).collect();
+            region.set_multi(items).await.map(|_| JsValue::UNDEFINED).map_err(to_js)
+        })
+    }
+
+    pub fn delete(&self, key: String) -> Promise {
+        let region = self.region.clone();
+        future_to_promise(async move { region.delete(&key).await.map(|_| JsValue::UNDEFINED).map_err(to_js) })
+    }
+
+    #[wasm_bindgen(js_name = deleteMulti)]
+    pub fn delete_multi(&self, keys: Array) -> Promise {
+        let region = self.region.clone();
+        future_to_promise(async move {
+            let keys = keys_of(keys)?;
+            region.delete_multi(&keys).await.map(|_| JsValue::UNDEFINED).map_err(to_js)
+        })
+    }
+
+    pub fn invalidate(&self, hard: bool) {
+        self.region.invalidate(hard);
+    }
+}

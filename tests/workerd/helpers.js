@@ -1,0 +1,37 @@
+// Test helpers: a fake clock (workerd's clock stands still during computation), deferred
+// promises to hold a creator open, and a flush of pending microtasks.
+export function fakeClock(startMs = 1_700_000_000_000) {
+  let now = startMs;
+  const clock = () => now;
+  clock.advance = (seconds) => {
+    now += seconds * 1000;
+  };
+  return clock;
+}
+
+export function deferred() {
+  let resolve, reject;
+  const promise = new Promise((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Lets every promise chain that can progress without I/O do so. */
+export async function settle(turns = 20) {
+  for (let i = 0; i < turns; i++) await Promise.resolve();
+  await new Promise((r) => setTimeout(r, 0));
+}
+
+/** Tracks which promises have resolved, without awaiting them. */
+export function track(promises) {
+  const state = promises.map(() => ({ done: false, value: undefined, error: undefined }));
+  promises.forEach((p, i) =>
+    p.then(
+      (v) => Object.assign(state[i], { done: true, value: v }),
+      (e) => Object.assign(state[i], { done: true, error: e }),
+    ),
+  );
+  return state;
+}
