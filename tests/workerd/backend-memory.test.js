@@ -1,0 +1,3 @@
+import { conformance } from "./conformance.js";
+
+conformance("memory", { backend: "edgepile.memory", arguments: { maxEntries: 1000 }, persists: true, bounded: true });

@@ -1,0 +1,147 @@
+// Bad input: a typed error, nothing stored, and the wasm module keeps working afterwards.
+import { describe, expect, it } from "vitest";
+import {
+  makeRegion, NO_VALUE, EdgepileError, ValidationError, RegionNotConfigured, RegionAlreadyConfigured,
+} from "../../src/js/workerd.js";
+
+const fresh = () => makeRegion().configure("edgepile.memory", { expirationTime: 60 });
+
+async function rejectsWith(promise, Cls) {
+  const err = await promise.then(() => undefined, (e) => e);
+  expect(err, "expected a rejection").toBeInstanceOf(Cls);
+  expect(err).toBeInstanceOf(EdgepileError);
+  expect(err.name).toBe(Cls.name);
+  return err;
+}
+
+describe("keys", () => {
+  const badKeys = [1, null, undefined, {}, ["a"], Symbol("s"), 1n, "\uD800 lone surrogate"];
+  for (const k of badKeys) {
+    it(`${typeof k === "symbol" ? "a symbol" : JSON.stringify(String(k))} is refused everywhere`, async () => {
+      const r = fresh();
+      await rejectsWith(r.get(k), ValidationError);
+      await rejectsWith(r.set(k, 1), ValidationError);
+      await rejectsWith(r.delete(k), ValidationError);
+      await rejectsWith(r.getOrCreate(k, () => 1), ValidationError);
+      await rejectsWith(r.getMulti([k]), ValidationError);
+      await rejectsWith(r.deleteMulti([k]), ValidationError);
+      await rejectsWith(r.getOrCreateMulti(["ok", k], () => [1, 2]), ValidationError);
+    });
+  }
+  it("multi forms want arrays", async () => {
+    await rejectsWith(fresh().getMulti("abc"), ValidationError);
+    await rejectsWith(fresh().setMulti(["a", 1]), ValidationError);
+  });
+});
+
+describe("values that cannot be stored", () => {
+  const circular = { a: 1 };
+  circular.self = circular;
+  const deep = [];
+  let cur = deep;
+  for (let i = 0; i < 10_000; i++) cur = cur[0] = [];
+  const cases = {
+    function: () => 1,
+    symbol: Symbol("x"),
+    "nested function": { a: [1, { f() {} }] },
+    circular,
+    "10,000-deep": deep,
+    "BigInt beyond 64 bits": 2n ** 70n,
+    Date: new Date(0),
+    Map: new Map([[1, 2]]),
+    Set: new Set([1]),
+    "class instance": new (class Point { x = 1; })(),
+    Float64Array: new Float64Array(2),
+  };
+  for (const [name, value] of Object.entries(cases)) {
+    it(`${name}: set, setMulti and a creator returning it are refused, nothing stored`, async () => {
+      const r = fresh();
+      await rejectsWith(r.set("k", value), ValidationError);
+      await rejectsWith(r.setMulti({ ok: 1, k: value }), ValidationError);
+      expect(await r.getMulti(["ok", "k"])).toEqual([NO_VALUE, NO_VALUE]);
+      await rejectsWith(r.getOrCreate("k", () => value), ValidationError);
+      await rejectsWith(r.getOrCreate("k", async () => value), ValidationError);
+      await rejectsWith(r.getOrCreateMulti(["k"], () => [value]), ValidationError);
+      expect(await r.get("k")).toBe(NO_VALUE);
+      expect(await r.getOrCreate("k", () => "fine")).toBe("fine");
+    });
+  }
+  it("the error says where and what to do", async () => {
+    const err = await rejectsWith(fresh().set("k", { when: new Date(0) }), ValidationError);
+    expect(err.message).toContain(".when");
+    expect(err.message).toContain("toISOString");
+  });
+  it("BigInt within 64 bits, undefined, null and shared (non-circular) references are fine", async () => {
+    const r = fresh();
+    const shared = { s: 1 };
+    await r.set("k", { big: 2n ** 63n, u: undefined, n: null, a: shared, b: shared });
+    expect((await r.get("k")).big).toBe(2n ** 63n);
+  });
+});
+
+describe("expiration times", () => {
+  for (const bad of [-2, -0.5, NaN, Infinity, "10", null, () => -5, () => NaN]) {
+    it(`${String(bad)} is refused at configure and per call`, async () => {
+      expect(() => makeRegion().configure("edgepile.memory", { expirationTime: bad })).toThrow(ValidationError);
+      const r = fresh();
+      await rejectsWith(r.getOrCreate("k", () => 1, { expirationTime: bad }), ValidationError);
+      await rejectsWith(r.get("k", { expirationTime: bad }), ValidationError);
+      expect(await r.get("k")).toBe(NO_VALUE);
+    });
+  }
+});
+
+describe("region lifecycle and options", () => {
+  it("use before configure is RegionNotConfigured", async () => {
+    const r = makeRegion({ name: "early" });
+    expect(r.isConfigured).toBe(false);
+    const err = await rejectsWith(r.getOrCreate("k", () => 1), RegionNotConfigured);
+    expect(err.message).toContain("early");
+    await rejectsWith(r.get("k"), RegionNotConfigured);
+    expect(() => r.invalidate()).toThrow(RegionNotConfigured);
+  });
+
+  it("configure twice is RegionAlreadyConfigured, unless replacing on purpose", async () => {
+    const r = fresh();
+    await r.set("k", 1);
+    expect(() => r.configure("edgepile.memory")).toThrow(RegionAlreadyConfigured);
+    expect(await r.get("k")).toBe(1);
+    r.configure("edgepile.null", { replaceExistingBackend: true });
+    expect(await r.get("k")).toBe(NO_VALUE);
+  });
+
+  it("unknown backends, options and arguments are refused by name", () => {
+    expect(() => makeRegion().configure("dogpile.cache.memory")).toThrow(/known: edgepile.memory/);
+    expect(() => makeRegion().configure("edgepile.memory", { expiration_time: 5 })).toThrow(/no option "expiration_time"/);
+    expect(() => makeRegion().configure("edgepile.memory", { arguments: { max_entries: 5 } })).toThrow(ValidationError);
+    expect(() => makeRegion().configure("edgepile.memory", { arguments: { maxEntries: 0 } })).toThrow(ValidationError);
+    expect(() => makeRegion({ key_mangler: String })).toThrow(ValidationError);
+    expect(() => makeRegion({ keyMangler: "nope" })).toThrow(ValidationError);
+  });
+
+  it("non-function creators and hooks are refused", async () => {
+    const r = fresh();
+    await rejectsWith(r.getOrCreate("k", "value"), ValidationError);
+    await rejectsWith(r.getOrCreate("k", () => 1, { shouldCacheFn: true }), ValidationError);
+    await rejectsWith(r.getOrCreate("k", () => 1, { creatorArgs: "ab" }), ValidationError);
+    await rejectsWith(r.getOrCreate("k", () => 1, { should_cache_fn: () => true }), ValidationError);
+    await rejectsWith(r.getOrCreateMulti(["a"], () => "not an array"), ValidationError);
+    await rejectsWith(r.getOrCreateMulti(["a", "b"], () => [1]), ValidationError);
+    expect(await r.getMulti(["a", "b"])).toEqual([NO_VALUE, NO_VALUE]);
+  });
+
+  it("a throwing or non-string keyMangler is a ValidationError, not a trap", async () => {
+    const cause = new Error("mangler bug");
+    const r = makeRegion({ keyMangler: () => { throw cause; } }).configure("edgepile.memory");
+    const err = await rejectsWith(r.getOrCreate("k", () => 1), ValidationError);
+    expect(err.cause).toBe(cause);
+    const r2 = makeRegion({ keyMangler: () => 42 }).configure("edgepile.memory");
+    await rejectsWith(r2.set("k", 1), ValidationError);
+  });
+
+  it("the module keeps working after every error above", async () => {
+    const r = fresh();
+    expect(await r.getOrCreate("after", () => "alive")).toBe("alive");
+    expect(await r.getOrCreate("after", () => "again")).toBe("alive");
+  });
+});
