@@ -77,9 +77,11 @@ impl RegionCore {
         Ok(RegionCore { region: b.build(store) })
     }
 
-    /// The value if it is fresh and readable without I/O; `NO_VALUE` otherwise.
-    pub fn peek(&self, key: &str, seconds: Option<f64>) -> Result<JsValue, JsValue> {
-        self.region.peek_fresh(key, ttl(seconds)).map(or_no_value).map_err(to_js)
+    /// The value if it is fresh and readable without I/O; `NO_VALUE` otherwise. Never throws:
+    /// a failing key mangler reads as a miss here and is reported by the async path that follows
+    /// (a `Result` return would cost an allocation on every hit).
+    pub fn peek(&self, key: &str, seconds: Option<f64>) -> JsValue {
+        self.region.peek_fresh(key, ttl(seconds)).ok().flatten().unwrap_or_else(no_value)
     }
 
     #[wasm_bindgen(js_name = getOrCreate)]

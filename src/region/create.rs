@@ -44,7 +44,7 @@ impl<P: Clone + 'static> Region<P> {
     /// within this region, one creation per key at a time; callers that find a stale value
     /// while it runs get the stale value, callers that find nothing wait for it.
     pub async fn get_or_create(&self, key: &str, creator: Creator<P>, opts: CreateOptions<P>) -> Result<P> {
-        let key = self.mangle(key)?;
+        let key = self.mangle(key)?.into_owned();
         let ttl = opts.ttl.unwrap_or(self.inner.ttl);
         if let Some(v) = self.inner.peek_fresh(&key, ttl) {
             return Ok(v);

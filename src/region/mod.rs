@@ -7,6 +7,7 @@ mod create;
 mod multi;
 mod options;
 
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -129,11 +130,12 @@ impl<P: Clone + 'static> Region<P> {
         self.inner.backend.capabilities()
     }
 
-    /// The key the backend sees for `key`.
-    pub fn mangle(&self, key: &str) -> Result<String> {
+    /// The key the backend sees for `key`. Borrowed when there is no mangler: the hit path
+    /// should not allocate.
+    pub fn mangle<'k>(&self, key: &'k str) -> Result<Cow<'k, str>> {
         match &self.inner.mangler {
-            Some(m) => m(key),
-            None => Ok(key.to_owned()),
+            Some(m) => m(key).map(Cow::Owned),
+            None => Ok(Cow::Borrowed(key)),
         }
     }
 
@@ -171,7 +173,7 @@ impl<P: Clone + 'static> Region<P> {
         let ct = self.inner.creation_time();
         let mut mangled = Vec::with_capacity(items.len());
         for (k, v) in items {
-            mangled.push((self.mangle(&k)?, CachedValue::new(v, ct)));
+            mangled.push((self.mangle(&k)?.into_owned(), CachedValue::new(v, ct)));
         }
         let keys: Vec<String> = mangled.iter().map(|(k, _)| k.clone()).collect();
         self.inner.backend.set_multi(mangled, self.inner.ttl).await?;
@@ -209,7 +211,7 @@ impl<P: Clone + 'static> Region<P> {
     }
 
     fn mangle_all(&self, keys: &[String]) -> Result<Vec<String>> {
-        keys.iter().map(|k| self.mangle(k)).collect()
+        keys.iter().map(|k| self.mangle(k).map(Cow::into_owned)).collect()
     }
 }
 

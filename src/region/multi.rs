@@ -29,7 +29,7 @@ impl<P: Clone + 'static> Region<P> {
         let mut slot_of: HashMap<String, usize> = HashMap::new();
         let mut slots = Vec::with_capacity(keys.len());
         for key in keys {
-            let mangled = self.mangle(key)?;
+            let mangled = self.mangle(key)?.into_owned();
             let next = unique.len();
             let slot = *slot_of.entry(mangled.clone()).or_insert(next);
             if slot == next {

@@ -1,0 +1,74 @@
+// Runs Workers in workerd (Miniflare) and times them from outside: workerd's clock does not
+// advance during computation, so each figure is Node's wall time for a request running N
+// operations minus an empty request, median of several rounds.
+import { build } from "esbuild";
+import { Miniflare } from "miniflare";
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+
+const OUT = "bench/.build";
+
+/** Bundles a Worker the way wrangler would with keep_names = false; returns its directory. */
+export async function bundle(name, entry) {
+  const outdir = join(OUT, name);
+  rmSync(outdir, { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
+  await build({
+    entryPoints: [entry],
+    outfile: join(outdir, "worker.js"),
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    conditions: ["workerd", "worker", "import"],
+    mainFields: ["module", "main"],
+    loader: { ".wasm": "copy" },
+    minify: false,
+    keepNames: false,
+    external: ["node:*"],
+    logLevel: "warning",
+  });
+  return outdir;
+}
+
+export async function startWorker(dir) {
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: join(dir, "worker.js"),
+    modulesRules: [
+      { type: "ESModule", include: ["**/*.js"] },
+      { type: "CompiledWasm", include: ["**/*.wasm"] },
+    ],
+    compatibilityDate: "2026-04-01",
+    // lru-cache reaches for node:diagnostics_channel; the same flags for every subject.
+    compatibilityFlags: ["nodejs_compat"],
+    kvNamespaces: ["KV"],
+  });
+  await mf.ready;
+  return mf;
+}
+
+async function timeRequest(mf, n) {
+  const t0 = process.hrtime.bigint();
+  const res = await mf.dispatchFetch(`http://bench/?n=${n}`);
+  await res.text();
+  if (!res.ok) throw new Error(`worker failed: ${res.status}`);
+  return Number(process.hrtime.bigint() - t0);
+}
+
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** ns per operation for each round: (time of N ops − time of an empty request) / N. */
+export async function nsPerOp(mf, { n, rounds }) {
+  await timeRequest(mf, Math.min(n, 10_000)); // warm up: JIT, first miss
+  const per = [];
+  for (let r = 0; r < rounds; r++) {
+    const empty = median([await timeRequest(mf, 0), await timeRequest(mf, 0), await timeRequest(mf, 0)]);
+    const full = await timeRequest(mf, n);
+    per.push(Math.max(0, full - empty) / n);
+  }
+  return { median: median(per), min: Math.min(...per), max: Math.max(...per) };
+}
