@@ -9,5 +9,7 @@ export default defineConfig({
       wrangler: { configPath: "./wrangler.toml" },
     }),
   ],
+  // Examples import the package by name, as users do.
+  resolve: { alias: { edgepile: new URL("./src/js/workerd.js", import.meta.url).pathname } },
   test: { include: ["tests/workerd/**/*.test.js"] },
 });

@@ -43,13 +43,26 @@ pub struct Error {
     kind: ErrorKind,
     message: Rc<str>,
     cause: Option<Rc<dyn Any>>,
+    /// The cause is itself the error to report (a typed error raised by user code).
+    rethrow: bool,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, message: Rc::from(message.into()), cause: None }
+        Error { kind, message: Rc::from(message.into()), cause: None, rethrow: false }
+    }
+
+    /// Reports `cause` itself, unchanged: an error of ours that passed through user code.
+    pub fn rethrow<C: Any>(cause: C) -> Self {
+        let mut e = Error::backend("rethrown").with_cause(cause);
+        e.rethrow = true;
+        e
+    }
+
+    pub fn is_rethrow(&self) -> bool {
+        self.rethrow
     }
 
     pub fn validation(message: impl Into<String>) -> Self {

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod backend;
 pub mod backends;
+pub mod codec;
 pub mod error;
 pub mod lock;
 pub mod region;

@@ -1,4 +1,6 @@
-//! A bounded LRU of live values in the isolate: no serialization, synchronous reads.
+//! A bounded LRU in the isolate: no serialization, synchronous reads. As a region backend it
+//! holds `CachedValue`s of live values; under a proxy chain it holds whatever the innermost
+//! proxy hands it (bytes from a codec, say), as the terminal store.
 
 use std::cell::RefCell;
 use std::num::NonZeroUsize;
@@ -12,15 +14,18 @@ use crate::backend::{Backend, BackendFuture, Capabilities};
 /// Entries kept when `maxEntries` is not given.
 pub const DEFAULT_MAX_ENTRIES: usize = 10_000;
 
-pub struct MemoryBackend<P> {
-    entries: RefCell<LruCache<String, CachedValue<P>>>,
+pub struct MemoryStore<V> {
+    entries: RefCell<LruCache<String, V>>,
 }
 
-impl<P: Clone> MemoryBackend<P> {
+/// The memory backend of a region: live values with their metadata.
+pub type MemoryBackend<P> = MemoryStore<CachedValue<P>>;
+
+impl<V: Clone> MemoryStore<V> {
     /// At most `max_entries` values (0 is read as 1); the least recently used go first.
     pub fn new(max_entries: usize) -> Self {
         let cap = NonZeroUsize::new(max_entries).unwrap_or(NonZeroUsize::MIN);
-        MemoryBackend { entries: RefCell::new(LruCache::new(cap)) }
+        MemoryStore { entries: RefCell::new(LruCache::new(cap)) }
     }
 
     pub fn len(&self) -> usize {
@@ -36,18 +41,27 @@ impl<P: Clone> MemoryBackend<P> {
         self.entries.borrow().iter().map(|(k, _)| k.clone()).collect()
     }
 
-    fn read(&self, key: &str) -> Option<CachedValue<P>> {
+    /// The entry for `key`, marking it recently used.
+    pub fn read(&self, key: &str) -> Option<V> {
         self.entries.borrow_mut().get(key).cloned()
     }
-}
 
-impl<P: Clone> Default for MemoryBackend<P> {
-    fn default() -> Self {
-        MemoryBackend::new(DEFAULT_MAX_ENTRIES)
+    pub fn write(&self, key: &str, value: V) {
+        self.entries.borrow_mut().put(key.to_owned(), value);
+    }
+
+    pub fn remove(&self, key: &str) {
+        self.entries.borrow_mut().pop(key);
     }
 }
 
-impl<P: Clone + 'static> Backend<P> for MemoryBackend<P> {
+impl<V: Clone> Default for MemoryStore<V> {
+    fn default() -> Self {
+        MemoryStore::new(DEFAULT_MAX_ENTRIES)
+    }
+}
+
+impl<P: Clone + 'static> Backend<P> for MemoryStore<CachedValue<P>> {
     fn capabilities(&self) -> Capabilities {
         Capabilities { persists: true, sync_reads: true, bounded: true }
     }
@@ -57,12 +71,12 @@ impl<P: Clone + 'static> Backend<P> for MemoryBackend<P> {
     }
 
     fn set<'a>(&'a self, key: &'a str, value: CachedValue<P>, _ttl: Ttl) -> BackendFuture<'a, ()> {
-        self.entries.borrow_mut().put(key.to_owned(), value);
+        self.write(key, value);
         ready(Ok(())).boxed_local()
     }
 
     fn delete<'a>(&'a self, key: &'a str) -> BackendFuture<'a, ()> {
-        self.entries.borrow_mut().pop(key);
+        self.remove(key);
         ready(Ok(())).boxed_local()
     }
 

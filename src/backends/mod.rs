@@ -3,5 +3,5 @@
 mod memory;
 mod null;
 
-pub use memory::MemoryBackend;
+pub use memory::{MemoryBackend, MemoryStore, DEFAULT_MAX_ENTRIES};
 pub use null::NullBackend;

@@ -1,40 +1,94 @@
-//! Errors cross into JS as instances of the JS layer's error classes, created through a factory
-//! the JS layer installs once, so `instanceof` works with the classes users import.
+//! What crosses into JS: errors as instances of the JS layer's classes, `NO_VALUE`, and
+//! `CachedValue` objects, all made through factories the JS layer installs once, so
+//! `instanceof` works with the classes users import.
 
 use std::cell::RefCell;
 
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
 
+use crate::api::{CachedValue, Metadata};
 use crate::error::{Error, ErrorKind};
 
-thread_local! {
-    static FACTORY: RefCell<Option<Function>> = const { RefCell::new(None) };
-    static NO_VALUE: RefCell<JsValue> = RefCell::new(JsValue::UNDEFINED);
+#[derive(Default)]
+struct Installed {
+    no_value: JsValue,
+    make_error: Option<Function>,
+    make_cached_value: Option<Function>,
 }
 
-/// Called once by the JS layer: the `NO_VALUE` sentinel and `makeError(name, message, cause)`.
+thread_local! {
+    static INSTALLED: RefCell<Installed> = RefCell::new(Installed::default());
+}
+
+/// Called once by the JS layer.
 #[wasm_bindgen]
-pub fn install(no_value: JsValue, make_error: Function) {
-    NO_VALUE.with(|n| *n.borrow_mut() = no_value);
-    FACTORY.with(|f| *f.borrow_mut() = Some(make_error));
+pub fn install(no_value: JsValue, make_error: Function, make_cached_value: Function) {
+    INSTALLED.with(|i| {
+        *i.borrow_mut() = Installed { no_value, make_error: Some(make_error), make_cached_value: Some(make_cached_value) }
+    });
 }
 
 pub fn no_value() -> JsValue {
-    NO_VALUE.with(|n| n.borrow().clone())
+    INSTALLED.with(|i| i.borrow().no_value.clone())
 }
 
-/// A creator's own error goes back exactly as thrown; every other kind becomes a typed error.
+pub fn is_no_value(v: &JsValue) -> bool {
+    INSTALLED.with(|i| &i.borrow().no_value == v)
+}
+
+/// A JS `CachedValue` (falls back to a plain object if the JS layer is not installed).
+pub fn cached_value_to_js(cv: &CachedValue<JsValue>) -> JsValue {
+    let made = INSTALLED.with(|i| {
+        i.borrow().make_cached_value.as_ref().and_then(|f| {
+            f.call3(&JsValue::UNDEFINED, &cv.payload, &cv.metadata.ct.into(), &cv.metadata.v.into()).ok()
+        })
+    });
+    made.unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Reads `{ payload, metadata: { ct, v } }`; `None` if `v` is not shaped so.
+pub fn cached_value_from_js(v: &JsValue) -> Option<CachedValue<JsValue>> {
+    if !v.is_object() {
+        return None;
+    }
+    let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &JsValue::from_str(k)).ok();
+    let meta = get(v, "metadata")?;
+    let ct = get(&meta, "ct")?.as_f64()?;
+    let version = get(&meta, "v")?.as_f64()?;
+    if !(0.0..=u32::MAX as f64).contains(&version) || version.fract() != 0.0 {
+        return None;
+    }
+    Some(CachedValue { payload: get(v, "payload")?, metadata: Metadata { ct, v: version as u32 } })
+}
+
+/// An error thrown by user JS (a proxy, a custom backend) that is already one of ours keeps its
+/// class; anything else becomes a `BackendError` whose cause is the original.
+pub fn from_backend_js(err: JsValue) -> Error {
+    let name = js_sys::Reflect::get(&err, &"name".into()).ok().and_then(|n| n.as_string());
+    let ours = matches!(
+        name.as_deref(),
+        Some("ValidationError" | "BackendError" | "LockTimeout" | "RegionNotConfigured" | "RegionAlreadyConfigured")
+    );
+    if ours && err.is_instance_of::<js_sys::Error>() {
+        Error::rethrow(err)
+    } else {
+        Error::backend("the backend failed").with_cause(err)
+    }
+}
+
+/// A creator's own error, and our own errors passing through user code, go back exactly as
+/// thrown; every other kind becomes a typed error.
 pub fn to_js(err: Error) -> JsValue {
     let cause = err.cause::<JsValue>().cloned();
-    if err.kind() == ErrorKind::Creator {
+    if err.kind() == ErrorKind::Creator || err.is_rethrow() {
         if let Some(c) = cause {
             return c;
         }
     }
     let cause = cause.unwrap_or(JsValue::UNDEFINED);
-    let made = FACTORY.with(|f| {
-        f.borrow().as_ref().and_then(|make| {
+    let made = INSTALLED.with(|i| {
+        i.borrow().make_error.as_ref().and_then(|make| {
             make.call3(&JsValue::UNDEFINED, &err.kind().name().into(), &err.message().into(), &cause).ok()
         })
     });

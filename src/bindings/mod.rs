@@ -2,5 +2,9 @@
 //! holds the idiomatic JS API. Everything here converts; nothing here decides.
 
 mod callbacks;
+mod chain;
 mod errors;
+mod exports;
+mod js_codec;
 mod region_core;
+mod store;

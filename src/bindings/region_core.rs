@@ -9,12 +9,14 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::callbacks::{call_clock, call_creator, call_mangler, call_multi_creator, call_predicate};
+use super::chain::ChainBackend;
 use super::errors::{no_value, to_js};
+use super::store::{Store, StoreHandle};
 use crate::api::Ttl;
 use crate::backend::Backend;
-use crate::backends::{MemoryBackend, NullBackend};
+use crate::backends::NullBackend;
 use crate::error::Error;
-use crate::region::{CreateOptions, GetOptions, Region, RegionBuilder};
+use crate::region::{CreateOptions, ErrorSink, GetOptions, Region, RegionBuilder};
 
 #[wasm_bindgen]
 pub struct RegionCore {
@@ -45,21 +47,32 @@ fn create_options(seconds: Option<f64>, should_cache: Option<Function>) -> Creat
 
 #[wasm_bindgen]
 impl RegionCore {
-    /// `backend`: "memory" or "null". Hooks are optional JS functions.
+    /// A region over `store`, or over the JS object `chain` (the outermost proxy, whose chain
+    /// ends at `store`) when one is given. Hooks are optional JS functions.
     #[wasm_bindgen(constructor)]
     pub fn new(
         name: String,
-        backend: &str,
-        max_entries: u32,
+        store: &StoreHandle,
+        chain: JsValue,
         default_ttl: f64,
         clock: Option<Function>,
         key_mangler: Option<Function>,
         on_error: Option<Function>,
     ) -> Result<RegionCore, JsValue> {
-        let store: Rc<dyn Backend<JsValue>> = match backend {
-            "memory" => Rc::new(MemoryBackend::new(max_entries as usize)),
-            "null" => Rc::new(NullBackend),
-            other => return Err(to_js(Error::validation(format!("unknown core backend {other:?}")))),
+        let sink: Option<ErrorSink> = on_error.map(|f| {
+            Rc::new(move |e: &Error| {
+                // A failing error hook must not turn a served value into a failure.
+                let _ = f.call1(&JsValue::UNDEFINED, &to_js(e.clone()));
+            }) as ErrorSink
+        });
+        let backend: Rc<dyn Backend<JsValue>> = if !chain.is_undefined() {
+            Rc::new(ChainBackend::new(chain, sink.clone()))
+        } else {
+            match store.store() {
+                Store::Values(m) => m,
+                Store::Null => Rc::new(NullBackend),
+                Store::Items(_) => return Err(to_js(Error::validation("a chained store needs its chain"))),
+            }
         };
         let mut b = RegionBuilder::new(name).ttl(Ttl::from_seconds(default_ttl));
         if let Some(f) = clock {
@@ -68,13 +81,10 @@ impl RegionCore {
         if let Some(f) = key_mangler {
             b = b.key_mangler(Rc::new(move |k: &str| call_mangler(&f, k)));
         }
-        if let Some(f) = on_error {
-            b = b.on_error(Rc::new(move |e: &Error| {
-                // A failing error hook must not turn a served value into a failure.
-                let _ = f.call1(&JsValue::UNDEFINED, &to_js(e.clone()));
-            }));
+        if let Some(sink) = sink {
+            b = b.on_error(sink);
         }
-        Ok(RegionCore { region: b.build(store) })
+        Ok(RegionCore { region: b.build(backend) })
     }
 
     /// The value if it is fresh and readable without I/O; `NO_VALUE` otherwise. Never throws:

@@ -1,6 +1,16 @@
 // The public API, shared by every runtime entry (workerd.js, node.js), which load the wasm first.
 export { makeRegion, CacheRegion } from "./region.js";
 export { NO_VALUE } from "./no-value.js";
+export { CachedValue } from "./cached-value.js";
+export { ProxyBackend } from "./proxy.js";
+export { StatsProxy } from "./proxies/stats.js";
+export { JsonCodecProxy } from "./proxies/json.js";
+export { CompressionProxy } from "./proxies/compression.js";
+export {
+  functionKeyGenerator, functionMultiKeyGenerator, kwargFunctionKeyGenerator,
+  sha1MangleKey, lengthConditionalMangler, prefixMangler,
+} from "./keys.js";
+export { encodeCachedValue, decodeCachedValue } from "../../pkg/edgepile.js";
 export {
   EdgepileError, RegionNotConfigured, RegionAlreadyConfigured, ValidationError, BackendError, LockTimeout,
 } from "./errors.js";

@@ -43,3 +43,17 @@ export function describe(v) {
   if (Array.isArray(v)) return "an array";
   return typeof v === "object" ? `an object (${v.constructor?.name ?? "null prototype"})` : typeof v;
 }
+
+/** Throws unless `options` is undefined or an object with only `allowed` keys (catches `expiration_time`). */
+export function checkOptions(options, allowed, where) {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== "object") {
+    throw new ValidationError(`${where} options must be an object, got ${describe(options)}`);
+  }
+  for (const k of Object.keys(options)) {
+    if (!allowed.includes(k)) {
+      throw new ValidationError(`${where} has no option ${JSON.stringify(k)}; it takes ${allowed.join(", ")}`);
+    }
+  }
+  return options;
+}

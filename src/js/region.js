@@ -1,46 +1,39 @@
 // CacheRegion: the JS face of a region. It checks input and shapes options; the Rust core
 // (RegionCore) holds the values, the expiry rules and the dogpile lock.
-import { RegionCore, install } from "../../pkg/edgepile.js";
+import { RegionCore, StoreHandle, install } from "../../pkg/edgepile.js";
+import { makeCachedValue } from "./cached-value.js";
+import { cacheMultiOnArguments, cacheOnArguments } from "./decorators.js";
 import { makeError, RegionAlreadyConfigured, RegionNotConfigured, ValidationError } from "./errors.js";
-import { checkFunction, checkKey, checkKeys, describe, seconds } from "./options.js";
+import { checkFunction, checkKey, checkKeys, checkOptions, describe, seconds } from "./options.js";
+import { buildChain } from "./proxy.js";
 import { checkStorable } from "./storable.js";
 import { NO_VALUE } from "./no-value.js";
 
 let installed = false;
-function core(...args) {
+function installOnce() {
   if (!installed) {
-    install(NO_VALUE, makeError);
+    install(NO_VALUE, makeError, makeCachedValue);
     installed = true;
   }
-  return new RegionCore(...args);
 }
 
 /** Backends built into the core, by their dogpile-style names. */
-const CORE_BACKENDS = { "edgepile.memory": "memory", "edgepile.null": "null" };
+const CORE_BACKENDS = ["edgepile.memory", "edgepile.null"];
 const DEFAULT_MAX_ENTRIES = 10_000;
 
-const REGION_OPTIONS = ["name", "keyMangler", "clock", "onError"];
-const CONFIGURE_OPTIONS = ["expirationTime", "arguments", "replaceExistingBackend"];
+const REGION_OPTIONS = ["name", "keyMangler", "functionKeyGenerator", "functionMultiKeyGenerator", "clock", "onError"];
+const CONFIGURE_OPTIONS = ["expirationTime", "arguments", "wrap", "replaceExistingBackend"];
 const GET_OPTIONS = ["expirationTime", "ignoreExpiration"];
 const CREATE_OPTIONS = ["expirationTime", "shouldCacheFn", "creatorArgs"];
 const MULTI_OPTIONS = ["expirationTime", "shouldCacheFn"];
 
-function checkOptions(options, allowed, where) {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== "object") {
-    throw new ValidationError(`${where} options must be an object, got ${describe(options)}`);
-  }
-  for (const k of Object.keys(options)) {
-    if (!allowed.includes(k)) {
-      throw new ValidationError(`${where} has no option ${JSON.stringify(k)}; it takes ${allowed.join(", ")}`);
-    }
-  }
-  return options;
-}
-
 function isThenable(v) {
   return v !== null && (typeof v === "object" || typeof v === "function") && typeof v.then === "function";
 }
+
+/** NO_VALUE passes: a multi creator may leave a key without a value (not cached). */
+const checkItem = (v) => (v === NO_VALUE ? v : checkStorable(v));
+const notNoValue = (v) => v !== NO_VALUE;
 
 /** A creator whose result is checked before the core may store it. */
 function storableCreator(creator, args) {
@@ -55,7 +48,7 @@ function storableMultiCreator(creator) {
     if (!Array.isArray(values)) {
       throw new ValidationError(`a multi creator must return an array of values, got ${describe(values)}`);
     }
-    values.forEach(checkStorable);
+    values.forEach(checkItem);
     return values;
   };
   return (...keys) => {
@@ -68,16 +61,32 @@ export class CacheRegion {
   #core = undefined;
   #ttlFn = undefined; // set when the region's expirationTime is a function
   #options;
+  #backend = undefined;
+  #actualBackend = undefined;
 
   constructor(options) {
     this.#options = checkOptions(options, REGION_OPTIONS, "makeRegion");
-    const { name = "default", keyMangler, clock, onError } = this.#options;
+    const { name = "default", keyMangler, functionKeyGenerator, functionMultiKeyGenerator, clock, onError } = this.#options;
     if (typeof name !== "string") throw new ValidationError(`name must be a string, got ${describe(name)}`);
-    if (keyMangler !== undefined) checkFunction(keyMangler, "keyMangler");
-    if (clock !== undefined) checkFunction(clock, "clock");
-    if (onError !== undefined) checkFunction(onError, "onError");
+    for (const [what, f] of Object.entries({ keyMangler, functionKeyGenerator, functionMultiKeyGenerator, clock, onError })) {
+      if (f !== undefined) checkFunction(f, what);
+    }
     this.name = name;
     this.keyMangler = keyMangler;
+    this.functionKeyGenerator = functionKeyGenerator;
+    this.functionMultiKeyGenerator = functionMultiKeyGenerator;
+  }
+
+  /** The outermost backend: the first proxy of `wrap`, or the backend itself. */
+  get backend() {
+    this.#ready();
+    return this.#backend;
+  }
+
+  /** The backend under every proxy (dogpile's `actual_backend`): get/set/delete, the multi forms, keys(). */
+  get actualBackend() {
+    this.#ready();
+    return this.#actualBackend;
   }
 
   /** True once `configure()` has given the region a backend. */
@@ -94,21 +103,26 @@ export class CacheRegion {
     if (this.#core !== undefined && !opts.replaceExistingBackend) {
       throw new RegionAlreadyConfigured(`region "${this.name}" is already configured; pass replaceExistingBackend: true to replace it`);
     }
-    const kind = CORE_BACKENDS[backend];
-    if (kind === undefined) {
-      throw new ValidationError(`unknown backend ${describe(backend)}; known: ${Object.keys(CORE_BACKENDS).join(", ")}`);
+    if (!CORE_BACKENDS.includes(backend)) {
+      throw new ValidationError(`unknown backend ${describe(backend)}; known: ${CORE_BACKENDS.join(", ")}`);
     }
-    const { expirationTime = -1 } = opts;
-    const args = checkOptions(opts.arguments, ["maxEntries"], `${backend} arguments`);
+    const { expirationTime = -1, wrap } = opts;
+    const args = checkOptions(opts.arguments, backend === "edgepile.memory" ? ["maxEntries"] : [], `${backend} arguments`);
     const { maxEntries = DEFAULT_MAX_ENTRIES } = args;
     if (!Number.isSafeInteger(maxEntries) || maxEntries < 1 || maxEntries > 0xffffffff) {
       throw new ValidationError(`maxEntries must be a positive integer, got ${describe(maxEntries)}`);
     }
     const fixed = typeof expirationTime === "function" ? -1 : seconds(expirationTime);
     if (typeof expirationTime === "function") seconds(expirationTime); // fail now, not on first use
+    installOnce();
+    const chained = wrap !== undefined && wrap.length > 0;
+    const store = backend === "edgepile.memory" ? StoreHandle.memory(maxEntries, chained) : StoreHandle.null();
+    const outer = chained ? buildChain(wrap, store) : undefined;
     const { keyMangler, clock, onError } = this.#options;
-    this.#core = core(this.name, kind, maxEntries, fixed, clock, keyMangler, onError);
+    this.#core = new RegionCore(this.name, store, outer, fixed, clock, keyMangler, onError);
     this.#ttlFn = typeof expirationTime === "function" ? expirationTime : undefined;
+    this.#backend = outer ?? store;
+    this.#actualBackend = store;
     return this;
   }
 
@@ -207,7 +221,24 @@ export class CacheRegion {
     checkFunction(creator, "creator");
     const { expirationTime, shouldCacheFn } = checkOptions(options, MULTI_OPTIONS, "getOrCreateMulti");
     if (shouldCacheFn !== undefined) checkFunction(shouldCacheFn, "shouldCacheFn");
-    return core.getOrCreateMulti(keys, storableMultiCreator(creator), this.#ttl(expirationTime), shouldCacheFn);
+    const keep = shouldCacheFn === undefined ? notNoValue : (v) => v !== NO_VALUE && shouldCacheFn(v);
+    return core.getOrCreateMulti(keys, storableMultiCreator(creator), this.#ttl(expirationTime), keep);
+  }
+
+  /**
+   * Wraps `fn` so calls are cached by their arguments (dogpile's `cache_on_arguments`). The
+   * wrapper has invalidate(...args), set(value, ...args), get(...args), refresh(...args), original.
+   */
+  cacheOnArguments(fn, options) {
+    return cacheOnArguments(this, fn, options);
+  }
+
+  /**
+   * Wraps `fn(...args) → values` so each argument is cached on its own and `fn` is called
+   * once with only the missing ones (dogpile's `cache_multi_on_arguments`).
+   */
+  cacheMultiOnArguments(fn, options) {
+    return cacheMultiOnArguments(this, fn, options);
   }
 
   /**

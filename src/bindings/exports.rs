@@ -1,0 +1,30 @@
+//! Free functions for the JS layer: the envelope codec (for codec and compression proxies) and
+//! the SHA-1 key mangler.
+
+use js_sys::Uint8Array;
+use sha1::{Digest, Sha1};
+use wasm_bindgen::prelude::*;
+
+use super::errors::{cached_value_from_js, cached_value_to_js, to_js};
+use super::js_codec;
+use crate::error::Error;
+
+/// A `CachedValue` as the MessagePack envelope byte stores keep.
+#[wasm_bindgen(js_name = encodeCachedValue)]
+pub fn encode_cached_value(cv: JsValue) -> Result<Uint8Array, JsValue> {
+    let cv = cached_value_from_js(&cv).ok_or_else(|| to_js(Error::validation("expected a CachedValue")))?;
+    let bytes = js_codec::encode(&cv).map_err(to_js)?;
+    Ok(Uint8Array::from(bytes.as_slice()))
+}
+
+/// The `CachedValue` in envelope bytes; a `BackendError` if they are not one.
+#[wasm_bindgen(js_name = decodeCachedValue)]
+pub fn decode_cached_value(bytes: &[u8]) -> Result<JsValue, JsValue> {
+    js_codec::decode(bytes).map(|cv| cached_value_to_js(&cv)).map_err(to_js)
+}
+
+/// The SHA-1 of the key's UTF-8 bytes, as 40 hex digits (dogpile's `sha1_mangle_key`).
+#[wasm_bindgen(js_name = sha1MangleKey)]
+pub fn sha1_mangle_key(key: &str) -> String {
+    hex::encode(Sha1::digest(key.as_bytes()))
+}

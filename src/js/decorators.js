@@ -1,0 +1,138 @@
+// cacheOnArguments and cacheMultiOnArguments: dogpile's decorators as function wrappers.
+import { ValidationError } from "./errors.js";
+import { functionKeyGenerator, functionMultiKeyGenerator } from "./keys.js";
+import { NO_VALUE } from "./no-value.js";
+import { checkFunction, checkOptions, describe, seconds } from "./options.js";
+
+const SINGLE_OPTIONS = ["namespace", "expirationTime", "shouldCacheFn", "toStr", "functionKeyGenerator"];
+const MULTI_OPTIONS = ["namespace", "expirationTime", "shouldCacheFn", "asdict", "toStr", "functionMultiKeyGenerator"];
+
+function checkCommon(fn, options, allowed, where) {
+  checkFunction(fn, `${where}: the function to cache`);
+  const opts = checkOptions(options, allowed, where);
+  if (opts.expirationTime !== undefined && typeof opts.expirationTime !== "function") seconds(opts.expirationTime);
+  if (opts.shouldCacheFn !== undefined) checkFunction(opts.shouldCacheFn, "shouldCacheFn");
+  if (opts.toStr !== undefined) checkFunction(opts.toStr, "toStr");
+  return opts;
+}
+
+function keyer(generator, what, ...genArgs) {
+  checkFunction(generator, what);
+  const made = generator(...genArgs);
+  checkFunction(made, `${what}(namespace, fn) result`);
+  return made;
+}
+
+/** Rejects instead of throwing: every operation answers with a Promise. */
+function promised(run) {
+  try {
+    return run();
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+function named(wrapper, fn) {
+  Object.defineProperty(wrapper, "name", { value: fn.name });
+  return wrapper;
+}
+
+export function cacheOnArguments(region, fn, options) {
+  const opts = checkCommon(fn, options, SINGLE_OPTIONS, "cacheOnArguments");
+  const gen = opts.functionKeyGenerator ?? region.functionKeyGenerator ?? functionKeyGenerator;
+  const keyOf = keyer(gen, "functionKeyGenerator", opts.namespace, fn, opts.toStr);
+  const key = (args) => {
+    const k = keyOf(...args);
+    if (typeof k !== "string") throw new ValidationError(`the key generator must return a string, got ${describe(k)}`);
+    return k;
+  };
+  const { expirationTime, shouldCacheFn } = opts;
+  const createOptions = expirationTime === undefined && shouldCacheFn === undefined ? undefined : { expirationTime, shouldCacheFn };
+  const getOptions = expirationTime === undefined ? undefined : { expirationTime };
+
+  const cached = named(function (...args) {
+    return promised(() => region.getOrCreate(key(args), () => fn.apply(this, args), createOptions));
+  }, fn);
+  cached.original = fn;
+  cached.invalidate = (...args) => promised(() => region.delete(key(args)));
+  cached.set = (value, ...args) => promised(() => region.set(key(args), value));
+  cached.get = (...args) => promised(() => region.get(key(args), getOptions));
+  /** Calls the function now and stores its result, whatever is cached (dogpile's refresh). */
+  cached.refresh = function (...args) {
+    const self = this === cached ? undefined : this;
+    return promised(async () => {
+      const k = key(args);
+      const value = await fn.apply(self, args);
+      await region.set(k, value);
+      return value;
+    });
+  };
+  return cached;
+}
+
+function lookup(result, arg) {
+  if (result instanceof Map) return result.has(arg) ? result.get(arg) : NO_VALUE;
+  return Object.hasOwn(result, arg) ? result[arg] : NO_VALUE;
+}
+
+export function cacheMultiOnArguments(region, fn, options) {
+  const opts = checkCommon(fn, options, MULTI_OPTIONS, "cacheMultiOnArguments");
+  const gen = opts.functionMultiKeyGenerator ?? region.functionMultiKeyGenerator ?? functionMultiKeyGenerator;
+  const keysOf = keyer(gen, "functionMultiKeyGenerator", opts.namespace, fn, opts.toStr);
+  const keys = (args) => {
+    const ks = keysOf(...args);
+    if (!Array.isArray(ks) || ks.length !== args.length || ks.some((k) => typeof k !== "string")) {
+      throw new ValidationError("the multi key generator must return one string key per argument");
+    }
+    return ks;
+  };
+  const { expirationTime, shouldCacheFn, asdict = false } = opts;
+
+  const cached = named(function (...args) {
+    return promised(async () => {
+      const ks = keys(args);
+      const argOf = new Map(ks.map((k, i) => [k, args[i]]));
+      const creator = async (...missing) => {
+        const missingArgs = missing.map((k) => argOf.get(k));
+        const out = await fn.apply(this, missingArgs);
+        if (!asdict) return out;
+        if (out === null || typeof out !== "object") {
+          throw new ValidationError(`with asdict, the function must return an object or a Map, got ${describe(out)}`);
+        }
+        // Arguments the function left out are returned as missing and not cached.
+        return missingArgs.map((a) => lookup(out, a));
+      };
+      const values = await region.getOrCreateMulti(ks, creator, { expirationTime, shouldCacheFn });
+      if (!asdict) return values;
+      const result = {};
+      args.forEach((a, i) => {
+        if (values[i] !== NO_VALUE) result[a] = values[i];
+      });
+      return result;
+    });
+  }, fn);
+  cached.original = fn;
+  cached.invalidate = (...args) => promised(() => region.deleteMulti(keys(args)));
+  cached.get = (...args) => promised(() => region.getMulti(keys(args), expirationTime === undefined ? undefined : { expirationTime }));
+  /** Stores values for arguments: an object or Map of argument → value. */
+  cached.set = (mapping) =>
+    promised(() => {
+      const entries = mapping instanceof Map ? [...mapping] : Object.entries(mapping ?? {});
+      const ks = keys(entries.map((e) => e[0]));
+      return region.setMulti(new Map(ks.map((k, i) => [k, entries[i][1]])));
+    });
+  cached.refresh = function (...args) {
+    const self = this === cached ? undefined : this;
+    return promised(async () => {
+      const ks = keys(args);
+      const out = await fn.apply(self, args);
+      const values = asdict ? args.map((a) => lookup(out, a)) : out;
+      if (!Array.isArray(values) || values.length !== args.length) {
+        throw new ValidationError("the function must return one value per argument");
+      }
+      await region.setMulti(new Map(ks.map((k, i) => [k, values[i]]).filter(([, v]) => v !== NO_VALUE)));
+      return asdict ? out : values;
+    });
+  };
+  return cached;
+}

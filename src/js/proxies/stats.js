@@ -1,0 +1,57 @@
+// Counts what reaches the backend: hits and misses (a stored entry or not, fresh or stale),
+// sets and deletes. Put it outermost to see what the region asks for.
+import { NO_VALUE } from "../no-value.js";
+import { ProxyBackend } from "../proxy.js";
+
+export class StatsProxy extends ProxyBackend {
+  hits = 0;
+  misses = 0;
+  sets = 0;
+  deletes = 0;
+
+  async get(key) {
+    const v = await this.proxied.get(key);
+    if (v === NO_VALUE) this.misses++;
+    else this.hits++;
+    return v;
+  }
+
+  async getMulti(keys) {
+    const values = await this.proxied.getMulti(keys);
+    for (const v of values) {
+      if (v === NO_VALUE) this.misses++;
+      else this.hits++;
+    }
+    return values;
+  }
+
+  set(key, value) {
+    this.sets++;
+    return this.proxied.set(key, value);
+  }
+
+  setMulti(mapping) {
+    this.sets += Object.keys(mapping).length;
+    return this.proxied.setMulti(mapping);
+  }
+
+  delete(key) {
+    this.deletes++;
+    return this.proxied.delete(key);
+  }
+
+  deleteMulti(keys) {
+    this.deletes += keys.length;
+    return this.proxied.deleteMulti(keys);
+  }
+
+  /** The counters and the hit ratio (0 when nothing was read). */
+  stats() {
+    const reads = this.hits + this.misses;
+    return { hits: this.hits, misses: this.misses, sets: this.sets, deletes: this.deletes, hitRatio: reads ? this.hits / reads : 0 };
+  }
+
+  reset() {
+    this.hits = this.misses = this.sets = this.deletes = 0;
+  }
+}

@@ -1,0 +1,73 @@
+// ProxyBackend: the base of every proxy in a `wrap: [...]` chain, as dogpile's. A subclass
+// overrides any of get/set/delete/getMulti/setMulti/deleteMulti and calls `this.proxied`;
+// methods may return values or promises.
+import { ValidationError } from "./errors.js";
+import { describe } from "./options.js";
+
+const own = (proxy, name) => proxy[name] !== ProxyBackend.prototype[name];
+
+export class ProxyBackend {
+  /** The backend (or next proxy) this one forwards to. */
+  proxied = undefined;
+
+  /** Points this proxy at `backend`; returns the proxy. */
+  wrap(backend) {
+    if (backend === null || typeof backend !== "object" || typeof backend.get !== "function") {
+      throw new ValidationError(`a proxy can only wrap a backend object, got ${describe(backend)}`);
+    }
+    this.proxied = backend;
+    return this;
+  }
+
+  get(key) {
+    return this.proxied.get(key);
+  }
+
+  set(key, value) {
+    return this.proxied.set(key, value);
+  }
+
+  delete(key) {
+    return this.proxied.delete(key);
+  }
+
+  // The multi forms go through this proxy's own single-key methods when a subclass overrides
+  // those and not these, so a proxy that only transforms get/set sees every value.
+  getMulti(keys) {
+    if (own(this, "get")) return Promise.all(keys.map((k) => this.get(k)));
+    return this.proxied.getMulti(keys);
+  }
+
+  async setMulti(mapping) {
+    if (own(this, "set")) {
+      for (const k of Object.keys(mapping)) await this.set(k, mapping[k]);
+      return;
+    }
+    return this.proxied.setMulti(mapping);
+  }
+
+  async deleteMulti(keys) {
+    if (own(this, "delete")) {
+      for (const k of keys) await this.delete(k);
+      return;
+    }
+    return this.proxied.deleteMulti(keys);
+  }
+}
+
+/**
+ * Builds the chain for `wrap: [...]` over `terminal`: the first item ends up outermost.
+ * Items are ProxyBackend subclasses (instantiated with no arguments) or instances.
+ */
+export function buildChain(wrap, terminal) {
+  if (!Array.isArray(wrap)) throw new ValidationError(`wrap must be an array of proxies, got ${describe(wrap)}`);
+  let current = terminal;
+  for (const item of [...wrap].reverse()) {
+    const proxy = typeof item === "function" ? new item() : item;
+    if (proxy === null || typeof proxy !== "object" || typeof proxy.wrap !== "function") {
+      throw new ValidationError(`wrap takes ProxyBackend classes or instances, got ${describe(item)}`);
+    }
+    current = proxy.wrap(current) ?? proxy;
+  }
+  return current;
+}

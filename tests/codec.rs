@@ -1,0 +1,52 @@
+//! The MessagePack envelope: round trips, layout, and hostile bytes read as errors, never panics.
+
+use edgepile::codec::{decode, encode};
+use edgepile::{CachedValue, VALUE_VERSION};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct User {
+    id: u64,
+    name: String,
+    tags: Vec<String>,
+}
+
+#[test]
+fn round_trip() {
+    let cv = CachedValue::new(User { id: 7, name: "ada".into(), tags: vec!["x".into()] }, 1_700_000_000.25);
+    let bytes = encode(&cv).expect("encodes");
+    assert_eq!(decode::<User>(&bytes).expect("decodes"), cv);
+}
+
+#[test]
+fn layout_is_payload_then_named_metadata() {
+    let bytes = encode(&CachedValue::new("hi".to_string(), 2.5)).expect("encodes");
+    let v: rmpv::Value = rmpv::decode::read_value(&mut &bytes[..]).expect("msgpack");
+    let arr = v.as_array().expect("array");
+    assert_eq!(arr.len(), 2);
+    assert_eq!(arr[0].as_str(), Some("hi"));
+    let meta = arr[1].as_map().expect("map");
+    assert_eq!(meta[0].0.as_str(), Some("ct"));
+    assert_eq!(meta[0].1.as_f64(), Some(2.5));
+    assert_eq!(meta[1].0.as_str(), Some("v"));
+    assert_eq!(meta[1].1.as_u64(), Some(VALUE_VERSION as u64));
+}
+
+#[test]
+fn foreign_and_broken_bytes_are_errors() {
+    let good = encode(&CachedValue::new(vec![1u8, 2, 3], 1.0)).expect("encodes");
+    let mut trailing = good.clone();
+    trailing.push(0);
+    let cases: Vec<Vec<u8>> = vec![
+        vec![],
+        b"{\"json\": true}".to_vec(),
+        b"plain text".to_vec(),
+        good[..good.len() - 1].to_vec(),
+        trailing,
+        vec![0xdd, 0xff, 0xff, 0xff, 0xff], // array claiming 4 billion items
+        vec![0xc1],                         // never-used marker
+    ];
+    for bytes in cases {
+        assert!(decode::<Vec<u8>>(&bytes).is_err(), "{bytes:?}");
+    }
+}
