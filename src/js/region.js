@@ -115,6 +115,9 @@ export class CacheRegion {
     const fixed = typeof expirationTime === "function" ? -1 : seconds(expirationTime);
     if (typeof expirationTime === "function") seconds(expirationTime); // fail now, not on first use
     installOnce();
+    if (wrap !== undefined && !Array.isArray(wrap)) {
+      throw new ValidationError(`wrap must be an array of proxies, got ${describe(wrap)}`);
+    }
     const chained = wrap !== undefined && wrap.length > 0;
     const store = backend === "edgepile.memory" ? StoreHandle.memory(maxEntries, chained) : StoreHandle.null();
     const outer = chained ? buildChain(wrap, store) : undefined;

@@ -8,12 +8,13 @@ let unique = 0;
 
 /**
  * @param {string} label
- * @param {{ backend: string, arguments?: object, persists: boolean, bounded?: boolean }} spec
+ * @param {{ backend: string, arguments?: object, wrap?: () => any[], persists: boolean, bounded?: boolean }} spec
  */
 export function conformance(label, spec) {
   const make = (options = {}, regionOptions = {}) => {
     const clock = fakeClock();
-    const r = makeRegion({ clock, ...regionOptions }).configure(spec.backend, { arguments: spec.arguments, ...options });
+    const wrap = spec.wrap?.();
+    const r = makeRegion({ clock, ...regionOptions }).configure(spec.backend, { arguments: spec.arguments, wrap, ...options });
     return { r, clock };
   };
   // keys unique per test, so backends that share state across tests stay independent

@@ -1,0 +1,80 @@
+// Key generation and key manglers.
+import { describe, expect, it } from "vitest";
+import {
+  functionKeyGenerator, lengthConditionalMangler, makeRegion, prefixMangler, sha1MangleKey, ValidationError,
+} from "../../src/js/workerd.js";
+
+const keyOf = functionKeyGenerator(undefined, function f() {});
+
+describe("the default key generator", () => {
+  it("never maps different argument lists to one key", () => {
+    const lists = [
+      ["a b"], ["a", "b"], [1], ["1"], [null], ["null"], [undefined], ["undefined"], [], [""], ["", ""],
+      ["a,b"], ["a", ",b"], ['a","b'], ["a|b"], ["a", "|b"], [true], ["true"], [1n], ["1n"], [0], [-0],
+      [NaN], ["NaN"], [[1, 2]], [1, 2], [[1], 2], [{ a: 1 }], ['{"a":1}'], [{ a: "1" }], [new Date(0)],
+      [new Date(0).toISOString()], [new Uint8Array([1])], [[]], [{}], [new Map()], [new Set()],
+      [new Map([[1, 2]])], [new Set([1, 2])], [[null]], [[undefined]], [1.5], ["1.5"],
+    ];
+    const keys = lists.map((args) => keyOf(...args));
+    expect(new Set(keys).size).toBe(lists.length);
+  });
+
+  it("is deterministic: object key order, Dates, arrays, Maps", () => {
+    expect(keyOf({ a: 1, b: [2, { c: 3, d: 4 }] })).toBe(keyOf({ b: [2, { d: 4, c: 3 }], a: 1 }));
+    expect(keyOf(new Date(5))).toBe(keyOf(new Date(5)));
+    expect(keyOf(new Map([[1, "a"], [2, "b"]]))).toBe(keyOf(new Map([[2, "b"], [1, "a"]])));
+    expect(keyOf("x")).toBe('f|"x"');
+  });
+
+  it("carries function name and namespace", () => {
+    expect(functionKeyGenerator("ns", function load() {})(1)).toBe("load|ns|1");
+    expect(functionKeyGenerator(undefined, function load() {}, String)(1, "a b")).toBe("load|1 a b");
+  });
+
+  it("refuses what has no stable key", () => {
+    for (const bad of [() => 1, Symbol("s"), new (class X {})()]) expect(() => keyOf(bad)).toThrow(ValidationError);
+    const cyc = [];
+    cyc.push(cyc);
+    expect(() => keyOf(cyc)).toThrow(/circular/);
+  });
+});
+
+describe("key manglers", () => {
+  it("sha1MangleKey is SHA-1 of the UTF-8 key", () => {
+    expect(sha1MangleKey("")).toBe("da39a3ee5e6b4b0d3255bfef95601890afd80709");
+    expect(sha1MangleKey("abc")).toBe("a9993e364706816aba3e25717850c26c9cd0d89d");
+    expect(sha1MangleKey("☃")).toHaveLength(40);
+  });
+
+  it("lengthConditionalMangler only mangles keys over the length, in UTF-8 bytes", () => {
+    const m = lengthConditionalMangler(10, sha1MangleKey);
+    expect(m("short")).toBe("short");
+    expect(m("0123456789")).toBe("0123456789");
+    expect(m("0123456789a")).toBe(sha1MangleKey("0123456789a"));
+    expect(m("☃☃☃☃")).toBe(sha1MangleKey("☃☃☃☃")); // 4 chars, 12 bytes
+    expect(() => lengthConditionalMangler(-1, sha1MangleKey)).toThrow(ValidationError);
+  });
+
+  it("prefixMangler prefixes, after an inner mangler", () => {
+    expect(prefixMangler("app:")("k")).toBe("app:k");
+    expect(prefixMangler("app:", sha1MangleKey)("abc")).toBe("app:a9993e364706816aba3e25717850c26c9cd0d89d");
+  });
+
+  it("reaches the store in single, multi and decorator paths", async () => {
+    const r = makeRegion({ keyMangler: prefixMangler("p:", lengthConditionalMangler(8, sha1MangleKey)) })
+      .configure("edgepile.memory");
+    await r.set("a", 1);
+    await r.setMulti({ b: 2 });
+    await r.getOrCreate("c", () => 3);
+    await r.getOrCreateMulti(["d", "a-very-long-key"], (...ks) => ks.map((k) => k.length));
+    const f = r.cacheOnArguments(function f(x) { return x; });
+    await f(1);
+    const keys = r.actualBackend.keys();
+    expect(keys).toHaveLength(6);
+    expect(keys.every((k) => k.startsWith("p:"))).toBe(true);
+    expect(keys).toContain(`p:${sha1MangleKey("a-very-long-key")}`);
+    expect(await r.getMulti(["a", "b", "c", "d", "a-very-long-key"])).toEqual([1, 2, 3, 1, 15]);
+    await r.deleteMulti(["a", "b"]);
+    expect(r.actualBackend.keys()).toHaveLength(4);
+  });
+});
