@@ -8,5 +8,7 @@ source scripts/env.sh
 
 step "cargo test (native: region core, lock, conformance)"
 cargo test --quiet
+step "TypeScript: the public types against tests/types/usage.ts"
+tsc -p tests/types/tsconfig.json
 step "vitest inside workerd"
 vitest run

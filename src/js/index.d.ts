@@ -1,7 +1,10 @@
 // Types for the edgepile JS API. Times are seconds; -1 means "never expires".
 
-/** The "nothing stored" sentinel (dogpile's NO_VALUE). */
-export declare const NO_VALUE: Readonly<{ toString(): "NO_VALUE" }>;
+/**
+ * The "nothing stored" sentinel (dogpile's NO_VALUE). A frozen object at run time; typed as a
+ * unique symbol so that `value !== NO_VALUE` narrows the type.
+ */
+export declare const NO_VALUE: unique symbol;
 export type NoValue = typeof NO_VALUE;
 
 /** Seconds (≥ 0, fractions allowed), -1 for never, or a function returning either, evaluated per call. */
@@ -22,11 +25,31 @@ export type Storable =
 
 export type BackendName = "edgepile.memory" | "edgepile.null";
 
+/** Turns a cache key into the key the backend sees. */
+export type KeyMangler = (key: string) => string;
+
+/** dogpile's function_key_generator: (namespace, fn, toStr) → a key per call. */
+export type FunctionKeyGenerator = (
+  namespace: string | undefined,
+  fn: (...args: any[]) => any,
+  toStr?: (arg: any) => string,
+) => (...args: any[]) => string;
+
+/** The multi form: one key per argument. */
+export type FunctionMultiKeyGenerator = (
+  namespace: string | undefined,
+  fn: (...args: any[]) => any,
+  toStr?: (arg: any) => string,
+) => (...args: any[]) => string[];
+
 export interface RegionOptions {
   /** Shown in errors. Default "default". */
   name?: string;
   /** Applied to every key before it reaches the backend. */
-  keyMangler?: (key: string) => string;
+  keyMangler?: KeyMangler;
+  /** Default key generator of this region's decorators. */
+  functionKeyGenerator?: FunctionKeyGenerator;
+  functionMultiKeyGenerator?: FunctionMultiKeyGenerator;
   /** Milliseconds since the epoch, like Date.now (the default). Inject one to test expiry. */
   clock?: () => number;
   /** Receives failures that reach no caller, such as a cache write after a successful creation. */
@@ -42,6 +65,8 @@ export interface ConfigureOptions {
   /** Default -1 (never). */
   expirationTime?: ExpirationTime;
   arguments?: MemoryArguments;
+  /** Proxies, first item outermost: ProxyBackend subclasses (built with no arguments) or instances. */
+  wrap?: Array<ProxyBackend | (new () => ProxyBackend)>;
   /** Replace the backend of an already configured region instead of throwing. */
   replaceExistingBackend?: boolean;
 }
@@ -65,10 +90,119 @@ export interface GetOrCreateMultiOptions<T> {
   shouldCacheFn?: (value: T) => boolean;
 }
 
+/** A payload with its metadata: what backends and proxies see. */
+export declare class CachedValue<T = unknown> {
+  constructor(payload: T, metadata: { ct: number; v: number });
+  payload: T;
+  metadata: { ct: number; v: number };
+}
+
+/** What a backend hands back: a CachedValue, a codec's encoding of one, or NO_VALUE. */
+export type StoredItem = CachedValue | Uint8Array | ArrayBuffer | string | NoValue;
+type MaybePromise<T> = T | Promise<T>;
+
+/** A backend or proxy as the chain sees it. */
+export interface BackendLike {
+  get(key: string): MaybePromise<StoredItem>;
+  set(key: string, value: StoredItem): MaybePromise<void>;
+  delete(key: string): MaybePromise<void>;
+  getMulti(keys: string[]): MaybePromise<StoredItem[]>;
+  setMulti(mapping: Record<string, StoredItem>): MaybePromise<void>;
+  deleteMulti(keys: string[]): MaybePromise<void>;
+}
+
+/** The backend under every proxy, living in the isolate: synchronous, and it can list its keys. */
+export interface ActualBackend extends BackendLike {
+  get(key: string): StoredItem;
+  keys(): string[];
+}
+
+/** Base class of proxies: override any method and call `this.proxied`. */
+export declare class ProxyBackend implements BackendLike {
+  proxied: BackendLike;
+  wrap(backend: BackendLike): this;
+  get(key: string): MaybePromise<StoredItem>;
+  set(key: string, value: StoredItem): MaybePromise<void>;
+  delete(key: string): MaybePromise<void>;
+  getMulti(keys: string[]): MaybePromise<StoredItem[]>;
+  setMulti(mapping: Record<string, StoredItem>): MaybePromise<void>;
+  deleteMulti(keys: string[]): MaybePromise<void>;
+}
+
+/** Counts hits and misses at the backend, sets and deletes. */
+export declare class StatsProxy extends ProxyBackend {
+  hits: number;
+  misses: number;
+  sets: number;
+  deletes: number;
+  stats(): { hits: number; misses: number; sets: number; deletes: number; hitRatio: number };
+  reset(): void;
+}
+
+/** Stores `{"payload": ..., "metadata": {...}}` as JSON text. */
+export declare class JsonCodecProxy extends ProxyBackend {}
+
+/** Compresses what is stored with CompressionStream. */
+export declare class CompressionProxy extends ProxyBackend {
+  constructor(options?: { format?: "gzip" | "deflate" | "deflate-raw" });
+  readonly format: "gzip" | "deflate" | "deflate-raw";
+}
+
+type Fn = (...args: any[]) => any;
+type Result<F extends Fn> = Awaited<ReturnType<F>>;
+
+export interface CacheOnArgumentsOptions<F extends Fn> {
+  namespace?: string;
+  expirationTime?: ExpirationTime;
+  shouldCacheFn?: (value: Result<F>) => boolean;
+  /** Writes each argument into the key (then distinctness is up to it). */
+  toStr?: (arg: Parameters<F>[number]) => string;
+  functionKeyGenerator?: FunctionKeyGenerator;
+}
+
+/** A function wrapped by cacheOnArguments: same arguments, a Promise of the same result. */
+export interface CachedFunction<F extends Fn> {
+  (this: ThisParameterType<F>, ...args: Parameters<F>): Promise<Result<F>>;
+  /** Deletes the cached value for these arguments. */
+  invalidate(...args: Parameters<F>): Promise<void>;
+  /** Stores `value` for these arguments. */
+  set(value: Result<F>, ...args: Parameters<F>): Promise<void>;
+  /** The cached value for these arguments, or NO_VALUE. */
+  get(...args: Parameters<F>): Promise<Result<F> | NoValue>;
+  /** Calls the function now and stores the result. */
+  refresh(...args: Parameters<F>): Promise<Result<F>>;
+  readonly original: F;
+}
+
+export interface CacheMultiOnArgumentsOptions<A, V> {
+  namespace?: string;
+  expirationTime?: ExpirationTime;
+  shouldCacheFn?: (value: V) => boolean;
+  /** The function returns an object (or Map) of argument → value; arguments it leaves out are not cached. */
+  asdict?: boolean;
+  toStr?: (arg: A) => string;
+  functionMultiKeyGenerator?: FunctionMultiKeyGenerator;
+}
+
+export interface CachedMultiFunction<A, V, R> {
+  (...args: A[]): Promise<R>;
+  invalidate(...args: A[]): Promise<void>;
+  set(mapping: Record<string, V> | Map<A, V>): Promise<void>;
+  get(...args: A[]): Promise<Array<V | NoValue>>;
+  refresh(...args: A[]): Promise<R>;
+  readonly original: (...args: A[]) => unknown;
+}
+
 export declare class CacheRegion {
   readonly name: string;
-  readonly keyMangler: ((key: string) => string) | undefined;
+  readonly keyMangler: KeyMangler | undefined;
+  readonly functionKeyGenerator: FunctionKeyGenerator | undefined;
+  readonly functionMultiKeyGenerator: FunctionMultiKeyGenerator | undefined;
   readonly isConfigured: boolean;
+  /** The outermost backend: the first proxy of `wrap`, or the backend itself. */
+  readonly backend: BackendLike;
+  /** The backend under every proxy. */
+  readonly actualBackend: ActualBackend;
   configure(backend: BackendName, options?: ConfigureOptions): this;
   get<T = unknown>(key: string, options?: GetOptions): Promise<T | NoValue>;
   getMulti<T = unknown>(keys: readonly string[], options?: GetOptions): Promise<Array<T | NoValue>>;
@@ -88,9 +222,33 @@ export declare class CacheRegion {
   ): Promise<T[]>;
   /** hard (default): values read as missing; soft (false): values read as stale. Per isolate. */
   invalidate(hard?: boolean): void;
+  cacheOnArguments<F extends Fn>(fn: F, options?: CacheOnArgumentsOptions<F>): CachedFunction<F>;
+  cacheMultiOnArguments<A, V extends Storable>(
+    fn: (...args: A[]) => V[] | Promise<V[]>,
+    options?: CacheMultiOnArgumentsOptions<A, V> & { asdict?: false },
+  ): CachedMultiFunction<A, V, V[]>;
+  cacheMultiOnArguments<A extends string | number, V extends Storable>(
+    fn: (...args: A[]) => Record<string, V> | Map<A, V> | Promise<Record<string, V> | Map<A, V>>,
+    options: CacheMultiOnArgumentsOptions<A, V> & { asdict: true },
+  ): CachedMultiFunction<A, V, Record<string, V>>;
 }
 
 export declare function makeRegion(options?: RegionOptions): CacheRegion;
+
+export declare const functionKeyGenerator: FunctionKeyGenerator;
+export declare const functionMultiKeyGenerator: FunctionMultiKeyGenerator;
+/** For functions that take one options object. */
+export declare const kwargFunctionKeyGenerator: FunctionKeyGenerator;
+/** 40 hex digits of the SHA-1 of the key's UTF-8 bytes. */
+export declare function sha1MangleKey(key: string): string;
+/** Applies `mangler` to keys longer than `length` UTF-8 bytes. */
+export declare function lengthConditionalMangler(length: number, mangler: KeyMangler): KeyMangler;
+/** Prefixes every key, after applying `then` if given. */
+export declare function prefixMangler(prefix: string, then?: KeyMangler): KeyMangler;
+/** A CachedValue as edgepile's MessagePack envelope. */
+export declare function encodeCachedValue(value: CachedValue): Uint8Array;
+/** The CachedValue in envelope bytes; throws BackendError for anything else. */
+export declare function decodeCachedValue(bytes: Uint8Array): CachedValue;
 
 export declare class EdgepileError extends Error {}
 export declare class RegionNotConfigured extends EdgepileError {

@@ -1,0 +1,71 @@
+// Compiled with `tsc --noEmit` in `npm test`: the public types accept real usage and keep the
+// wrapped function's argument and return types. Lines marked @ts-expect-error must stay errors.
+import {
+  CachedValue, CompressionProxy, JsonCodecProxy, kwargFunctionKeyGenerator, lengthConditionalMangler, makeRegion,
+  NO_VALUE, prefixMangler, ProxyBackend, sha1MangleKey, StatsProxy, ValidationError, type StoredItem,
+} from "edgepile";
+
+class Logging extends ProxyBackend {
+  async get(key: string): Promise<StoredItem> {
+    return this.proxied.get(key);
+  }
+}
+
+const stats = new StatsProxy();
+const region = makeRegion({
+  name: "typed",
+  keyMangler: prefixMangler("app:", lengthConditionalMangler(200, sha1MangleKey)),
+  clock: () => Date.now(),
+}).configure("edgepile.memory", {
+  expirationTime: 300,
+  arguments: { maxEntries: 100 },
+  wrap: [stats, Logging, new CompressionProxy({ format: "gzip" }), JsonCodecProxy],
+});
+
+async function main(): Promise<void> {
+  const user = await region.getOrCreate("user:1", async () => ({ id: 1, name: "ada" }));
+  const id: number = user.id;
+  const got = await region.get<{ id: number }>("user:1");
+  if (got !== NO_VALUE) console.log(got.id);
+
+  const load = region.cacheOnArguments(async (id: number, full: boolean) => ({ id, full }), { namespace: "load" });
+  const loaded: { id: number; full: boolean } = await load(1, true);
+  await load.invalidate(1, true);
+  await load.set({ id: 2, full: false }, 2, false);
+  const maybe = await load.get(1, true);
+  const refreshed = await load.refresh(1, false);
+  console.log(id, loaded, maybe, refreshed, load.original(3, true));
+  // @ts-expect-error: wrong argument type
+  await load("1", true);
+  // @ts-expect-error: missing argument
+  await load(1);
+
+  const search = region.cacheOnArguments(function search(opts: { q: string; page: number }) {
+    return [opts.q, String(opts.page)];
+  }, { functionKeyGenerator: kwargFunctionKeyGenerator });
+  const hits: string[] = await search({ q: "x", page: 1 });
+
+  const many = region.cacheMultiOnArguments(async (...ids: number[]) => ids.map((i) => i * 2));
+  const doubled: number[] = await many(1, 2, 3);
+  const dict = region.cacheMultiOnArguments((...ids: number[]) => Object.fromEntries(ids.map((i) => [i, `v${i}`])), { asdict: true });
+  const byId: Record<string, string> = await dict(1, 2);
+
+  await region.getOrCreateMulti(["a", "b"], (...keys) => keys.map((k) => k.length));
+  await region.setMulti({ a: 1, b: [1, 2] });
+  region.invalidate(false);
+  console.log(hits, doubled, byId, stats.stats().hitRatio, region.actualBackend.keys());
+
+  const cv = new CachedValue({ a: 1 }, { ct: 1, v: 1 });
+  console.log(cv.payload.a);
+  // @ts-expect-error: functions cannot be stored
+  await region.set("f", () => 1);
+  // @ts-expect-error: unknown backend
+  makeRegion().configure("dogpile.cache.memory");
+  try {
+    await region.get("k");
+  } catch (e) {
+    if (e instanceof ValidationError) console.log(e.name);
+  }
+}
+
+void main();
