@@ -9,6 +9,7 @@ pub mod backend;
 pub mod backends;
 pub mod codec;
 pub mod error;
+pub mod lease;
 pub mod lock;
 pub mod region;
 

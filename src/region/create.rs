@@ -16,9 +16,10 @@ use std::rc::Rc;
 use futures::future::{LocalBoxFuture, Shared};
 use futures::FutureExt;
 
-use super::{CreateOptions, Creator, Inner, Region};
+use super::{CreateOptions, Creator, Inner, Region, Runner};
 use crate::api::{CachedValue, Ttl};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
+use crate::lease::backoff;
 use crate::lock::{decide, Action, State};
 
 pub(super) type Creation<P> = Shared<LocalBoxFuture<'static, Result<P>>>;
@@ -112,26 +113,42 @@ async fn decide_after_read<P: Clone + 'static>(
     superseded: &Cell<bool>,
 ) -> Result<Step<P>> {
     let mut reread = false;
+    let background_ok = inner.runner.is_some() || opts.runner.is_some();
     loop {
         let found = inner.backend.get(key).await?;
         let state = inner.state(found.as_ref(), ttl);
-        let running = inner.creating.borrow().get(key).cloned();
+        let running = inner.creation(key);
         if state != State::Fresh && running.is_none() && superseded.replace(false) && !reread {
             // Someone wrote this key while we were reading: read the new value instead of
             // regenerating it a second time (dogpile re-checks after taking the mutex).
             reread = true;
             continue;
         }
-        let action = decide(state, running.is_some(), inner.runner.is_some());
+        let action = decide(state, running.is_some(), background_ok);
         return Ok(match (action, found, running) {
             (Action::Serve, Some(cv), _) => Step::Done(Loaded::Value(cv.payload)),
             (Action::ServeStale, Some(cv), _) => Step::Done(Loaded::Stale { value: cv.payload, regeneration: None }),
             (Action::Wait, _, Some(creation)) => Step::Await(creation),
             (Action::Regenerate { background }, found, _) => {
-                let creation = start_creation(inner, key, ttl, creator, opts);
+                let plan = match (&inner.lease, &found) {
+                    (None, _) => LeasePlan::Local,
+                    (Some(lease), Some(stale)) if state == State::Stale => {
+                        // A stale value never waits: take the lease or serve it stale.
+                        match lease.leases.acquire(key, lease.ttl).await {
+                            Ok(Some(token)) => LeasePlan::Held(token),
+                            Ok(None) => return Ok(Step::Done(Loaded::Stale { value: stale.payload.clone(), regeneration: None })),
+                            Err(e) => {
+                                inner.report(&e);
+                                return Ok(Step::Done(Loaded::Stale { value: stale.payload.clone(), regeneration: None }));
+                            }
+                        }
+                    }
+                    (Some(_), _) => LeasePlan::Wait,
+                };
+                let creation = start_creation(inner, key, ttl, creator, opts.clone(), plan);
                 match (state, found) {
                     (State::Stale, Some(cv)) if background => {
-                        inner.run_in_background(creation);
+                        inner.run_in_background(creation, opts.runner.as_ref());
                         Step::Done(Loaded::Stale { value: cv.payload, regeneration: None })
                     }
                     (State::Stale, Some(cv)) => {
@@ -146,6 +163,16 @@ async fn decide_after_read<P: Clone + 'static>(
     }
 }
 
+/// How a creation relates to the cross-isolate lease.
+enum LeasePlan {
+    /// No leases configured: the in-isolate lock is all there is.
+    Local,
+    /// The lease is already ours (taken for a stale value); release it when done.
+    Held(String),
+    /// Nothing to serve: wait for the lease (bounded by the lock timeout), then re-check.
+    Wait,
+}
+
 /// Registers and returns the creation for `key`. It removes itself from `creating` when done,
 /// before anyone sees its result, so the next caller after it starts a fresh decision.
 fn start_creation<P: Clone + 'static>(
@@ -154,11 +181,12 @@ fn start_creation<P: Clone + 'static>(
     ttl: Ttl,
     creator: Creator<P>,
     opts: CreateOptions<P>,
+    plan: LeasePlan,
 ) -> Creation<P> {
     let owner = inner.clone();
     let owned_key = key.to_owned();
     let creation = async move {
-        let result = create_and_store(&owner, &owned_key, ttl, creator, &opts).await;
+        let result = leased_creation(&owner, &owned_key, ttl, creator, &opts, plan).await;
         owner.creating.borrow_mut().remove(&owned_key);
         if result.is_ok() {
             owner.superseded(&owned_key);
@@ -169,6 +197,44 @@ fn start_creation<P: Clone + 'static>(
     .shared();
     inner.creating.borrow_mut().insert(key.to_owned(), creation.clone());
     creation
+}
+
+async fn leased_creation<P: Clone + 'static>(
+    inner: &Inner<P>,
+    key: &str,
+    ttl: Ttl,
+    creator: Creator<P>,
+    opts: &CreateOptions<P>,
+    plan: LeasePlan,
+) -> Result<P> {
+    let token = match plan {
+        LeasePlan::Local => None,
+        LeasePlan::Held(token) => Some(token),
+        LeasePlan::Wait => {
+            let (token, waited) = inner.wait_for_lease(key).await;
+            if waited {
+                // Whoever held the lease may have stored the value meanwhile.
+                match inner.backend.get(key).await {
+                    Ok(found) if inner.state(found.as_ref(), ttl) == State::Fresh => {
+                        inner.release(key, token).await;
+                        if let Some(cv) = found {
+                            return Ok(cv.payload);
+                        }
+                        return Err(Error::backend("inconsistent lock state"));
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        inner.release(key, token).await;
+                        return Err(e);
+                    }
+                }
+            }
+            token
+        }
+    };
+    let result = create_and_store(inner, key, ttl, creator, opts).await;
+    inner.release(key, token).await;
+    result
 }
 
 async fn create_and_store<P: Clone + 'static>(
@@ -210,8 +276,8 @@ impl<P: Clone + 'static> Inner<P> {
         self.creating.borrow_mut().insert(key, creation);
     }
 
-    fn run_in_background(&self, creation: Creation<P>) {
-        let Some(runner) = &self.runner else { return };
+    fn run_in_background(&self, creation: Creation<P>, per_call: Option<&Runner>) {
+        let Some(runner) = per_call.or(self.runner.as_ref()) else { return };
         let reporter = self.on_error.clone();
         runner(
             async move {
@@ -221,5 +287,42 @@ impl<P: Clone + 'static> Inner<P> {
             }
             .boxed_local(),
         );
+    }
+
+    /// Polls the lease with backoff until it is ours or the lock timeout passes: then the
+    /// caller creates anyway (a dead holder must not block anyone longer). Returns the token,
+    /// if any, and whether we had to wait.
+    async fn wait_for_lease(&self, key: &str) -> (Option<String>, bool) {
+        let Some(lease) = &self.lease else { return (None, false) };
+        let deadline = self.now() + lease.lock_timeout;
+        let mut attempt = 0;
+        loop {
+            match lease.leases.acquire(key, lease.ttl).await {
+                Ok(Some(token)) => return (Some(token), attempt > 0),
+                Ok(None) => {}
+                Err(e) => {
+                    self.report(&e);
+                    return (None, attempt > 0);
+                }
+            }
+            let left = deadline - self.now();
+            if left <= 0.0 {
+                self.report(&Error::new(
+                    ErrorKind::LockTimeout,
+                    format!("waited {}s for another creator of {key:?}; creating it here", lease.lock_timeout),
+                ));
+                return (None, true);
+            }
+            (lease.sleep)(backoff(attempt).min(left)).await;
+            attempt += 1;
+        }
+    }
+
+    async fn release(&self, key: &str, token: Option<String>) {
+        if let (Some(lease), Some(token)) = (&self.lease, token) {
+            if let Err(e) = lease.leases.release(key, &token).await {
+                self.report(&e);
+            }
+        }
     }
 }

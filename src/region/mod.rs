@@ -17,6 +17,7 @@ pub use options::{Clock, CreateOptions, Creator, ErrorSink, GetOptions, KeyMangl
 use crate::api::{CachedValue, Ttl};
 use crate::backend::{Backend, Capabilities};
 use crate::error::Result;
+use crate::lease::LeaseConfig;
 use crate::lock::{classify, Invalidation, State};
 use create::{Creation, LoadEntry};
 
@@ -39,6 +40,7 @@ struct Inner<P: Clone + 'static> {
     mangler: Option<KeyMangler>,
     runner: Option<Runner>,
     on_error: Option<ErrorSink>,
+    lease: Option<LeaseConfig>,
     invalidation: Cell<Invalidation>,
     /// Backend reads in flight, one per key: concurrent callers share it.
     loading: RefCell<HashMap<String, LoadEntry<P>>>,
@@ -55,11 +57,18 @@ pub struct RegionBuilder {
     mangler: Option<KeyMangler>,
     runner: Option<Runner>,
     on_error: Option<ErrorSink>,
+    lease: Option<LeaseConfig>,
 }
 
 impl RegionBuilder {
     pub fn new(name: impl Into<String>) -> Self {
-        RegionBuilder { name: name.into(), ttl: Ttl::Never, clock: None, mangler: None, runner: None, on_error: None }
+        RegionBuilder { name: name.into(), ttl: Ttl::Never, clock: None, mangler: None, runner: None, on_error: None, lease: None }
+    }
+
+    /// Coordinates creations across isolates through leases (see [`crate::lease`]).
+    pub fn leases(mut self, config: LeaseConfig) -> Self {
+        self.lease = Some(config);
+        self
     }
 
     /// Default expiration for the region (default: never).
@@ -96,6 +105,7 @@ impl RegionBuilder {
                 mangler: self.mangler,
                 runner: self.runner,
                 on_error: self.on_error,
+                lease: self.lease,
                 invalidation: Cell::new(Invalidation::default()),
                 loading: RefCell::new(HashMap::new()),
                 creating: RefCell::new(HashMap::new()),

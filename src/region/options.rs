@@ -30,17 +30,20 @@ pub struct CreateOptions<P> {
     pub ttl: Option<Ttl>,
     /// When it returns false for a created value, the value is returned but not stored.
     pub should_cache: Option<ShouldCache<P>>,
+    /// Regenerates a stale value in the background for this call (in a Worker: this request's
+    /// `ctx.waitUntil`), overriding the region's runner.
+    pub runner: Option<Runner>,
 }
 
 impl<P> Default for CreateOptions<P> {
     fn default() -> Self {
-        CreateOptions { ttl: None, should_cache: None }
+        CreateOptions { ttl: None, should_cache: None, runner: None }
     }
 }
 
 impl<P> Clone for CreateOptions<P> {
     fn clone(&self) -> Self {
-        CreateOptions { ttl: self.ttl, should_cache: self.should_cache.clone() }
+        CreateOptions { ttl: self.ttl, should_cache: self.should_cache.clone(), runner: self.runner.clone() }
     }
 }
 
