@@ -1,13 +1,21 @@
-// The demo Worker: a slow upstream computation behind an edgepile region.
+// The demo Worker: a slow upstream computation behind an edgepile region over Workers KV,
+// with the Durable Object lease coordinating regenerations across isolates.
 //   GET /?n=12            the cached result, with hit/miss and timing
 //   GET /invalidate?hard=0  soft (0) or hard (1, default) invalidation of the region
 import { makeRegion } from "../src/js/workerd.js";
 
+export { LeaseCoordinator, EdgepileStore } from "../src/js/workerd.js";
+
 const UPSTREAM_MS = 400;
-const region = makeRegion({ name: "demo" }).configure("edgepile.memory", {
-  expirationTime: 30,
-  arguments: { maxEntries: 1000 },
-});
+let region;
+/** Bindings arrive with the first request; the region lives as long as the isolate. */
+function regionFor(env) {
+  region ??= makeRegion({ name: "demo" }).configure("edgepile.cloudflare_kv", {
+    expirationTime: 30,
+    arguments: { namespace: env.CACHE, lockNamespace: env.LEASES },
+  });
+  return region;
+}
 
 let upstreamCalls = 0;
 
@@ -26,7 +34,8 @@ function isPrime(i) {
 }
 
 export default {
-  async fetch(request) {
+  async fetch(request, env, ctx) {
+    const region = regionFor(env);
     const url = new URL(request.url);
     if (url.pathname === "/invalidate") {
       const hard = url.searchParams.get("hard") !== "0";
@@ -40,7 +49,7 @@ export default {
     const value = await region.getOrCreate(`primes:${n}`, () => {
       cache = "miss";
       return slowUpstream(n);
-    });
+    }, { ctx });
     return Response.json(
       { cache, ms: Date.now() - started, upstreamCalls, value },
       { headers: { "x-edgepile-cache": cache } },

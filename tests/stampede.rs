@@ -63,7 +63,7 @@ fn stale_with_async_runner_everyone_gets_stale_and_one_background_regeneration()
     let backend = Rc::new(MockBackend::new());
     let spawned: Rc<RefCell<Vec<LocalBoxFuture<'static, ()>>>> = Rc::default();
     let sink = spawned.clone();
-    let runner: Runner = Rc::new(move |f| sink.borrow_mut().push(f));
+    let runner: Runner = Rc::new(move |_key, f| sink.borrow_mut().push(f));
     let r = RegionBuilder::new("bg")
         .ttl(Ttl::Seconds(10.0))
         .clock(clock.clock())

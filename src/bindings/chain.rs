@@ -69,8 +69,10 @@ impl Backend<JsValue> for ChainBackend {
         async move { Ok(self.read(self.call("get", &[key.into()]).await?)) }.boxed_local()
     }
 
-    fn set<'a>(&'a self, key: &'a str, value: CachedValue<JsValue>, _ttl: Ttl) -> BackendFuture<'a, ()> {
-        async move { self.call("set", &[key.into(), cached_value_to_js(&value)]).await.map(drop) }.boxed_local()
+    /// The third argument, `{ ttl }` in seconds (-1: never), lets stores that reclaim space
+    /// physically (KV, the Cache API) keep values long enough to serve them stale.
+    fn set<'a>(&'a self, key: &'a str, value: CachedValue<JsValue>, ttl: Ttl) -> BackendFuture<'a, ()> {
+        async move { self.call("set", &[key.into(), cached_value_to_js(&value), ttl_options(ttl)]).await.map(drop) }.boxed_local()
     }
 
     fn delete<'a>(&'a self, key: &'a str) -> BackendFuture<'a, ()> {
@@ -90,7 +92,7 @@ impl Backend<JsValue> for ChainBackend {
         .boxed_local()
     }
 
-    fn set_multi<'a>(&'a self, items: Vec<(String, CachedValue<JsValue>)>, _ttl: Ttl) -> BackendFuture<'a, ()> {
+    fn set_multi<'a>(&'a self, items: Vec<(String, CachedValue<JsValue>)>, ttl: Ttl) -> BackendFuture<'a, ()> {
         async move {
             // A null-prototype object: keys such as "__proto__" stay plain entries.
             let mapping: Object = Object::create(&JsValue::NULL.unchecked_into::<Object>());
@@ -98,7 +100,7 @@ impl Backend<JsValue> for ChainBackend {
                 js_sys::Reflect::set(&mapping, &JsValue::from_str(k), &cached_value_to_js(v))
                     .map_err(|_| Error::validation("cannot build the setMulti mapping"))?;
             }
-            self.call("setMulti", &[mapping.into()]).await.map(drop)
+            self.call("setMulti", &[mapping.into(), ttl_options(ttl)]).await.map(drop)
         }
         .boxed_local()
     }
@@ -110,4 +112,10 @@ impl Backend<JsValue> for ChainBackend {
         }
         .boxed_local()
     }
+}
+
+fn ttl_options(ttl: Ttl) -> JsValue {
+    let opts = Object::new();
+    let _ = js_sys::Reflect::set(&opts, &"ttl".into(), &ttl.as_seconds().unwrap_or(-1.0).into());
+    opts.into()
 }

@@ -6,5 +6,6 @@ mod chain;
 mod errors;
 mod exports;
 mod js_codec;
+mod js_leases;
 mod region_core;
 mod store;

@@ -10,12 +10,14 @@ use wasm_bindgen_futures::future_to_promise;
 
 use super::callbacks::{call_clock, call_creator, call_mangler, call_multi_creator, call_predicate};
 use super::chain::ChainBackend;
+use super::js_leases;
 use super::errors::{no_value, to_js};
 use super::store::{Store, StoreHandle};
 use crate::api::Ttl;
 use crate::backend::Backend;
 use crate::backends::NullBackend;
 use crate::error::Error;
+use crate::lease::LeaseConfig;
 use crate::region::{CreateOptions, ErrorSink, GetOptions, Region, RegionBuilder};
 
 #[wasm_bindgen]
@@ -38,28 +40,24 @@ fn or_no_value(v: Option<JsValue>) -> JsValue {
     v.unwrap_or_else(no_value)
 }
 
-fn create_options(seconds: Option<f64>, should_cache: Option<Function>) -> CreateOptions<JsValue> {
+fn create_options(seconds: Option<f64>, should_cache: Option<Function>, runner: Option<Function>) -> CreateOptions<JsValue> {
     CreateOptions {
         ttl: ttl(seconds),
         should_cache: should_cache.map(|f| Rc::new(move |v: &JsValue| call_predicate(&f, v)) as _),
+        runner: runner.map(js_leases::runner),
     }
 }
 
 #[wasm_bindgen]
 impl RegionCore {
     /// A region over `store`, or over the JS object `chain` (the outermost proxy, whose chain
-    /// ends at `store`) when one is given. Hooks are optional JS functions.
+    /// ends at `store`) when one is given. `hooks` holds optional JS functions and settings:
+    /// clock, keyMangler, onError, runner, and leases with sleep, leaseTtl, lockTimeout.
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        name: String,
-        store: &StoreHandle,
-        chain: JsValue,
-        default_ttl: f64,
-        clock: Option<Function>,
-        key_mangler: Option<Function>,
-        on_error: Option<Function>,
-    ) -> Result<RegionCore, JsValue> {
-        let sink: Option<ErrorSink> = on_error.map(|f| {
+    pub fn new(name: String, store: &StoreHandle, chain: JsValue, default_ttl: f64, hooks: JsValue) -> Result<RegionCore, JsValue> {
+        let hook = |k: &str| js_sys::Reflect::get(&hooks, &JsValue::from_str(k)).ok().filter(|v| !v.is_undefined());
+        let func = |k: &str| hook(k).and_then(|v| v.dyn_into::<Function>().ok());
+        let sink: Option<ErrorSink> = func("onError").map(|f| {
             Rc::new(move |e: &Error| {
                 // A failing error hook must not turn a served value into a failure.
                 let _ = f.call1(&JsValue::UNDEFINED, &to_js(e.clone()));
@@ -75,11 +73,22 @@ impl RegionCore {
             }
         };
         let mut b = RegionBuilder::new(name).ttl(Ttl::from_seconds(default_ttl));
-        if let Some(f) = clock {
+        if let Some(f) = func("clock") {
             b = b.clock(Rc::new(move || call_clock(&f)));
         }
-        if let Some(f) = key_mangler {
+        if let Some(f) = func("keyMangler") {
             b = b.key_mangler(Rc::new(move |k: &str| call_mangler(&f, k)));
+        }
+        if let Some(f) = func("runner") {
+            b = b.async_runner(js_leases::runner(f));
+        }
+        if let (Some(client), Some(sleep)) = (hook("leases"), func("sleep")) {
+            b = b.leases(LeaseConfig {
+                leases: Rc::new(js_leases::JsLeases::new(client)),
+                sleep: js_leases::sleeper(sleep),
+                ttl: hook("leaseTtl").and_then(|v| v.as_f64()).unwrap_or(30.0),
+                lock_timeout: hook("lockTimeout").and_then(|v| v.as_f64()).unwrap_or(10.0),
+            });
         }
         if let Some(sink) = sink {
             b = b.on_error(sink);
@@ -95,9 +104,16 @@ impl RegionCore {
     }
 
     #[wasm_bindgen(js_name = getOrCreate)]
-    pub fn get_or_create(&self, key: String, creator: Function, seconds: Option<f64>, should_cache: Option<Function>) -> Promise {
+    pub fn get_or_create(
+        &self,
+        key: String,
+        creator: Function,
+        seconds: Option<f64>,
+        should_cache: Option<Function>,
+        runner: Option<Function>,
+    ) -> Promise {
         let region = self.region.clone();
-        let opts = create_options(seconds, should_cache);
+        let opts = create_options(seconds, should_cache, runner);
         future_to_promise(async move {
             let creator = Box::new(move || call_creator(creator).boxed_local());
             region.get_or_create(&key, creator, opts).await.map_err(to_js)
@@ -107,7 +123,7 @@ impl RegionCore {
     #[wasm_bindgen(js_name = getOrCreateMulti)]
     pub fn get_or_create_multi(&self, keys: Array, creator: Function, seconds: Option<f64>, should_cache: Option<Function>) -> Promise {
         let region = self.region.clone();
-        let opts = create_options(seconds, should_cache);
+        let opts = create_options(seconds, should_cache, None);
         future_to_promise(async move {
             let keys = keys_of(keys)?;
             let creator = Box::new(move |ks: Vec<String>| call_multi_creator(creator, ks).boxed_local());

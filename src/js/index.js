@@ -1,5 +1,11 @@
 // The public API, shared by every runtime entry (workerd.js, node.js), which load the wasm first.
-export { makeRegion, CacheRegion } from "./region.js";
+export { makeRegion, CacheRegion, waitUntilRunner } from "./region.js";
+export { registerBackend } from "./backends/registry.js";
+export { KvBackend } from "./backends/kv.js";
+export { CacheApiBackend } from "./backends/cache-api.js";
+export { DurableObjectBackend } from "./backends/durable-object.js";
+export { DurableObjectLeases } from "./leases/durable-object.js";
+export { KvLeases } from "./leases/kv.js";
 export { NO_VALUE } from "./no-value.js";
 export { CachedValue } from "./cached-value.js";
 export { ProxyBackend } from "./proxy.js";

@@ -23,8 +23,9 @@ export class ProxyBackend {
     return this.proxied.get(key);
   }
 
-  set(key, value) {
-    return this.proxied.set(key, value);
+  /** `options` carries `{ ttl }` (seconds, -1 never) for stores that expire entries physically. */
+  set(key, value, options) {
+    return this.proxied.set(key, value, options);
   }
 
   delete(key) {
@@ -38,12 +39,12 @@ export class ProxyBackend {
     return this.proxied.getMulti(keys);
   }
 
-  async setMulti(mapping) {
+  async setMulti(mapping, options) {
     if (own(this, "set")) {
-      for (const k of Object.keys(mapping)) await this.set(k, mapping[k]);
+      for (const k of Object.keys(mapping)) await this.set(k, mapping[k], options);
       return;
     }
-    return this.proxied.setMulti(mapping);
+    return this.proxied.setMulti(mapping, options);
   }
 
   async deleteMulti(keys) {

@@ -6,6 +6,9 @@ import { cacheMultiOnArguments, cacheOnArguments } from "./decorators.js";
 import { makeError, RegionAlreadyConfigured, RegionNotConfigured, ValidationError } from "./errors.js";
 import { checkFunction, checkKey, checkKeys, checkOptions, describe, seconds } from "./options.js";
 import { buildChain } from "./proxy.js";
+import { CORE_BACKENDS, knownBackends, makeBackend } from "./backends/registry.js";
+import { DurableObjectLeases } from "./leases/durable-object.js";
+import { KvLeases } from "./leases/kv.js";
 import { checkStorable } from "./storable.js";
 import { NO_VALUE } from "./no-value.js";
 
@@ -17,14 +20,23 @@ function installOnce() {
   }
 }
 
-/** Backends built into the core, by their dogpile-style names. */
-const CORE_BACKENDS = ["edgepile.memory", "edgepile.null"];
 const DEFAULT_MAX_ENTRIES = 10_000;
+const LEASE_ARGUMENTS = ["lockNamespace", "distributedLock", "lockPrefix", "lockTimeout", "leaseTtl"];
+const BACKEND_ARGUMENTS = {
+  "edgepile.memory": ["maxEntries"],
+  "edgepile.null": [],
+  "edgepile.cloudflare_kv": ["namespace", "staleTtl"],
+  "edgepile.cloudflare_cache": ["cacheName", "baseUrl", "staleTtl"],
+  "edgepile.durable_object": ["namespace", "name", "shards", "staleTtl"],
+};
 
-const REGION_OPTIONS = ["name", "keyMangler", "functionKeyGenerator", "functionMultiKeyGenerator", "clock", "onError"];
+const REGION_OPTIONS = [
+  "name", "keyMangler", "functionKeyGenerator", "functionMultiKeyGenerator", "asyncCreationRunner", "clock", "sleep", "onError",
+];
+const defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const CONFIGURE_OPTIONS = ["expirationTime", "arguments", "wrap", "replaceExistingBackend"];
 const GET_OPTIONS = ["expirationTime", "ignoreExpiration"];
-const CREATE_OPTIONS = ["expirationTime", "shouldCacheFn", "creatorArgs"];
+const CREATE_OPTIONS = ["expirationTime", "shouldCacheFn", "creatorArgs", "ctx"];
 const MULTI_OPTIONS = ["expirationTime", "shouldCacheFn"];
 
 function isThenable(v) {
@@ -66,9 +78,9 @@ export class CacheRegion {
 
   constructor(options) {
     this.#options = checkOptions(options, REGION_OPTIONS, "makeRegion");
-    const { name = "default", keyMangler, functionKeyGenerator, functionMultiKeyGenerator, clock, onError } = this.#options;
+    const { name = "default", keyMangler, functionKeyGenerator, functionMultiKeyGenerator, asyncCreationRunner, clock, sleep, onError } = this.#options;
     if (typeof name !== "string") throw new ValidationError(`name must be a string, got ${describe(name)}`);
-    for (const [what, f] of Object.entries({ keyMangler, functionKeyGenerator, functionMultiKeyGenerator, clock, onError })) {
+    for (const [what, f] of Object.entries({ keyMangler, functionKeyGenerator, functionMultiKeyGenerator, asyncCreationRunner, clock, sleep, onError })) {
       if (f !== undefined) checkFunction(f, what);
     }
     this.name = name;
@@ -103,30 +115,63 @@ export class CacheRegion {
     if (this.#core !== undefined && !opts.replaceExistingBackend) {
       throw new RegionAlreadyConfigured(`region "${this.name}" is already configured; pass replaceExistingBackend: true to replace it`);
     }
-    if (!CORE_BACKENDS.includes(backend)) {
-      throw new ValidationError(`unknown backend ${describe(backend)}; known: ${CORE_BACKENDS.join(", ")}`);
+    const core = CORE_BACKENDS.includes(backend);
+    if (!core && typeof backend === "string" && !knownBackends().includes(backend)) {
+      throw new ValidationError(`unknown backend ${describe(backend)}; known: ${knownBackends().join(", ")}, or an object with get/set/delete`);
     }
     const { expirationTime = -1, wrap } = opts;
-    const args = checkOptions(opts.arguments, backend === "edgepile.memory" ? ["maxEntries"] : [], `${backend} arguments`);
-    const { maxEntries = DEFAULT_MAX_ENTRIES } = args;
-    if (!Number.isSafeInteger(maxEntries) || maxEntries < 1 || maxEntries > 0xffffffff) {
-      throw new ValidationError(`maxEntries must be a positive integer, got ${describe(maxEntries)}`);
-    }
+    const allowed = typeof backend === "string" && BACKEND_ARGUMENTS[backend];
+    const args = allowed ? checkOptions(opts.arguments, [...allowed, ...LEASE_ARGUMENTS], `${backend} arguments`) : (opts.arguments ?? {});
     const fixed = typeof expirationTime === "function" ? -1 : seconds(expirationTime);
     if (typeof expirationTime === "function") seconds(expirationTime); // fail now, not on first use
-    installOnce();
     if (wrap !== undefined && !Array.isArray(wrap)) {
       throw new ValidationError(`wrap must be an array of proxies, got ${describe(wrap)}`);
     }
-    const chained = wrap !== undefined && wrap.length > 0;
-    const store = backend === "edgepile.memory" ? StoreHandle.memory(maxEntries, chained) : StoreHandle.null();
-    const outer = chained ? buildChain(wrap, store) : undefined;
-    const { keyMangler, clock, onError } = this.#options;
-    this.#core = new RegionCore(this.name, store, outer, fixed, clock, keyMangler, onError);
+    const leases = this.#leases(backend, args);
+    installOnce();
+    const chained = (wrap !== undefined && wrap.length > 0) || !core;
+    let store;
+    if (backend === "edgepile.memory") {
+      const { maxEntries = DEFAULT_MAX_ENTRIES } = args;
+      if (!Number.isSafeInteger(maxEntries) || maxEntries < 1 || maxEntries > 0xffffffff) {
+        throw new ValidationError(`maxEntries must be a positive integer, got ${describe(maxEntries)}`);
+      }
+      store = StoreHandle.memory(maxEntries, chained);
+    } else if (backend === "edgepile.null") {
+      store = StoreHandle.null();
+    }
+    const terminal = core ? store : makeBackend(backend, args, { expirationTime: fixed < 0 ? undefined : fixed });
+    const outer = chained ? buildChain(wrap ?? [], terminal) : undefined;
+    const { keyMangler, clock, onError, asyncCreationRunner, sleep = defaultSleep } = this.#options;
+    const runner = asyncCreationRunner === undefined ? undefined : (key, run) => asyncCreationRunner(this, key, run, { key });
+    const hooks = {
+      clock, keyMangler, onError, runner, sleep,
+      leases, leaseTtl: args.leaseTtl, lockTimeout: args.lockTimeout,
+    };
+    this.#core = new RegionCore(this.name, store ?? StoreHandle.null(), outer, fixed, hooks);
     this.#ttlFn = typeof expirationTime === "function" ? expirationTime : undefined;
     this.#backend = outer ?? store;
-    this.#actualBackend = store;
+    this.#actualBackend = terminal;
     return this;
+  }
+
+  /** The lease client for `arguments`: the LeaseCoordinator Durable Object, or KV lease keys. */
+  #leases(backend, args) {
+    const { lockNamespace, distributedLock, lockPrefix, lockTimeout, leaseTtl } = args;
+    for (const [what, v] of Object.entries({ lockTimeout, leaseTtl })) {
+      if (v !== undefined && !(typeof v === "number" && v > 0 && Number.isFinite(v))) {
+        throw new ValidationError(`${what} must be a positive number of seconds, got ${describe(v)}`);
+      }
+    }
+    if (lockPrefix !== undefined && typeof lockPrefix !== "string") throw new ValidationError("lockPrefix must be a string");
+    if (lockNamespace !== undefined) return new DurableObjectLeases(lockNamespace, lockPrefix);
+    if (distributedLock) {
+      if (backend !== "edgepile.cloudflare_kv") {
+        throw new ValidationError("distributedLock (KV lease keys) needs edgepile.cloudflare_kv; pass lockNamespace for Durable Object leases");
+      }
+      return new KvLeases(args.namespace, lockPrefix);
+    }
+    return undefined;
   }
 
   #ready() {
@@ -197,11 +242,11 @@ export class CacheRegion {
     const core = this.#ready();
     checkKey(key);
     checkFunction(creator, "creator");
-    let ttl, shouldCacheFn, creatorArgs;
+    let ttl, shouldCacheFn, creatorArgs, ctx;
     if (options === undefined) {
       if (this.#ttlFn !== undefined) ttl = seconds(this.#ttlFn);
     } else {
-      ({ shouldCacheFn, creatorArgs } = checkOptions(options, CREATE_OPTIONS, "getOrCreate"));
+      ({ shouldCacheFn, creatorArgs, ctx } = checkOptions(options, CREATE_OPTIONS, "getOrCreate"));
       ttl = this.#ttl(options.expirationTime);
     }
     // The hit path: one synchronous call into the core, no promise from wasm.
@@ -211,7 +256,25 @@ export class CacheRegion {
     if (creatorArgs !== undefined && !Array.isArray(creatorArgs)) {
       throw new ValidationError(`creatorArgs must be an array, got ${describe(creatorArgs)}`);
     }
-    return core.getOrCreate(key, storableCreator(creator, creatorArgs), ttl, shouldCacheFn);
+    return core.getOrCreate(key, storableCreator(creator, creatorArgs), ttl, shouldCacheFn, waitUntilRunner(ctx));
+  }
+
+  /**
+   * A view of this region bound to one request's ExecutionContext: its getOrCreate serves a
+   * stale value at once and regenerates it through `ctx.waitUntil`.
+   */
+  withContext(ctx) {
+    waitUntilRunner(ctx);
+    const region = this;
+    return new Proxy(this, {
+      get(target, prop) {
+        if (prop === "getOrCreate") {
+          return (key, creator, options) => target.getOrCreate(key, creator, { ...options, ctx });
+        }
+        const v = Reflect.get(target, prop, target);
+        return typeof v === "function" ? v.bind(region) : v;
+      },
+    });
   }
 
   /**
@@ -252,6 +315,15 @@ export class CacheRegion {
   invalidate(hard = true) {
     this.#ready().invalidate(Boolean(hard));
   }
+}
+
+/** `(key, run) => ctx.waitUntil(run())` for a Workers ExecutionContext. */
+export function waitUntilRunner(ctx) {
+  if (ctx === undefined) return undefined;
+  if (ctx === null || typeof ctx.waitUntil !== "function") {
+    throw new ValidationError(`ctx must be an ExecutionContext (with waitUntil), got ${describe(ctx)}`);
+  }
+  return (key, run) => ctx.waitUntil(run());
 }
 
 /** A new, unconfigured region (dogpile's `make_region`). */

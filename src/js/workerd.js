@@ -5,3 +5,5 @@ import { initSync } from "../../pkg/edgepile.js";
 initSync({ module: wasmModule });
 
 export * from "./index.js";
+// Durable Object classes exist only in workerd: re-export them from your Worker's main module.
+export { LeaseCoordinator, EdgepileStore } from "./workers/durable-objects.js";

@@ -148,7 +148,7 @@ async fn decide_after_read<P: Clone + 'static>(
                 let creation = start_creation(inner, key, ttl, creator, opts.clone(), plan);
                 match (state, found) {
                     (State::Stale, Some(cv)) if background => {
-                        inner.run_in_background(creation, opts.runner.as_ref());
+                        inner.run_in_background(key, creation, opts.runner.as_ref());
                         Step::Done(Loaded::Stale { value: cv.payload, regeneration: None })
                     }
                     (State::Stale, Some(cv)) => {
@@ -276,10 +276,11 @@ impl<P: Clone + 'static> Inner<P> {
         self.creating.borrow_mut().insert(key, creation);
     }
 
-    fn run_in_background(&self, creation: Creation<P>, per_call: Option<&Runner>) {
+    fn run_in_background(&self, key: &str, creation: Creation<P>, per_call: Option<&Runner>) {
         let Some(runner) = per_call.or(self.runner.as_ref()) else { return };
         let reporter = self.on_error.clone();
         runner(
+            key,
             async move {
                 if let (Err(e), Some(sink)) = (creation.await, reporter) {
                     sink(&e);
@@ -309,7 +310,8 @@ impl<P: Clone + 'static> Inner<P> {
             if left <= 0.0 {
                 self.report(&Error::new(
                     ErrorKind::LockTimeout,
-                    format!("waited {}s for another creator of {key:?}; creating it here", lease.lock_timeout),
+                    // Whole milliseconds: formatting an f64 would pull float printing into the module.
+                    format!("waited {} ms for another creator of {key:?}; creating it here", (lease.lock_timeout * 1000.0) as u64),
                 ));
                 return (None, true);
             }

@@ -14,8 +14,10 @@ pub type KeyMangler = Rc<dyn Fn(&str) -> Result<String>>;
 /// Decides per created value whether it is stored (`shouldCacheFn`).
 pub type ShouldCache<P> = Rc<dyn Fn(&P) -> Result<bool>>;
 /// Runs a regeneration in the background (dogpile's `async_creation_runner`); in a Worker,
-/// `ctx.waitUntil`. Receives a future that never fails: errors are reported, not thrown.
-pub type Runner = Rc<dyn Fn(LocalBoxFuture<'static, ()>)>;
+/// `ctx.waitUntil`. Receives the (mangled) key and a future that never fails: errors are
+/// reported, not thrown. It must run the future: until it does, this isolate serves the stale
+/// value and the lease (if any) is held until it expires.
+pub type Runner = Rc<dyn Fn(&str, LocalBoxFuture<'static, ()>)>;
 /// Receives failures that do not reach a caller, such as a cache write after a creation.
 pub type ErrorSink = Rc<dyn Fn(&crate::error::Error)>;
 

@@ -22,8 +22,8 @@ export class CompressionProxy extends ProxyBackend {
     this.format = format;
   }
 
-  async set(key, value) {
-    return this.proxied.set(key, await this.compress(value));
+  async set(key, value, options) {
+    return this.proxied.set(key, await this.compress(value), options);
   }
 
   async get(key) {

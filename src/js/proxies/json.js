@@ -14,8 +14,8 @@ function replacer(key, value) {
 }
 
 export class JsonCodecProxy extends ProxyBackend {
-  set(key, value) {
-    return this.proxied.set(key, this.encode(value));
+  set(key, value, options) {
+    return this.proxied.set(key, this.encode(value), options);
   }
 
   async get(key) {

@@ -25,14 +25,14 @@ export class StatsProxy extends ProxyBackend {
     return values;
   }
 
-  set(key, value) {
+  set(key, value, options) {
     this.sets++;
-    return this.proxied.set(key, value);
+    return this.proxied.set(key, value, options);
   }
 
-  setMulti(mapping) {
+  setMulti(mapping, options) {
     this.sets += Object.keys(mapping).length;
-    return this.proxied.setMulti(mapping);
+    return this.proxied.setMulti(mapping, options);
   }
 
   delete(key) {

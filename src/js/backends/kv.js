@@ -1,0 +1,125 @@
+// "edgepile.cloudflare_kv": a region over a Workers KV namespace.
+//
+// - A hit is one KV read (`get(key, "arrayBuffer")`) and no write.
+// - getMulti uses KV's bulk read (one operation per 100 keys). Bulk reads only return text, so
+//   binary values are stored as binary-safe text (see binary-text.js).
+// - Values carry a physical `expirationTtl` (≥ 60 s, KV's floor) covering expiry plus
+//   `staleTtl`, so KV reclaims space while stale values can still be served.
+// - Keys over 512 bytes are refused with a hint; KV errors become BackendError with the cause.
+import { BackendError, ValidationError } from "../errors.js";
+import { NO_VALUE } from "../no-value.js";
+import { checkText, unwrapBinary, unwrapBinaryText, wrapBinary } from "./binary-text.js";
+import { encodeItem, physicalTtl } from "./items.js";
+
+export const KV_MAX_KEY_BYTES = 512;
+export const KV_MAX_VALUE_BYTES = 25 * 1024 * 1024;
+export const KV_MIN_TTL = 60;
+const BULK = 100;
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder();
+
+export function checkKvKey(key) {
+  if (key === "" || key === "." || key === "..") throw new ValidationError(`KV does not accept the key ${JSON.stringify(key)}`);
+  const bytes = key.length * 3 <= KV_MAX_KEY_BYTES ? key.length : utf8.encode(key).length;
+  if (bytes > KV_MAX_KEY_BYTES) {
+    throw new ValidationError(
+      `KV keys are at most ${KV_MAX_KEY_BYTES} bytes; this one is ${bytes}. Shorten long keys with ` +
+        "makeRegion({ keyMangler: lengthConditionalMangler(512, sha1MangleKey) })",
+    );
+  }
+  return key;
+}
+
+function fail(op, key, cause) {
+  const status = /\b429\b/.test(String(cause?.message)) ? " (429: too many writes to this key; KV takes one per second)" : "";
+  return new BackendError(`KV ${op} of ${JSON.stringify(key)} failed${status}`, { cause });
+}
+
+/** A stored value as an item: wrapped binary back to bytes, anything else as text. */
+function fromStored(bytes) {
+  return unwrapBinary(bytes) ?? fromUtf8.decode(bytes);
+}
+
+export class KvBackend {
+  /**
+   * @param {{ namespace: KVNamespace, staleTtl?: number }} args
+   * @param {{ expirationTime?: number }} region the region's fixed expiration, for sets that do not say
+   */
+  constructor(args, region = {}) {
+    const { namespace, staleTtl } = args;
+    if (namespace === null || typeof namespace !== "object" || typeof namespace.get !== "function" || typeof namespace.put !== "function") {
+      throw new ValidationError("edgepile.cloudflare_kv needs arguments.namespace: a KV namespace binding such as env.CACHE");
+    }
+    if (staleTtl !== undefined && !(typeof staleTtl === "number" && staleTtl >= 0 && Number.isFinite(staleTtl))) {
+      throw new ValidationError("staleTtl must be a number of seconds ≥ 0");
+    }
+    this.namespace = namespace;
+    this.staleTtl = staleTtl;
+    this.defaultTtl = typeof region.expirationTime === "number" ? region.expirationTime : undefined;
+  }
+
+  async get(key) {
+    checkKvKey(key);
+    let buf;
+    try {
+      buf = await this.namespace.get(key, "arrayBuffer");
+    } catch (e) {
+      throw fail("read", key, e);
+    }
+    return buf === null ? NO_VALUE : fromStored(new Uint8Array(buf));
+  }
+
+  async getMulti(keys) {
+    keys.forEach(checkKvKey);
+    const out = [];
+    for (let i = 0; i < keys.length; i += BULK) {
+      const chunk = keys.slice(i, i + BULK);
+      let found;
+      try {
+        found = await this.namespace.get(chunk, "text");
+      } catch (e) {
+        throw fail("bulk read", chunk[0], e);
+      }
+      for (const k of chunk) {
+        const text = found.get(k);
+        out.push(text === null || text === undefined ? NO_VALUE : unwrapBinaryText(text) ?? text);
+      }
+    }
+    return out;
+  }
+
+  async set(key, item, options) {
+    checkKvKey(key);
+    const { bytes, text } = encodeItem(item);
+    const body = bytes === undefined ? checkText(text) : wrapBinary(bytes);
+    const size = typeof body === "string" ? body.length * 3 : body.length; // upper bound for text
+    if (size > KV_MAX_VALUE_BYTES && (typeof body !== "string" || utf8.encode(body).length > KV_MAX_VALUE_BYTES)) {
+      throw new ValidationError(`KV values are at most 25 MiB; this one is larger (key ${JSON.stringify(key)})`);
+    }
+    const ttl = options?.ttl ?? this.defaultTtl;
+    const expirationTtl = physicalTtl(ttl, this.staleTtl ?? Math.max(ttl ?? 0, KV_MIN_TTL), KV_MIN_TTL);
+    try {
+      await this.namespace.put(key, body, expirationTtl === undefined ? undefined : { expirationTtl });
+    } catch (e) {
+      throw fail("write", key, e);
+    }
+  }
+
+  async setMulti(mapping, options) {
+    // KV has no bulk write in the binding: one put per key, concurrently.
+    await Promise.all(Object.keys(mapping).map((k) => this.set(k, mapping[k], options)));
+  }
+
+  async delete(key) {
+    checkKvKey(key);
+    try {
+      await this.namespace.delete(key);
+    } catch (e) {
+      throw fail("delete", key, e);
+    }
+  }
+
+  async deleteMulti(keys) {
+    await Promise.all(keys.map((k) => this.delete(k)));
+  }
+}
