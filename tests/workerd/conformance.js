@@ -8,13 +8,16 @@ let unique = 0;
 
 /**
  * @param {string} label
- * @param {{ backend: string, arguments?: object, wrap?: () => any[], persists: boolean, bounded?: boolean }} spec
+ * @param {{ backend: string | (() => object), arguments?: object | (() => object), wrap?: () => any[],
+ *           persists: boolean, bounded?: boolean }} spec
  */
 export function conformance(label, spec) {
   const make = (options = {}, regionOptions = {}) => {
     const clock = fakeClock();
     const wrap = spec.wrap?.();
-    const r = makeRegion({ clock, ...regionOptions }).configure(spec.backend, { arguments: spec.arguments, wrap, ...options });
+    const args = typeof spec.arguments === "function" ? spec.arguments() : spec.arguments;
+    const backend = typeof spec.backend === "function" ? spec.backend() : spec.backend;
+    const r = makeRegion({ clock, ...regionOptions }).configure(backend, { arguments: args, wrap, ...options });
     return { r, clock };
   };
   // keys unique per test, so backends that share state across tests stay independent
