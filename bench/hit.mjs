@@ -3,7 +3,7 @@
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import { bundle, nsPerOp, startWorker } from "./harness.mjs";
+import { bundle, nsPerOp, startWorker } from "../scripts/workerd-harness.mjs";
 
 const { values } = parseArgs({
   options: { n: { type: "string", default: "100000" }, rounds: { type: "string", default: "7" }, json: { type: "boolean" } },

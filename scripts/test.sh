@@ -12,3 +12,5 @@ step "TypeScript: the public types against tests/types/usage.ts"
 tsc -p tests/types/tsconfig.json
 step "vitest inside workerd"
 vitest run
+step "several isolates in one workerd (Miniflare): stampedes, leases"
+node --test tests/isolates/

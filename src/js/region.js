@@ -256,7 +256,7 @@ export class CacheRegion {
     if (creatorArgs !== undefined && !Array.isArray(creatorArgs)) {
       throw new ValidationError(`creatorArgs must be an array, got ${describe(creatorArgs)}`);
     }
-    return core.getOrCreate(key, storableCreator(creator, creatorArgs), ttl, shouldCacheFn, waitUntilRunner(ctx));
+    return holdOpen(core.getOrCreate(key, storableCreator(creator, creatorArgs), ttl, shouldCacheFn, waitUntilRunner(ctx)));
   }
 
   /**
@@ -288,7 +288,7 @@ export class CacheRegion {
     const { expirationTime, shouldCacheFn } = checkOptions(options, MULTI_OPTIONS, "getOrCreateMulti");
     if (shouldCacheFn !== undefined) checkFunction(shouldCacheFn, "shouldCacheFn");
     const keep = shouldCacheFn === undefined ? notNoValue : (v) => v !== NO_VALUE && shouldCacheFn(v);
-    return core.getOrCreateMulti(keys, storableMultiCreator(creator), this.#ttl(expirationTime), keep);
+    return holdOpen(core.getOrCreateMulti(keys, storableMultiCreator(creator), this.#ttl(expirationTime), keep));
   }
 
   /**
@@ -315,6 +315,16 @@ export class CacheRegion {
   invalidate(hard = true) {
     this.#ready().invalidate(Boolean(hard));
   }
+}
+
+/**
+ * Keeps the calling request alive while it waits on work another request started: concurrent
+ * requests for a key share one read and one creation, and workerd cancels a request as hung
+ * when it waits on a promise with no event of its own pending. A timer is such an event.
+ */
+function holdOpen(promise) {
+  const timer = setTimeout(() => {}, 2_147_483_647);
+  return promise.finally(() => clearTimeout(timer));
 }
 
 /** `(key, run) => ctx.waitUntil(run())` for a Workers ExecutionContext. */

@@ -1,12 +1,13 @@
-// Runs Workers in workerd (Miniflare) and times them from outside: workerd's clock does not
-// advance during computation, so each figure is Node's wall time for a request running N
-// operations minus an empty request, median of several rounds.
+// Bundles Workers and runs them in workerd (Miniflare), for benchmarks and multi-isolate tests.
+// Benchmarks time them from outside: workerd's clock does not advance during computation, so
+// each figure is Node's wall time for a request running N operations minus an empty request,
+// median of several rounds.
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
-const OUT = "bench/.build";
+const OUT = ".build/workers";
 
 /** Bundles a Worker the way wrangler would with keep_names = false; returns its directory. */
 export async function bundle(name, entry) {
@@ -22,16 +23,19 @@ export async function bundle(name, entry) {
     conditions: ["workerd", "worker", "import"],
     mainFields: ["module", "main"],
     loader: { ".wasm": "copy" },
+    // Test and bench Workers import the package by name, as users do.
+    alias: { edgepile: "./src/js/workerd.js" },
     minify: false,
     keepNames: false,
-    external: ["node:*"],
+    external: ["node:*", "cloudflare:*"],
     logLevel: "warning",
   });
   return outdir;
 }
 
-export async function startWorker(dir) {
-  const mf = new Miniflare({
+/** Miniflare options for a bundled Worker in `dir`. */
+export function workerOptions(dir, extra = {}) {
+  return {
     modules: true,
     scriptPath: join(dir, "worker.js"),
     modulesRules: [
@@ -41,8 +45,12 @@ export async function startWorker(dir) {
     compatibilityDate: "2026-04-01",
     // lru-cache reaches for node:diagnostics_channel; the same flags for every subject.
     compatibilityFlags: ["nodejs_compat"],
-    kvNamespaces: ["KV"],
-  });
+    ...extra,
+  };
+}
+
+export async function startWorker(dir) {
+  const mf = new Miniflare(workerOptions(dir, { kvNamespaces: ["KV"] }));
   await mf.ready;
   return mf;
 }

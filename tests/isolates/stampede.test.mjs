@@ -1,0 +1,110 @@
+// Stampedes across isolates: eight copies of the application, each a Worker (an isolate) of its
+// own in one workerd, sharing one KV namespace and one LeaseCoordinator Durable Object.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { Miniflare } from "miniflare";
+import { bundle, workerOptions } from "../../scripts/workerd-harness.mjs";
+
+const ISOLATES = 8;
+let mf;
+let apps;
+let upstream;
+
+before(async () => {
+  const appDir = await bundle("isolates-app", "tests/isolates/workers/app.js");
+  const upstreamDir = await bundle("isolates-upstream", "tests/isolates/workers/upstream.js");
+  mf = new Miniflare({
+    workers: [
+      { name: "upstream", ...workerOptions(upstreamDir) },
+      ...Array.from({ length: ISOLATES }, (_, i) => ({
+        name: `app${i}`,
+        ...workerOptions(appDir, {
+          kvNamespaces: { CACHE: "shared-cache" },
+          durableObjects: {
+            LEASES: i === 0 ? "LeaseCoordinator" : { className: "LeaseCoordinator", scriptName: "app0" },
+          },
+          serviceBindings: { UPSTREAM: "upstream" },
+        }),
+      })),
+    ],
+  });
+  await mf.ready;
+  apps = await Promise.all(Array.from({ length: ISOLATES }, (_, i) => mf.getWorker(`app${i}`)));
+  upstream = await mf.getWorker("upstream");
+});
+
+after(async () => {
+  await mf?.dispose();
+});
+
+async function json(worker, path) {
+  const res = await worker.fetch(`http://app${path}`);
+  const text = await res.text();
+  assert.equal(res.status, 200, text);
+  return JSON.parse(text);
+}
+
+async function creations() {
+  return (await json(upstream, "/count")).calls;
+}
+
+/** n concurrent cold requests for `key`, spread round-robin over the isolates. */
+async function stampede(key, lock, n = 200) {
+  await json(upstream, "/reset");
+  const results = await Promise.all(
+    Array.from({ length: n }, (_, i) => json(apps[i % ISOLATES], `/get?key=${key}&lock=${lock}&ms=300`)),
+  );
+  const values = new Set(results.map((r) => JSON.stringify(r.value)));
+  return { calls: await creations(), distinctValues: values.size };
+}
+
+describe("200 concurrent cold requests over 8 isolates", () => {
+  it("with the Durable Object lease: exactly 1 creator call", async () => {
+    const { calls, distinctValues } = await stampede("cold-do", "do");
+    console.log(`  DO lease: ${calls} creator call(s)`);
+    assert.equal(calls, 1);
+    assert.equal(distinctValues, 1);
+  });
+
+  it("with KV lease keys: best effort, reported", async () => {
+    const { calls } = await stampede("cold-kv", "kv");
+    console.log(`  KV leases: ${calls} creator call(s) (best effort; at most one per isolate)`);
+    assert.ok(calls >= 1 && calls <= ISOLATES, `${calls}`);
+  });
+
+  it("without leases: one creation per isolate at most (in-isolate coalescing only)", async () => {
+    const { calls } = await stampede("cold-none", "none");
+    console.log(`  no lease: ${calls} creator call(s)`);
+    assert.ok(calls >= 1 && calls <= ISOLATES, `${calls}`);
+  });
+});
+
+describe("lease holders that hang or die", () => {
+  it("a holder hanging past lockTimeout does not block the others for longer", async () => {
+    await json(upstream, "/reset");
+    // isolate 0 takes the lease and its creator hangs for 8 s
+    const hanging = json(apps[0], "/get?key=hang&lock=do&ms=8000&lockTimeout=1");
+    await new Promise((r) => setTimeout(r, 300));
+    const started = Date.now();
+    const other = await json(apps[1], "/get?key=hang&lock=do&ms=50&lockTimeout=1");
+    const waited = Date.now() - started;
+    console.log(`  waited ${waited} ms with lockTimeout 1 s`);
+    assert.ok(waited >= 900 && waited < 4000, `${waited}`);
+    assert.equal(other.value.key, "hang");
+    await hanging;
+  });
+
+  it("an expired lease is taken over", async () => {
+    await json(upstream, "/reset");
+    // a 1 s lease held by a creator that takes 6 s: it expires long before the creator ends
+    const slow = json(apps[2], "/get?key=expire&lock=do&ms=6000&leaseTtl=1&lockTimeout=30");
+    await new Promise((r) => setTimeout(r, 300));
+    const started = Date.now();
+    const next = await json(apps[3], "/get?key=expire&lock=do&ms=50&leaseTtl=1&lockTimeout=30");
+    const waited = Date.now() - started;
+    console.log(`  took over an expired lease after ${waited} ms (lockTimeout 30 s)`);
+    assert.ok(waited < 5000, `${waited}`);
+    assert.equal(next.value.key, "expire");
+    await slow;
+  });
+});
