@@ -12,5 +12,6 @@ step "TypeScript: the public types against tests/types/usage.ts"
 tsc -p tests/types/tsconfig.json
 step "vitest inside workerd"
 vitest run
-step "several isolates in one workerd (Miniflare): stampedes, leases"
+bash scripts/build-rust-example.sh
+step "several Workers in one workerd (Miniflare): cross-isolate stampedes, leases, the Rust Worker"
 node --test tests/isolates/

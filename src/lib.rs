@@ -7,14 +7,18 @@
 pub mod api;
 pub mod backend;
 pub mod backends;
+pub mod binary_text;
 pub mod codec;
 pub mod error;
 pub mod lease;
 pub mod lock;
 pub mod region;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "js"))]
 mod bindings;
+
+#[cfg(feature = "worker")]
+pub mod workers_rs;
 
 pub use api::{CachedValue, Metadata, Ttl, VALUE_VERSION};
 pub use backend::{Backend, BackendFuture, Capabilities};

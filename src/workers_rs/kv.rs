@@ -1,0 +1,104 @@
+//! A region backend over `worker::kv::KvStore`, storing the same bytes as the JS
+//! `edgepile.cloudflare_kv` backend: the MessagePack envelope as binary-safe text, with a
+//! physical `expirationTtl` of at least 60 s that covers expiry plus stale serving.
+
+use std::marker::PhantomData;
+use std::rc::Rc;
+
+use futures::FutureExt;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use worker::kv::KvStore;
+
+use crate::api::{CachedValue, Ttl};
+use crate::backend::{Backend, BackendFuture, Capabilities};
+use crate::error::Error;
+use crate::{binary_text, codec};
+
+const MAX_KEY_BYTES: usize = 512;
+const MIN_TTL: u64 = 60;
+
+pub struct KvBackend<P> {
+    kv: KvStore,
+    stale_ttl: Option<f64>,
+    payload: PhantomData<P>,
+}
+
+impl<P: Serialize + DeserializeOwned + Clone + 'static> KvBackend<P> {
+    pub fn new(kv: KvStore) -> Self {
+        KvBackend { kv, stale_ttl: None, payload: PhantomData }
+    }
+
+    /// Ready for [`crate::RegionBuilder::build`].
+    pub fn shared(kv: KvStore) -> Rc<dyn Backend<P>> {
+        Rc::new(KvBackend::new(kv))
+    }
+
+    /// Seconds a value is kept past its expiration so it can be served stale (default: as long
+    /// again as its expiration, at least 60 s).
+    #[must_use]
+    pub fn stale_ttl(mut self, seconds: f64) -> Self {
+        self.stale_ttl = Some(seconds);
+        self
+    }
+
+    fn physical_ttl(&self, ttl: Ttl) -> Option<u64> {
+        let secs = ttl.as_seconds()?;
+        let stale = self.stale_ttl.unwrap_or(secs.max(MIN_TTL as f64));
+        Some(((secs + stale).ceil() as u64).max(MIN_TTL))
+    }
+}
+
+fn check_key(key: &str) -> crate::Result<()> {
+    if key.len() > MAX_KEY_BYTES {
+        return Err(Error::validation(format!(
+            "KV keys are at most {MAX_KEY_BYTES} bytes; this one is {}. Shorten long keys with a key mangler (SHA-1)",
+            key.len()
+        )));
+    }
+    if key.is_empty() || key == "." || key == ".." {
+        return Err(Error::validation("KV does not accept empty, \".\" or \"..\" keys"));
+    }
+    Ok(())
+}
+
+fn kv_error(op: &str, e: worker::kv::KvError) -> Error {
+    Error::backend(format!("KV {op} failed: {e}"))
+}
+
+impl<P: Serialize + DeserializeOwned + Clone + 'static> Backend<P> for KvBackend<P> {
+    fn capabilities(&self) -> Capabilities {
+        Capabilities { persists: true, sync_reads: false, bounded: false }
+    }
+
+    fn get<'a>(&'a self, key: &'a str) -> BackendFuture<'a, Option<CachedValue<P>>> {
+        async move {
+            check_key(key)?;
+            let stored = self.kv.get(key).bytes().await.map_err(|e| kv_error("read", e))?;
+            // Another tool's value, or a broken one, is a miss that the next set overwrites.
+            Ok(stored.and_then(|s| binary_text::unwrap(&s)).and_then(|b| codec::decode(&b).ok()))
+        }
+        .boxed_local()
+    }
+
+    fn set<'a>(&'a self, key: &'a str, value: CachedValue<P>, ttl: Ttl) -> BackendFuture<'a, ()> {
+        async move {
+            check_key(key)?;
+            let body = binary_text::wrap(&codec::encode(&value)?);
+            let mut put = self.kv.put_bytes(key, &body).map_err(|e| kv_error("write", e))?;
+            if let Some(secs) = self.physical_ttl(ttl) {
+                put = put.expiration_ttl(secs);
+            }
+            put.execute().await.map_err(|e| kv_error("write", e))
+        }
+        .boxed_local()
+    }
+
+    fn delete<'a>(&'a self, key: &'a str) -> BackendFuture<'a, ()> {
+        async move {
+            check_key(key)?;
+            self.kv.delete(key).await.map_err(|e| kv_error("delete", e))
+        }
+        .boxed_local()
+    }
+}
