@@ -10,6 +10,7 @@ pub mod backends;
 pub mod binary_text;
 pub mod codec;
 pub mod error;
+pub mod events;
 pub mod lease;
 pub mod lock;
 pub mod region;

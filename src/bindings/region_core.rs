@@ -181,4 +181,33 @@ impl RegionCore {
     pub fn invalidate(&self, hard: bool) {
         self.region.invalidate(hard);
     }
+
+    /// `listener(name, key, ok, error)` for every event from now on; `undefined` stops them.
+    #[wasm_bindgen(js_name = setListener)]
+    pub fn set_listener(&self, listener: Option<Function>) {
+        self.region.set_listener(listener.map(|f| {
+            Rc::new(move |e: &crate::events::Event<'_>| {
+                let error = e.error.map(|err| to_js(err.clone())).unwrap_or(JsValue::UNDEFINED);
+                let args: Array = [JsValue::from_str(e.kind.name()), JsValue::from_str(e.key), JsValue::from_bool(e.ok), error]
+                    .into_iter()
+                    .collect();
+                // A throwing listener must not break the call that emitted the event.
+                let _ = f.apply(&JsValue::UNDEFINED, &args);
+            }) as crate::events::Listener
+        }));
+    }
+
+    /// The counters as an array, in the order of `STAT_NAMES` in the JS layer.
+    pub fn stats(&self) -> Vec<f64> {
+        let s = self.region.stats();
+        [s.hits, s.misses, s.stale_served, s.regenerations, s.creator_errors, s.backend_errors, s.lease_waits, s.lease_timeouts]
+            .into_iter()
+            .map(|n| n as f64)
+            .collect()
+    }
+
+    #[wasm_bindgen(js_name = resetStats)]
+    pub fn reset_stats(&self) {
+        self.region.reset_stats();
+    }
 }

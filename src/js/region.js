@@ -34,6 +34,11 @@ const REGION_OPTIONS = [
   "name", "keyMangler", "functionKeyGenerator", "functionMultiKeyGenerator", "asyncCreationRunner", "clock", "sleep", "onError",
 ];
 const defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const EVENTS = [
+  "hit", "miss", "stale", "regenerationStart", "regenerationEnd", "leaseAcquired", "leaseContended", "leaseTimeout",
+  "backendError", "creatorError",
+];
+const STAT_NAMES = ["hits", "misses", "staleServed", "regenerations", "creatorErrors", "backendErrors", "leaseWaits", "leaseTimeouts"];
 const CONFIGURE_OPTIONS = ["expirationTime", "arguments", "wrap", "replaceExistingBackend"];
 const GET_OPTIONS = ["expirationTime", "ignoreExpiration"];
 const CREATE_OPTIONS = ["expirationTime", "shouldCacheFn", "creatorArgs", "ctx"];
@@ -75,6 +80,7 @@ export class CacheRegion {
   #options;
   #backend = undefined;
   #actualBackend = undefined;
+  #listeners = new Map(); // event name → Set of listeners
 
   constructor(options) {
     this.#options = checkOptions(options, REGION_OPTIONS, "makeRegion");
@@ -152,6 +158,7 @@ export class CacheRegion {
     this.#ttlFn = typeof expirationTime === "function" ? expirationTime : undefined;
     this.#backend = outer ?? store;
     this.#actualBackend = terminal;
+    this.#syncListener();
     return this;
   }
 
@@ -305,6 +312,62 @@ export class CacheRegion {
    */
   cacheMultiOnArguments(fn, options) {
     return cacheMultiOnArguments(this, fn, options);
+  }
+
+  /**
+   * Calls `listener({ type, key, ok, error })` for each event of this kind: "hit", "miss",
+   * "stale", "regenerationStart", "regenerationEnd", "leaseAcquired", "leaseContended",
+   * "leaseTimeout", "backendError", "creatorError", or "*" for all. Returns an unsubscribe
+   * function. With no listener the core does not call into JS at all.
+   */
+  on(event, listener) {
+    if (event !== "*" && !EVENTS.includes(event)) {
+      throw new ValidationError(`unknown event ${describe(event)}; events: ${EVENTS.join(", ")}, or "*"`);
+    }
+    checkFunction(listener, "listener");
+    if (!this.#listeners.has(event)) this.#listeners.set(event, new Set());
+    this.#listeners.get(event).add(listener);
+    this.#syncListener();
+    return () => {
+      this.#listeners.get(event)?.delete(listener);
+      this.#syncListener();
+    };
+  }
+
+  #syncListener() {
+    if (this.#core === undefined) return;
+    const any = [...this.#listeners.values()].some((set) => set.size > 0);
+    this.#core.setListener(any ? (type, key, ok, error) => this.#dispatch(type, key, ok, error) : undefined);
+  }
+
+  #dispatch(type, key, ok, error) {
+    const event = { type, key, ok, error };
+    for (const name of [type, "*"]) {
+      for (const listener of this.#listeners.get(name) ?? []) {
+        try {
+          listener(event);
+        } catch {
+          // a failing listener must not fail the cache call that emitted the event
+        }
+      }
+    }
+  }
+
+  /**
+   * Counters of the get-or-create paths in this isolate: hits, misses, staleServed,
+   * regenerations, creatorErrors, backendErrors, leaseWaits, leaseTimeouts, and hitRatio
+   * (hits and stale serves over all served).
+   */
+  stats() {
+    const values = this.#ready().stats();
+    const out = Object.fromEntries(STAT_NAMES.map((name, i) => [name, values[i]]));
+    const served = out.hits + out.staleServed + out.misses;
+    out.hitRatio = served === 0 ? 0 : (out.hits + out.staleServed) / served;
+    return out;
+  }
+
+  resetStats() {
+    this.#ready().resetStats();
   }
 
   /**

@@ -19,6 +19,7 @@ use futures::FutureExt;
 use super::{CreateOptions, Creator, Inner, Region, Runner};
 use crate::api::{CachedValue, Ttl};
 use crate::error::{Error, ErrorKind, Result};
+use crate::events::{Event, EventKind};
 use crate::lease::backoff;
 use crate::lock::{decide, Action, State};
 
@@ -38,6 +39,8 @@ enum Loaded<P> {
     /// A stale value. `regeneration` is set when this load's initiator must wait for the new
     /// value (dogpile's blocking regenerate); everyone else takes the stale value.
     Stale { value: P, regeneration: Option<Creation<P>> },
+    /// Nothing was stored; this is the value created for it.
+    Created(P),
 }
 
 impl<P: Clone + 'static> Region<P> {
@@ -52,15 +55,18 @@ impl<P: Clone + 'static> Region<P> {
         }
         let joined = self.inner.loading.borrow().get(&key).map(|e| e.fut.clone());
         if let Some(load) = joined {
-            return load.await.map(Loaded::into_value);
+            let loaded = load.await?;
+            self.inner.emit(loaded.event(), &key);
+            return Ok(loaded.into_value());
         }
         let superseded = Rc::new(Cell::new(false));
         let load = load(self.inner.clone(), key.clone(), ttl, creator, opts, superseded.clone())
             .boxed_local()
             .shared();
         self.inner.loading.borrow_mut().insert(key, LoadEntry { fut: load.clone(), superseded });
+        // This caller's own event was emitted by the decision it took.
         match load.await? {
-            Loaded::Value(v) => Ok(v),
+            Loaded::Value(v) | Loaded::Created(v) => Ok(v),
             Loaded::Stale { regeneration: Some(regen), .. } => regen.await,
             Loaded::Stale { value, regeneration: None } => Ok(value),
         }
@@ -70,7 +76,16 @@ impl<P: Clone + 'static> Region<P> {
 impl<P: Clone> Loaded<P> {
     fn into_value(self) -> P {
         match self {
-            Loaded::Value(v) | Loaded::Stale { value: v, .. } => v,
+            Loaded::Value(v) | Loaded::Created(v) | Loaded::Stale { value: v, .. } => v,
+        }
+    }
+
+    /// What a caller that joined this load was served.
+    fn event(&self) -> EventKind {
+        match self {
+            Loaded::Value(_) => EventKind::Hit,
+            Loaded::Created(_) => EventKind::Miss,
+            Loaded::Stale { .. } => EventKind::StaleServed,
         }
     }
 }
@@ -87,8 +102,13 @@ async fn load<P: Clone + 'static>(
     // created value without a backend read of their own.
     let outcome = match decide_after_read(&inner, &key, ttl, creator, opts, &superseded).await {
         Ok(Step::Done(loaded)) => Ok(loaded),
-        Ok(Step::Await(creation)) => creation.await.map(Loaded::Value),
-        Err(e) => Err(e),
+        Ok(Step::Await(creation)) => creation.await.map(Loaded::Created),
+        Err(e) => {
+            if e.kind() == ErrorKind::Backend {
+                inner.event(Event { kind: EventKind::BackendError, key: &key, error: Some(&e), ok: false });
+            }
+            Err(e)
+        }
     };
     // Forget this load only if it is still the registered one.
     let mut loading = inner.loading.borrow_mut();
@@ -125,29 +145,51 @@ async fn decide_after_read<P: Clone + 'static>(
             continue;
         }
         let action = decide(state, running.is_some(), background_ok);
+        let emit = |kind| inner.emit(kind, key);
         return Ok(match (action, found, running) {
-            (Action::Serve, Some(cv), _) => Step::Done(Loaded::Value(cv.payload)),
-            (Action::ServeStale, Some(cv), _) => Step::Done(Loaded::Stale { value: cv.payload, regeneration: None }),
-            (Action::Wait, _, Some(creation)) => Step::Await(creation),
+            (Action::Serve, Some(cv), _) => {
+                emit(EventKind::Hit);
+                Step::Done(Loaded::Value(cv.payload))
+            }
+            (Action::ServeStale, Some(cv), _) => {
+                emit(EventKind::StaleServed);
+                Step::Done(Loaded::Stale { value: cv.payload, regeneration: None })
+            }
+            (Action::Wait, _, Some(creation)) => {
+                emit(EventKind::Miss);
+                Step::Await(creation)
+            }
             (Action::Regenerate { background }, found, _) => {
                 let plan = match (&inner.lease, &found) {
                     (None, _) => LeasePlan::Local,
                     (Some(lease), Some(stale)) if state == State::Stale => {
                         // A stale value never waits: take the lease or serve it stale.
                         match lease.leases.acquire(key, lease.ttl).await {
-                            Ok(Some(token)) => LeasePlan::Held(token),
-                            Ok(None) => return Ok(Step::Done(Loaded::Stale { value: stale.payload.clone(), regeneration: None })),
+                            Ok(Some(token)) => {
+                                emit(EventKind::LeaseAcquired);
+                                LeasePlan::Held(token)
+                            }
+                            Ok(None) => {
+                                emit(EventKind::LeaseContended);
+                                emit(EventKind::StaleServed);
+                                return Ok(Step::Done(Loaded::Stale { value: stale.payload.clone(), regeneration: None }));
+                            }
                             Err(e) => {
-                                inner.report(&e);
+                                inner.report(key, &e);
+                                emit(EventKind::StaleServed);
                                 return Ok(Step::Done(Loaded::Stale { value: stale.payload.clone(), regeneration: None }));
                             }
                         }
                     }
                     (Some(_), _) => LeasePlan::Wait,
                 };
+                if state == State::Missing {
+                    emit(EventKind::Miss);
+                }
                 let creation = start_creation(inner, key, ttl, creator, opts.clone(), plan);
                 match (state, found) {
                     (State::Stale, Some(cv)) if background => {
+                        emit(EventKind::StaleServed);
                         inner.run_in_background(key, creation, opts.runner.as_ref());
                         Step::Done(Loaded::Stale { value: cv.payload, regeneration: None })
                     }
@@ -232,7 +274,14 @@ async fn leased_creation<P: Clone + 'static>(
             token
         }
     };
+    inner.emit(EventKind::RegenerationStart, key);
     let result = create_and_store(inner, key, ttl, creator, opts).await;
+    inner.event(Event { kind: EventKind::RegenerationEnd, key, error: result.as_ref().err(), ok: result.is_ok() });
+    if let Err(e) = &result {
+        if e.kind() == ErrorKind::Creator {
+            inner.event(Event { kind: EventKind::CreatorError, key, error: Some(e), ok: false });
+        }
+    }
     inner.release(key, token).await;
     result
 }
@@ -253,7 +302,7 @@ async fn create_and_store<P: Clone + 'static>(
         let cv = CachedValue::new(value.clone(), inner.creation_time());
         // The value exists; a failed write must not take it from the caller.
         if let Err(e) = inner.backend.set(key, cv, ttl).await {
-            inner.report(&e);
+            inner.report(key, &e);
         }
     }
     Ok(value)
@@ -282,6 +331,7 @@ impl<P: Clone + 'static> Inner<P> {
         runner(
             key,
             async move {
+                // Counted as events by the creation itself; the sink hears of it too.
                 if let (Err(e), Some(sink)) = (creation.await, reporter) {
                     sink(&e);
                 }
@@ -299,16 +349,23 @@ impl<P: Clone + 'static> Inner<P> {
         let mut attempt = 0;
         loop {
             match lease.leases.acquire(key, lease.ttl).await {
-                Ok(Some(token)) => return (Some(token), attempt > 0),
+                Ok(Some(token)) => {
+                    self.emit(EventKind::LeaseAcquired, key);
+                    return (Some(token), attempt > 0);
+                }
+                Ok(None) if attempt == 0 => {
+                    self.emit(EventKind::LeaseContended, key);
+                    self.stats.lease_waited();
+                }
                 Ok(None) => {}
                 Err(e) => {
-                    self.report(&e);
+                    self.report(key, &e);
                     return (None, attempt > 0);
                 }
             }
             let left = deadline - self.now();
             if left <= 0.0 {
-                self.report(&Error::new(
+                self.report(key, &Error::new(
                     ErrorKind::LockTimeout,
                     // Whole milliseconds: formatting an f64 would pull float printing into the module.
                     format!("waited {} ms for another creator of {key:?}; creating it here", (lease.lock_timeout * 1000.0) as u64),
@@ -323,7 +380,7 @@ impl<P: Clone + 'static> Inner<P> {
     async fn release(&self, key: &str, token: Option<String>) {
         if let (Some(lease), Some(token)) = (&self.lease, token) {
             if let Err(e) = lease.leases.release(key, &token).await {
-                self.report(&e);
+                self.report(key, &e);
             }
         }
     }

@@ -16,7 +16,8 @@ pub use options::{Clock, CreateOptions, Creator, ErrorSink, GetOptions, KeyMangl
 
 use crate::api::{CachedValue, Ttl};
 use crate::backend::{Backend, Capabilities};
-use crate::error::Result;
+use crate::error::{Error, ErrorKind, Result};
+use crate::events::{Event, EventKind, Listener, Stats, StatsSnapshot};
 use crate::lease::LeaseConfig;
 use crate::lock::{classify, Invalidation, State};
 use create::{Creation, LoadEntry};
@@ -41,6 +42,8 @@ struct Inner<P: Clone + 'static> {
     runner: Option<Runner>,
     on_error: Option<ErrorSink>,
     lease: Option<LeaseConfig>,
+    stats: Stats,
+    listener: RefCell<Option<Listener>>,
     invalidation: Cell<Invalidation>,
     /// Backend reads in flight, one per key: concurrent callers share it.
     loading: RefCell<HashMap<String, LoadEntry<P>>>,
@@ -106,6 +109,8 @@ impl RegionBuilder {
                 runner: self.runner,
                 on_error: self.on_error,
                 lease: self.lease,
+                stats: Stats::default(),
+                listener: RefCell::new(None),
                 invalidation: Cell::new(Invalidation::default()),
                 loading: RefCell::new(HashMap::new()),
                 creating: RefCell::new(HashMap::new()),
@@ -138,6 +143,20 @@ impl<P: Clone + 'static> Region<P> {
 
     pub fn capabilities(&self) -> Capabilities {
         self.inner.backend.capabilities()
+    }
+
+    /// Counters of the get-or-create paths since the region was built (or last reset).
+    pub fn stats(&self) -> StatsSnapshot {
+        self.inner.stats.snapshot()
+    }
+
+    pub fn reset_stats(&self) {
+        self.inner.stats.reset();
+    }
+
+    /// Receives every event from now on; `None` stops them. Counters are kept either way.
+    pub fn set_listener(&self, listener: Option<Listener>) {
+        *self.inner.listener.borrow_mut() = listener;
     }
 
     /// The key the backend sees for `key`. Borrowed when there is no mangler: the hit path
@@ -241,8 +260,24 @@ impl<P: Clone + 'static> Inner<P> {
     fn peek_fresh(&self, key: &str, ttl: Ttl) -> Option<P> {
         let found = self.backend.peek(key)??;
         match self.state(Some(&found), ttl) {
-            State::Fresh => Some(found.payload),
+            State::Fresh => {
+                self.emit(EventKind::Hit, key);
+                Some(found.payload)
+            }
             _ => None,
+        }
+    }
+
+    fn emit(&self, kind: EventKind, key: &str) {
+        self.event(Event { kind, key, error: None, ok: true });
+    }
+
+    fn event(&self, event: Event<'_>) {
+        self.stats.count(event.kind);
+        // Clone the Rc out so a listener may set or clear the listener itself.
+        let listener = self.listener.borrow().clone();
+        if let Some(listener) = listener {
+            listener(&event);
         }
     }
 
@@ -258,7 +293,14 @@ impl<P: Clone + 'static> Inner<P> {
         }
     }
 
-    fn report(&self, err: &crate::error::Error) {
+    /// A failure that reaches no caller (or reaches it after being counted here).
+    fn report(&self, key: &str, err: &Error) {
+        let kind = match err.kind() {
+            ErrorKind::Creator => EventKind::CreatorError,
+            ErrorKind::LockTimeout => EventKind::LeaseTimeout,
+            _ => EventKind::BackendError,
+        };
+        self.event(Event { kind, key, error: Some(err), ok: false });
         if let Some(sink) = &self.on_error {
             sink(err);
         }

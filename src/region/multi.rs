@@ -8,6 +8,7 @@ use futures::FutureExt;
 use super::{CreateOptions, MultiCreator, Region};
 use crate::api::{CachedValue, Ttl};
 use crate::error::{Error, Result};
+use crate::events::{Event, EventKind};
 use crate::lock::{decide, Action};
 
 use super::create::Creation;
@@ -48,9 +49,19 @@ impl<P: Clone + 'static> Region<P> {
             let state = self.inner.state(cv.as_ref(), ttl);
             let running = self.inner.creation(mkey);
             match (decide(state, running.is_some(), false), cv, running) {
-                (Action::Serve | Action::ServeStale, Some(cv), _) => values[i] = Some(cv.payload),
-                (Action::Wait, _, Some(creation)) => waits.push((i, creation)),
-                _ => to_create.push(i),
+                (action @ (Action::Serve | Action::ServeStale), Some(cv), _) => {
+                    let kind = if action == Action::Serve { EventKind::Hit } else { EventKind::StaleServed };
+                    self.inner.emit(kind, mkey);
+                    values[i] = Some(cv.payload);
+                }
+                (Action::Wait, _, Some(creation)) => {
+                    self.inner.emit(EventKind::Miss, mkey);
+                    waits.push((i, creation));
+                }
+                _ => {
+                    self.inner.emit(EventKind::Miss, mkey);
+                    to_create.push(i);
+                }
             }
         }
         if !to_create.is_empty() {
@@ -119,7 +130,16 @@ async fn create_batch<P: Clone + 'static>(
     opts: &CreateOptions<P>,
 ) -> Result<Vec<P>> {
     let wanted = caller_keys.len();
-    let values = creator(caller_keys).await?;
+    mkeys.iter().for_each(|k| inner.emit(EventKind::RegenerationStart, k));
+    let created = creator(caller_keys).await;
+    for k in mkeys {
+        let err = created.as_ref().err();
+        inner.event(Event { kind: EventKind::RegenerationEnd, key: k, error: err, ok: err.is_none() });
+    }
+    if let (Err(e), Some(k)) = (&created, mkeys.first()) {
+        inner.event(Event { kind: EventKind::CreatorError, key: k, error: Some(e), ok: false });
+    }
+    let values = created?;
     if values.len() != wanted {
         return Err(Error::validation(format!(
             "the multi creator returned {} values for {} keys; it must return one per key, in order",
@@ -139,8 +159,9 @@ async fn create_batch<P: Clone + 'static>(
         }
     }
     if !store.is_empty() {
+        let first = store.first().map(|(k, _)| k.clone()).unwrap_or_default();
         if let Err(e) = inner.backend.set_multi(store, ttl).await {
-            inner.report(&e);
+            inner.report(&first, &e);
         }
     }
     Ok(values)

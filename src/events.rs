@@ -1,0 +1,134 @@
+//! What a region reports: counters that are always kept (a `Cell` increment each), and events
+//! passed to a listener only when one is set, so an unobserved region pays nothing more.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use crate::error::Error;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    /// A fresh value was served.
+    Hit,
+    /// Nothing usable was stored: this caller creates or waits for a creation.
+    Miss,
+    /// A stale value was served while someone regenerates it.
+    StaleServed,
+    RegenerationStart,
+    /// `ok` says whether the creator succeeded.
+    RegenerationEnd,
+    LeaseAcquired,
+    /// Someone else holds the lease.
+    LeaseContended,
+    /// Waited `lockTimeout` for a lease and went ahead without it.
+    LeaseTimeout,
+    BackendError,
+    CreatorError,
+}
+
+impl EventKind {
+    /// The event's name in the JS API (`region.on(name, …)`).
+    pub fn name(self) -> &'static str {
+        match self {
+            EventKind::Hit => "hit",
+            EventKind::Miss => "miss",
+            EventKind::StaleServed => "stale",
+            EventKind::RegenerationStart => "regenerationStart",
+            EventKind::RegenerationEnd => "regenerationEnd",
+            EventKind::LeaseAcquired => "leaseAcquired",
+            EventKind::LeaseContended => "leaseContended",
+            EventKind::LeaseTimeout => "leaseTimeout",
+            EventKind::BackendError => "backendError",
+            EventKind::CreatorError => "creatorError",
+        }
+    }
+}
+
+pub struct Event<'a> {
+    pub kind: EventKind,
+    /// The backend key (mangled).
+    pub key: &'a str,
+    pub error: Option<&'a Error>,
+    /// For `RegenerationEnd`: whether the creation succeeded.
+    pub ok: bool,
+}
+
+pub type Listener = Rc<dyn Fn(&Event<'_>)>;
+
+/// Running totals for a region.
+#[derive(Default)]
+pub struct Stats {
+    hits: Cell<u64>,
+    misses: Cell<u64>,
+    stale_served: Cell<u64>,
+    regenerations: Cell<u64>,
+    creator_errors: Cell<u64>,
+    backend_errors: Cell<u64>,
+    lease_waits: Cell<u64>,
+    lease_timeouts: Cell<u64>,
+}
+
+/// A copy of [`Stats`] at one moment.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StatsSnapshot {
+    pub hits: u64,
+    pub misses: u64,
+    pub stale_served: u64,
+    pub regenerations: u64,
+    pub creator_errors: u64,
+    pub backend_errors: u64,
+    /// Callers that had to wait for another holder's lease at least once.
+    pub lease_waits: u64,
+    pub lease_timeouts: u64,
+}
+
+fn bump(c: &Cell<u64>) {
+    c.set(c.get().saturating_add(1));
+}
+
+impl Stats {
+    pub fn count(&self, kind: EventKind) {
+        match kind {
+            EventKind::Hit => bump(&self.hits),
+            EventKind::Miss => bump(&self.misses),
+            EventKind::StaleServed => bump(&self.stale_served),
+            EventKind::RegenerationStart => bump(&self.regenerations),
+            EventKind::CreatorError => bump(&self.creator_errors),
+            EventKind::BackendError => bump(&self.backend_errors),
+            EventKind::LeaseTimeout => bump(&self.lease_timeouts),
+            EventKind::RegenerationEnd | EventKind::LeaseAcquired | EventKind::LeaseContended => {}
+        }
+    }
+
+    pub fn lease_waited(&self) {
+        bump(&self.lease_waits);
+    }
+
+    pub fn snapshot(&self) -> StatsSnapshot {
+        StatsSnapshot {
+            hits: self.hits.get(),
+            misses: self.misses.get(),
+            stale_served: self.stale_served.get(),
+            regenerations: self.regenerations.get(),
+            creator_errors: self.creator_errors.get(),
+            backend_errors: self.backend_errors.get(),
+            lease_waits: self.lease_waits.get(),
+            lease_timeouts: self.lease_timeouts.get(),
+        }
+    }
+
+    pub fn reset(&self) {
+        for c in [
+            &self.hits,
+            &self.misses,
+            &self.stale_served,
+            &self.regenerations,
+            &self.creator_errors,
+            &self.backend_errors,
+            &self.lease_waits,
+            &self.lease_timeouts,
+        ] {
+            c.set(0);
+        }
+    }
+}
