@@ -1,58 +1,101 @@
-// The demo Worker: a slow upstream computation behind an edgepile region over Workers KV,
-// with the Durable Object lease coordinating regenerations across isolates.
-//   GET /?n=12            the cached result, with hit/miss and timing
-//   GET /invalidate?hard=0  soft (0) or hard (1, default) invalidation of the region
+// The demo Worker behind `npm start`: the periodic table from a slow upstream, cached in Workers
+// KV by an edgepile region, with the Durable Object lease coordinating regenerations.
+//   GET  /                       the dashboard (www/)
+//   GET  /api/elements/:id       an element by number or symbol: { element, cache, ms }
+//   GET  /api/stats              counters, latency histograms, per-second timeline
+//   POST /api/stampede?n=200     n concurrent cold calls for one new key: how many creations?
+//   POST /api/invalidate?mode=soft|hard
+//   GET  /?n=5000                (kept for scripts) primes up to n, cached
 import { makeRegion } from "../src/js/workerd.js";
+import { fetchElement, upstreamCalls } from "./upstream.js";
+import { recordLatency, snapshot, watch } from "./telemetry.js";
 
 export { LeaseCoordinator, EdgepileStore } from "../src/js/workerd.js";
 
-const UPSTREAM_MS = 400;
 let region;
+let stampedes = 0;
+
 /** Bindings arrive with the first request; the region lives as long as the isolate. */
 function regionFor(env) {
-  region ??= makeRegion({ name: "demo" }).configure("edgepile.cloudflare_kv", {
-    expirationTime: 30,
-    arguments: { namespace: env.CACHE, lockNamespace: env.LEASES },
-  });
+  if (region === undefined) {
+    region = makeRegion({ name: "demo" }).configure("edgepile.cloudflare_kv", {
+      expirationTime: 30,
+      arguments: { namespace: env.CACHE, lockNamespace: env.LEASES },
+    });
+    watch(region);
+  }
   return region;
 }
 
-let upstreamCalls = 0;
-
-/** Stands in for a slow origin: a database, a third-party API. */
-async function slowUpstream(n) {
-  upstreamCalls++;
-  await new Promise((resolve) => setTimeout(resolve, UPSTREAM_MS));
-  let primes = 0;
-  for (let i = 2; i <= n; i++) if (isPrime(i)) primes++;
-  return { n, primesUpToN: primes, computedAt: new Date().toISOString() };
+async function element(region, id, ctx) {
+  const started = Date.now();
+  let called = false;
+  let created;
+  const value = await region.getOrCreate(`element:${String(id).toLowerCase()}`, async () => {
+    called = true;
+    created = await fetchElement(id);
+    return created;
+  }, { ctx });
+  const ms = Date.now() - started;
+  // A creator that ran but did not produce what we got: a stale value, regenerating meanwhile.
+  const cache = !called ? "hit" : value === created ? "miss" : "stale";
+  recordLatency(cache === "hit", ms);
+  return { element: value, cache, ms };
 }
 
-function isPrime(i) {
-  for (let d = 2; d * d <= i; d++) if (i % d === 0) return false;
-  return true;
+async function stampede(region, n) {
+  const key = `stampede:${Date.now()}:${++stampedes}`;
+  let creatorCalls = 0;
+  const started = Date.now();
+  const values = await Promise.all(Array.from({ length: n }, () => region.getOrCreate(key, () => {
+    creatorCalls++;
+    return fetchElement(1 + (stampedes % 118));
+  })));
+  return { requests: n, creatorCalls, distinctValues: new Set(values.map((v) => JSON.stringify(v))).size, ms: Date.now() - started };
+}
+
+function primes(n) {
+  let count = 0;
+  for (let i = 2; i <= n; i++) {
+    let prime = true;
+    for (let d = 2; d * d <= i; d++) if (i % d === 0) { prime = false; break; }
+    if (prime) count++;
+  }
+  return count;
 }
 
 export default {
   async fetch(request, env, ctx) {
     const region = regionFor(env);
     const url = new URL(request.url);
-    if (url.pathname === "/invalidate") {
-      const hard = url.searchParams.get("hard") !== "0";
+    const path = url.pathname;
+    if (path.startsWith("/api/elements/")) {
+      const out = await element(region, decodeURIComponent(path.slice("/api/elements/".length)), ctx);
+      return Response.json(out, { status: out.element ? 200 : 404, headers: { "x-edgepile-cache": out.cache } });
+    }
+    if (path === "/api/stats") {
+      return Response.json({ stats: region.stats(), upstreamCalls: upstreamCalls(), ...snapshot() });
+    }
+    if (path === "/api/stampede" && request.method === "POST") {
+      const n = Math.min(Math.max(Number.parseInt(url.searchParams.get("n") ?? "200", 10) || 1, 1), 5000);
+      return Response.json(await stampede(region, n));
+    }
+    if (path === "/api/invalidate" && request.method === "POST") {
+      const hard = url.searchParams.get("mode") === "hard";
       region.invalidate(hard);
       return Response.json({ invalidated: hard ? "hard" : "soft" });
     }
-    if (url.pathname !== "/") return new Response("not found", { status: 404 });
-    const n = Math.min(Math.max(Number.parseInt(url.searchParams.get("n") ?? "10000", 10) || 0, 0), 1_000_000);
-    const started = Date.now();
-    let cache = "hit";
-    const value = await region.getOrCreate(`primes:${n}`, () => {
-      cache = "miss";
-      return slowUpstream(n);
-    }, { ctx });
-    return Response.json(
-      { cache, ms: Date.now() - started, upstreamCalls, value },
-      { headers: { "x-edgepile-cache": cache } },
-    );
+    if (path === "/" && url.searchParams.has("n")) {
+      const n = Math.min(Math.max(Number.parseInt(url.searchParams.get("n"), 10) || 0, 0), 1_000_000);
+      const started = Date.now();
+      let cache = "hit";
+      const value = await region.getOrCreate(`primes:${n}`, async () => {
+        cache = "miss";
+        await new Promise((r) => setTimeout(r, 400));
+        return { n, primesUpToN: primes(n) };
+      }, { ctx });
+      return Response.json({ cache, ms: Date.now() - started, value });
+    }
+    return new Response("not found", { status: 404 });
   },
 };

@@ -194,3 +194,30 @@ fn concurrent_multi_calls_share_creations() {
     let total: usize = asked.iter().map(Vec::len).sum();
     assert_eq!(total, 3, "a, b and c each created once: {asked:?}");
 }
+
+#[test]
+fn nothing_to_serve_does_not_wait_on_a_background_regeneration() {
+    let clock = FakeClock::new();
+    let backend = Rc::new(MockBackend::new());
+    let spawned: Rc<RefCell<Vec<LocalBoxFuture<'static, ()>>>> = Rc::default();
+    let sink = spawned.clone();
+    let r = RegionBuilder::new("bg")
+        .ttl(Ttl::Seconds(10.0))
+        .clock(clock.clock())
+        .async_runner(Rc::new(move |_key, f| sink.borrow_mut().push(f)))
+        .build(backend.clone() as Rc<dyn Backend<String>>);
+    let calls = Rc::new(Cell::new(0));
+    run(many(&r, 1, &calls).pop().expect("one").map(|_| ()).boxed_local());
+    clock.advance(11.0);
+    // a stale read hands the regeneration to the runner, which has not run it yet
+    assert_eq!(run(many(&r, 1, &calls).pop().expect("one")).ok().as_deref(), Some("v#1"));
+    assert_eq!(spawned.borrow().len(), 1);
+    // the value disappears (hard invalidation): this caller creates instead of waiting on work
+    // that belongs to another request
+    r.invalidate(true);
+    assert_eq!(run(many(&r, 1, &calls).pop().expect("one")).ok().as_deref(), Some("v#2"));
+    // the background regeneration still completes, and does not unregister the newer creation
+    let bg: Vec<_> = spawned.borrow_mut().drain(..).collect();
+    run(together(bg).map(|_| ()).boxed_local());
+    assert_eq!(calls.get(), 3);
+}

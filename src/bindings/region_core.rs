@@ -72,7 +72,9 @@ impl RegionCore {
                 Store::Items(_) => return Err(to_js(Error::validation("a chained store needs its chain"))),
             }
         };
-        let mut b = RegionBuilder::new(name).ttl(Ttl::from_seconds(default_ttl));
+        let mut b = RegionBuilder::new(name)
+            .ttl(Ttl::from_seconds(default_ttl))
+            .spawner(Rc::new(wasm_bindgen_futures::spawn_local));
         if let Some(f) = func("clock") {
             b = b.clock(Rc::new(move || call_clock(&f)));
         }

@@ -383,11 +383,19 @@ export class CacheRegion {
 /**
  * Keeps the calling request alive while it waits on work another request started: concurrent
  * requests for a key share one read and one creation, and workerd cancels a request as hung
- * when it waits on a promise with no event of its own pending. A timer is such an event.
+ * when it waits on a promise with no event of its own pending. A timer is such an event. The
+ * result may arrive from the other request's context, where this request's timer cannot be
+ * touched, so the timer re-arms itself until it sees the result rather than being cleared.
  */
 function holdOpen(promise) {
-  const timer = setTimeout(() => {}, 2_147_483_647);
-  return promise.finally(() => clearTimeout(timer));
+  let settled = false;
+  const tick = () => {
+    if (!settled) setTimeout(tick, 1000);
+  };
+  tick();
+  return promise.finally(() => {
+    settled = true;
+  });
 }
 
 /** `(key, run) => ctx.waitUntil(run())` for a Workers ExecutionContext. */

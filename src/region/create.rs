@@ -24,6 +24,15 @@ use crate::lease::backoff;
 use crate::lock::{decide, Action, State};
 
 pub(super) type Creation<P> = Shared<LocalBoxFuture<'static, Result<P>>>;
+
+pub(super) struct CreationEntry<P> {
+    id: u64,
+    fut: Creation<P>,
+    /// Runs in the background (another request's `waitUntil`). A caller with nothing to serve
+    /// does not wait on it: in a Worker, a request must not hang on work whose request has
+    /// already answered. It takes the lease (and finds the result) or creates its own.
+    background: bool,
+}
 type Load<P> = Shared<LocalBoxFuture<'static, Result<Loaded<P>>>>;
 
 pub(super) struct LoadEntry<P> {
@@ -60,9 +69,7 @@ impl<P: Clone + 'static> Region<P> {
             return Ok(loaded.into_value());
         }
         let superseded = Rc::new(Cell::new(false));
-        let load = load(self.inner.clone(), key.clone(), ttl, creator, opts, superseded.clone())
-            .boxed_local()
-            .shared();
+        let load = self.inner.share(load(self.inner.clone(), key.clone(), ttl, creator, opts, superseded.clone()).boxed_local());
         self.inner.loading.borrow_mut().insert(key, LoadEntry { fut: load.clone(), superseded });
         // This caller's own event was emitted by the decision it took.
         match load.await? {
@@ -137,7 +144,10 @@ async fn decide_after_read<P: Clone + 'static>(
     loop {
         let found = inner.backend.get(key).await?;
         let state = inner.state(found.as_ref(), ttl);
-        let running = inner.creation(key);
+        let running = match inner.creation(key) {
+            Some((_, true)) if state == State::Missing => None,
+            other => other.map(|(c, _)| c),
+        };
         if state != State::Fresh && running.is_none() && superseded.replace(false) && !reread {
             // Someone wrote this key while we were reading: read the new value instead of
             // regenerating it a second time (dogpile re-checks after taking the mutex).
@@ -186,7 +196,7 @@ async fn decide_after_read<P: Clone + 'static>(
                 if state == State::Missing {
                     emit(EventKind::Miss);
                 }
-                let creation = start_creation(inner, key, ttl, creator, opts.clone(), plan);
+                let creation = start_creation(inner, key, ttl, creator, opts.clone(), plan, background && state == State::Stale);
                 match (state, found) {
                     (State::Stale, Some(cv)) if background => {
                         emit(EventKind::StaleServed);
@@ -224,20 +234,23 @@ fn start_creation<P: Clone + 'static>(
     creator: Creator<P>,
     opts: CreateOptions<P>,
     plan: LeasePlan,
+    background: bool,
 ) -> Creation<P> {
     let owner = inner.clone();
     let owned_key = key.to_owned();
-    let creation = async move {
-        let result = leased_creation(&owner, &owned_key, ttl, creator, &opts, plan).await;
-        owner.creating.borrow_mut().remove(&owned_key);
-        if result.is_ok() {
-            owner.superseded(&owned_key);
+    let id = inner.next_creation_id();
+    let creation = inner.share(
+        async move {
+            let result = leased_creation(&owner, &owned_key, ttl, creator, &opts, plan).await;
+            owner.finish_creation(&owned_key, id);
+            if result.is_ok() {
+                owner.superseded(&owned_key);
+            }
+            result
         }
-        result
-    }
-    .boxed_local()
-    .shared();
-    inner.creating.borrow_mut().insert(key.to_owned(), creation.clone());
+        .boxed_local(),
+    );
+    inner.register_creation(key.to_owned(), id, creation.clone(), background);
     creation
 }
 
@@ -309,6 +322,20 @@ async fn create_and_store<P: Clone + 'static>(
 }
 
 impl<P: Clone + 'static> Inner<P> {
+    /// Work that several callers await. With a spawner, the work runs as a task of its own,
+    /// started by (and doing its I/O for) the caller that created it; the others only wait for
+    /// its result. In a Worker that matters: I/O must stay with the request that began it.
+    pub(super) fn share<T: Clone + 'static>(&self, work: LocalBoxFuture<'static, T>) -> Shared<LocalBoxFuture<'static, T>> {
+        match &self.spawner {
+            Some(spawn) => {
+                let (remote, handle) = work.remote_handle();
+                spawn(remote.boxed_local());
+                handle.boxed_local().shared()
+            }
+            None => work.shared(),
+        }
+    }
+
     /// Tells a read in flight for `key` that what it returns is out of date.
     pub(super) fn superseded(&self, key: &str) {
         if let Some(entry) = self.loading.borrow().get(key) {
@@ -316,13 +343,27 @@ impl<P: Clone + 'static> Inner<P> {
         }
     }
 
-    /// Whether a creation for `key` is running in this isolate.
-    pub(super) fn creation(&self, key: &str) -> Option<Creation<P>> {
-        self.creating.borrow().get(key).cloned()
+    /// The creation running for `key` in this isolate, and whether it runs in the background.
+    pub(super) fn creation(&self, key: &str) -> Option<(Creation<P>, bool)> {
+        self.creating.borrow().get(key).map(|e| (e.fut.clone(), e.background))
     }
 
-    pub(super) fn register_creation(&self, key: String, creation: Creation<P>) {
-        self.creating.borrow_mut().insert(key, creation);
+    pub(super) fn next_creation_id(&self) -> u64 {
+        let id = self.next_creation.get().wrapping_add(1);
+        self.next_creation.set(id);
+        id
+    }
+
+    pub(super) fn register_creation(&self, key: String, id: u64, fut: Creation<P>, background: bool) {
+        self.creating.borrow_mut().insert(key, CreationEntry { id, fut, background });
+    }
+
+    /// Forgets creation `id` of `key`, unless another has taken its place meanwhile.
+    pub(super) fn finish_creation(&self, key: &str, id: u64) {
+        let mut creating = self.creating.borrow_mut();
+        if creating.get(key).is_some_and(|e| e.id == id) {
+            creating.remove(key);
+        }
     }
 
     fn run_in_background(&self, key: &str, creation: Creation<P>, per_call: Option<&Runner>) {

@@ -12,7 +12,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
-pub use options::{Clock, CreateOptions, Creator, ErrorSink, GetOptions, KeyMangler, MultiCreator, Runner, ShouldCache};
+pub use options::{Clock, CreateOptions, Creator, ErrorSink, GetOptions, KeyMangler, MultiCreator, Runner, ShouldCache, Spawner};
 
 use crate::api::{CachedValue, Ttl};
 use crate::backend::{Backend, Capabilities};
@@ -20,7 +20,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::events::{Event, EventKind, Listener, Stats, StatsSnapshot};
 use crate::lease::LeaseConfig;
 use crate::lock::{classify, Invalidation, State};
-use create::{Creation, LoadEntry};
+use create::{CreationEntry, LoadEntry};
 
 /// A configured cache region. Cheap to clone: clones share backend, locks and invalidation.
 pub struct Region<P: Clone + 'static> {
@@ -42,13 +42,15 @@ struct Inner<P: Clone + 'static> {
     runner: Option<Runner>,
     on_error: Option<ErrorSink>,
     lease: Option<LeaseConfig>,
+    spawner: Option<Spawner>,
     stats: Stats,
     listener: RefCell<Option<Listener>>,
     invalidation: Cell<Invalidation>,
     /// Backend reads in flight, one per key: concurrent callers share it.
     loading: RefCell<HashMap<String, LoadEntry<P>>>,
     /// Creations in flight, one per key: the in-isolate half of the dogpile lock.
-    creating: RefCell<HashMap<String, Creation<P>>>,
+    creating: RefCell<HashMap<String, CreationEntry<P>>>,
+    next_creation: Cell<u64>,
 }
 
 /// Builds a [`Region`]; every setting has a default.
@@ -61,11 +63,29 @@ pub struct RegionBuilder {
     runner: Option<Runner>,
     on_error: Option<ErrorSink>,
     lease: Option<LeaseConfig>,
+    spawner: Option<Spawner>,
 }
 
 impl RegionBuilder {
     pub fn new(name: impl Into<String>) -> Self {
-        RegionBuilder { name: name.into(), ttl: Ttl::Never, clock: None, mangler: None, runner: None, on_error: None, lease: None }
+        RegionBuilder {
+            name: name.into(),
+            ttl: Ttl::Never,
+            clock: None,
+            mangler: None,
+            runner: None,
+            on_error: None,
+            lease: None,
+            spawner: None,
+        }
+    }
+
+    /// Runs shared reads and creations as tasks of their own (in a Worker:
+    /// `wasm_bindgen_futures::spawn_local`), so their I/O stays with the request that began
+    /// them while other requests wait. Without one, whichever waiter polls drives the work.
+    pub fn spawner(mut self, spawner: Spawner) -> Self {
+        self.spawner = Some(spawner);
+        self
     }
 
     /// Coordinates creations across isolates through leases (see [`crate::lease`]).
@@ -109,11 +129,13 @@ impl RegionBuilder {
                 runner: self.runner,
                 on_error: self.on_error,
                 lease: self.lease,
+                spawner: self.spawner,
                 stats: Stats::default(),
                 listener: RefCell::new(None),
                 invalidation: Cell::new(Invalidation::default()),
                 loading: RefCell::new(HashMap::new()),
                 creating: RefCell::new(HashMap::new()),
+                next_creation: Cell::new(0),
             }),
         }
     }

@@ -9,7 +9,7 @@ use super::{CreateOptions, MultiCreator, Region};
 use crate::api::{CachedValue, Ttl};
 use crate::error::{Error, Result};
 use crate::events::{Event, EventKind};
-use crate::lock::{decide, Action};
+use crate::lock::{decide, Action, State};
 
 use super::create::Creation;
 
@@ -47,7 +47,10 @@ impl<P: Clone + 'static> Region<P> {
         for (i, cv) in found.into_iter().enumerate() {
             let Some(mkey) = mangled.get(i) else { break };
             let state = self.inner.state(cv.as_ref(), ttl);
-            let running = self.inner.creation(mkey);
+            let running = match self.inner.creation(mkey) {
+                Some((_, true)) if state == State::Missing => None, // see CreationEntry::background
+                other => other.map(|(c, _)| c),
+            };
             match (decide(state, running.is_some(), false), cv, running) {
                 (action @ (Action::Serve | Action::ServeStale), Some(cv), _) => {
                     let kind = if action == Action::Serve { EventKind::Hit } else { EventKind::StaleServed };
@@ -93,28 +96,31 @@ impl<P: Clone + 'static> Region<P> {
         let picked: Vec<(String, String)> = indices.iter().filter_map(|&i| unique.get(i).cloned()).collect();
         let caller_keys: Vec<String> = picked.iter().map(|(k, _)| k.clone()).collect();
         let mkeys: Vec<String> = picked.iter().map(|(_, m)| m.clone()).collect();
+        let ids: Vec<u64> = mkeys.iter().map(|_| self.inner.next_creation_id()).collect();
+        let owned_ids = ids.clone();
         let inner = self.inner.clone();
-        let batch = async move {
-            let result = create_batch(&inner, &mkeys, caller_keys, ttl, creator, &opts).await;
-            for k in &mkeys {
-                inner.creating.borrow_mut().remove(k);
-                if result.is_ok() {
-                    inner.superseded(k);
+        let batch = self.inner.share(
+            async move {
+                let result = create_batch(&inner, &mkeys, caller_keys, ttl, creator, &opts).await;
+                for (k, id) in mkeys.iter().zip(owned_ids) {
+                    inner.finish_creation(k, id);
+                    if result.is_ok() {
+                        inner.superseded(k);
+                    }
                 }
+                result
             }
-            result
-        }
-        .boxed_local()
-        .shared();
+            .boxed_local(),
+        );
 
         let mut per_key = Vec::with_capacity(indices.len());
-        for (pos, (&i, (_, mkey))) in indices.iter().zip(picked.iter()).enumerate() {
+        for (pos, ((&i, (_, mkey)), id)) in indices.iter().zip(picked.iter()).zip(ids).enumerate() {
             let one: Creation<P> = batch
                 .clone()
                 .map(move |r| r.and_then(|vs| vs.get(pos).cloned().ok_or_else(|| Error::backend("creator result too short"))))
                 .boxed_local()
                 .shared();
-            self.inner.register_creation(mkey.clone(), one.clone());
+            self.inner.register_creation(mkey.clone(), id, one.clone(), false);
             per_key.push((i, one));
         }
         per_key

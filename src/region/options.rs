@@ -18,6 +18,8 @@ pub type ShouldCache<P> = Rc<dyn Fn(&P) -> Result<bool>>;
 /// reported, not thrown. It must run the future: until it does, this isolate serves the stale
 /// value and the lease (if any) is held until it expires.
 pub type Runner = Rc<dyn Fn(&str, LocalBoxFuture<'static, ()>)>;
+/// Starts a task that runs to completion on its own.
+pub type Spawner = Rc<dyn Fn(LocalBoxFuture<'static, ()>)>;
 /// Receives failures that do not reach a caller, such as a cache write after a creation.
 pub type ErrorSink = Rc<dyn Fn(&crate::error::Error)>;
 
