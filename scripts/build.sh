@@ -21,3 +21,7 @@ wasm-opt pkg/edgepile_bg.wasm "$WASM_OPT_LEVEL" \
 mv pkg/edgepile_bg.opt.wasm pkg/edgepile_bg.wasm
 printf 'pkg/edgepile_bg.wasm: %d bytes, %d gzipped\n' \
   "$(stat -c %s pkg/edgepile_bg.wasm)" "$(gzip -9 -c pkg/edgepile_bg.wasm | wc -c)"
+
+step "dashboard assets (uPlot from npm, served locally)"
+mkdir -p www/vendor
+cp node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css www/vendor/

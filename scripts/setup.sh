@@ -19,3 +19,14 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   step "installing npm dependencies"
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 fi
+
+# The dashboard's browser test drives Debian's Chromium (never a downloaded browser).
+if [ "${EDGEPILE_SKIP_BROWSER:-0}" != 1 ] && ! command -v chromium >/dev/null; then
+  step "installing Debian chromium"
+  if [ "$(id -u)" = 0 ]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+      || echo "could not install chromium; the browser test will fail" >&2
+  else
+    echo "chromium is missing: run 'sudo apt-get install -y chromium' (the browser test needs it)" >&2
+  fi
+fi

@@ -15,3 +15,5 @@ vitest run
 bash scripts/build-rust-example.sh
 step "several Workers in one workerd (Miniflare): cross-isolate stampedes, leases, the Rust Worker"
 node --test tests/isolates/
+step "the dashboard in Chromium (wrangler dev + playwright-core); screenshot in test-output/"
+node --test tests/browser/
