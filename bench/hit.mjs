@@ -14,6 +14,7 @@ const rounds = Number(values.rounds);
 const subjects = [
   ["map", "await Map.get (baseline)", "bench/workers/map.js"],
   ["edgepile", "edgepile getOrCreate (memory)", "bench/workers/edgepile-memory.js"],
+  ["listening", "edgepile getOrCreate (memory), a hit listener registered", "bench/workers/edgepile-memory-listening.js"],
   ["cachified", "cachified + lru-cache", "bench/workers/cachified-lru.js"],
 ];
 
@@ -30,7 +31,11 @@ for (const [id, label, entry] of subjects) {
 const wasm = readFileSync("pkg/edgepile_bg.wasm");
 const size = { raw: wasm.length, gzip: gzipSync(wasm, { level: 9 }).length };
 const e = results.edgepile.median;
-const ratios = { vsMap: e / results.map.median, cachifiedOverEdgepile: results.cachified.median / e };
+const ratios = {
+  vsMap: e / results.map.median,
+  cachifiedOverEdgepile: results.cachified.median / e,
+  listeningOverSilent: results.listening.median / e,
+};
 
 if (values.json) {
   console.log(JSON.stringify({ n, rounds, results, ratios, size }, null, 2));
@@ -43,5 +48,6 @@ if (values.json) {
   }
   console.log(`\nedgepile: ${ratios.vsMap.toFixed(1)}× Map.get (target ≤ 10×), ` +
     `${ratios.cachifiedOverEdgepile.toFixed(1)}× faster than cachified (target ≥ 2×)`);
+  console.log(`no listener vs a listener on every hit: ${ratios.listeningOverSilent.toFixed(2)}× (events cost only when heard)`);
   console.log(`wasm: ${(size.raw / 1024).toFixed(1)} KiB raw, ${(size.gzip / 1024).toFixed(1)} KiB gzipped (target ≤ 100 KB gzipped)`);
 }
