@@ -17,3 +17,5 @@ step "several Workers in one workerd (Miniflare): cross-isolate stampedes, lease
 node --test tests/isolates/
 step "the dashboard in Chromium (wrangler dev + playwright-core); screenshot in test-output/"
 node --test tests/browser/
+step "the packed tarball in consumer projects: wrangler Worker, Node script, Vite page in Chromium"
+node --test tests/packaging/

@@ -23,7 +23,111 @@ export type Storable =
   | readonly Storable[]
   | { readonly [key: string]: Storable };
 
-export type BackendName = "edgepile.memory" | "edgepile.null";
+export type BackendName =
+  | "edgepile.memory"
+  | "edgepile.null"
+  | "edgepile.cloudflare_kv"
+  | "edgepile.cloudflare_cache"
+  | "edgepile.durable_object";
+
+/** A KV namespace binding, as much of it as edgepile uses. */
+export interface KVNamespaceLike {
+  get(key: string, type: "arrayBuffer"): Promise<ArrayBuffer | null>;
+  get(keys: string[], type: "text"): Promise<Map<string, string | null>>;
+  get(key: string, type: "json"): Promise<unknown>;
+  put(key: string, value: string | ArrayBuffer | ArrayBufferView, options?: { expirationTtl?: number }): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/** A Durable Object namespace binding, as much of it as edgepile uses. */
+export interface DurableObjectNamespaceLike {
+  idFromName(name: string): unknown;
+  get(id: any): any;
+}
+
+/** Lease settings, accepted in the arguments of every backend. */
+export interface LeaseArguments {
+  /** The binding of the LeaseCoordinator Durable Object: exact leases. */
+  lockNamespace?: DurableObjectNamespaceLike;
+  /** edgepile.cloudflare_kv only: best-effort lease keys in the same namespace. */
+  distributedLock?: boolean;
+  /** Default "edgepile-lock:". */
+  lockPrefix?: string;
+  /** Seconds a caller with nothing to serve waits for another holder (default 10). */
+  lockTimeout?: number;
+  /** Seconds a lease lives unless released (default 30). */
+  leaseTtl?: number;
+}
+
+export interface KvArguments extends LeaseArguments {
+  namespace: KVNamespaceLike;
+  /** Seconds a value is kept past its expiration to be served stale (default: its expiration, ≥ 60). */
+  staleTtl?: number;
+}
+
+export interface CacheApiArguments extends LeaseArguments {
+  /** A named cache (caches.open); default caches.default. */
+  cacheName?: string;
+  baseUrl?: string;
+  staleTtl?: number;
+}
+
+export interface DurableObjectArguments extends LeaseArguments {
+  /** The binding of the EdgepileStore Durable Object. */
+  namespace: DurableObjectNamespaceLike;
+  name?: string;
+  shards?: number;
+  staleTtl?: number;
+}
+
+/** A backend of your own: get/set/delete, sync or async; the multi forms are optional. */
+export interface BackendObject {
+  get(key: string): StoredItem | Promise<StoredItem>;
+  set(key: string, value: StoredItem, options?: { ttl: number }): void | Promise<void>;
+  delete(key: string): void | Promise<void>;
+  getMulti?(keys: string[]): StoredItem[] | Promise<StoredItem[]>;
+  setMulti?(mapping: Record<string, StoredItem>, options?: { ttl: number }): void | Promise<void>;
+  deleteMulti?(keys: string[]): void | Promise<void>;
+}
+
+/** An ExecutionContext, as much of it as edgepile uses. */
+export interface ExecutionContextLike {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+export type EventName =
+  | "hit"
+  | "miss"
+  | "stale"
+  | "regenerationStart"
+  | "regenerationEnd"
+  | "leaseAcquired"
+  | "leaseContended"
+  | "leaseTimeout"
+  | "backendError"
+  | "creatorError";
+
+export interface RegionEvent {
+  type: EventName;
+  /** The backend key (mangled). */
+  key: string;
+  /** For regenerationEnd: whether the creator succeeded. */
+  ok: boolean;
+  error?: unknown;
+}
+
+export interface RegionStats {
+  hits: number;
+  misses: number;
+  staleServed: number;
+  regenerations: number;
+  creatorErrors: number;
+  backendErrors: number;
+  leaseWaits: number;
+  leaseTimeouts: number;
+  /** (hits + staleServed) / (hits + staleServed + misses), 0 before any call. */
+  hitRatio: number;
+}
 
 /** Turns a cache key into the key the backend sees. */
 export type KeyMangler = (key: string) => string;
@@ -50,8 +154,12 @@ export interface RegionOptions {
   /** Default key generator of this region's decorators. */
   functionKeyGenerator?: FunctionKeyGenerator;
   functionMultiKeyGenerator?: FunctionMultiKeyGenerator;
+  /** dogpile's async_creation_runner: run stale regenerations in the background; call `run()`. */
+  asyncCreationRunner?: (region: CacheRegion, key: string, run: () => Promise<void>, lease: { key: string }) => void;
   /** Milliseconds since the epoch, like Date.now (the default). Inject one to test expiry. */
   clock?: () => number;
+  /** Waits `ms` between lease attempts (default: setTimeout). Inject one to test without waiting. */
+  sleep?: (ms: number) => Promise<void>;
   /** Receives failures that reach no caller, such as a cache write after a successful creation. */
   onError?: (error: EdgepileError) => void;
 }
@@ -64,7 +172,7 @@ export interface MemoryArguments {
 export interface ConfigureOptions {
   /** Default -1 (never). */
   expirationTime?: ExpirationTime;
-  arguments?: MemoryArguments;
+  arguments?: (MemoryArguments & LeaseArguments) | KvArguments | CacheApiArguments | DurableObjectArguments | Record<string, unknown>;
   /** Proxies, first item outermost: ProxyBackend subclasses (built with no arguments) or instances. */
   wrap?: Array<ProxyBackend | (new () => ProxyBackend)>;
   /** Replace the backend of an already configured region instead of throwing. */
@@ -83,6 +191,8 @@ export interface GetOrCreateOptions<T, A extends unknown[] = unknown[]> {
   shouldCacheFn?: (value: T) => boolean;
   /** Arguments passed to the creator. */
   creatorArgs?: A;
+  /** This request's context: a stale value is returned at once and regenerated via waitUntil. */
+  ctx?: ExecutionContextLike;
 }
 
 export interface GetOrCreateMultiOptions<T> {
@@ -203,7 +313,13 @@ export declare class CacheRegion {
   readonly backend: BackendLike;
   /** The backend under every proxy. */
   readonly actualBackend: ActualBackend;
-  configure(backend: BackendName, options?: ConfigureOptions): this;
+  configure(backend: BackendName | BackendObject, options?: ConfigureOptions): this;
+  /** Listens to an event ("*" for all); returns the function that stops listening. */
+  on(event: EventName | "*", listener: (event: RegionEvent) => void): () => void;
+  stats(): RegionStats;
+  resetStats(): void;
+  /** A view whose getOrCreate regenerates stale values through `ctx.waitUntil`. */
+  withContext(ctx: ExecutionContextLike): this;
   get<T = unknown>(key: string, options?: GetOptions): Promise<T | NoValue>;
   getMulti<T = unknown>(keys: readonly string[], options?: GetOptions): Promise<Array<T | NoValue>>;
   set(key: string, value: Storable): Promise<void>;
@@ -234,6 +350,66 @@ export declare class CacheRegion {
 }
 
 export declare function makeRegion(options?: RegionOptions): CacheRegion;
+
+/** Makes a backend name usable in configure (dogpile's register_backend). */
+export declare function registerBackend(
+  name: string,
+  factory: (args: any, region: { expirationTime?: number }) => BackendObject,
+): void;
+/** `(key, run) => ctx.waitUntil(run())`. */
+export declare function waitUntilRunner(ctx: ExecutionContextLike): (key: string, run: () => Promise<void>) => void;
+
+export declare class KvBackend implements BackendObject {
+  constructor(args: KvArguments, region?: { expirationTime?: number });
+  get(key: string): Promise<StoredItem>;
+  set(key: string, value: StoredItem, options?: { ttl: number }): Promise<void>;
+  delete(key: string): Promise<void>;
+  getMulti(keys: string[]): Promise<StoredItem[]>;
+}
+export declare class CacheApiBackend implements BackendObject {
+  constructor(args?: CacheApiArguments, region?: { expirationTime?: number });
+  get(key: string): Promise<StoredItem>;
+  set(key: string, value: StoredItem, options?: { ttl: number }): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+export declare class DurableObjectBackend implements BackendObject {
+  constructor(args: DurableObjectArguments, region?: { expirationTime?: number });
+  get(key: string): Promise<StoredItem>;
+  set(key: string, value: StoredItem, options?: { ttl: number }): Promise<void>;
+  delete(key: string): Promise<void>;
+  keys(): Promise<string[]>;
+}
+/** A lease client: acquire → token or null, release with the token. */
+export interface LeaseClient {
+  acquire(key: string, ttlSeconds: number): Promise<string | null>;
+  release(key: string, token: string): Promise<void>;
+}
+export declare class DurableObjectLeases implements LeaseClient {
+  constructor(namespace: DurableObjectNamespaceLike, prefix?: string);
+  acquire(key: string, ttlSeconds: number): Promise<string | null>;
+  release(key: string, token: string): Promise<void>;
+}
+export declare class KvLeases implements LeaseClient {
+  constructor(namespace: KVNamespaceLike, prefix?: string);
+  acquire(key: string, ttlSeconds: number): Promise<string | null>;
+  release(key: string, token: string): Promise<void>;
+}
+
+/** Durable Object classes (workerd entry only): re-export them from your Worker's main module. */
+export declare class LeaseCoordinator {
+  constructor(ctx: any, env: any);
+  acquire(key: string, ttlMs: number): Promise<string | null>;
+  release(key: string, token: string): Promise<boolean>;
+  alarm(): Promise<void>;
+}
+export declare class EdgepileStore {
+  constructor(ctx: any, env: any);
+  getMulti(keys: string[]): Promise<unknown[]>;
+  setMulti(entries: [string, unknown][], expires: number): Promise<void>;
+  deleteMulti(keys: string[]): Promise<void>;
+  keys(): Promise<string[]>;
+  alarm(): Promise<void>;
+}
 
 export declare const functionKeyGenerator: FunctionKeyGenerator;
 export declare const functionMultiKeyGenerator: FunctionMultiKeyGenerator;

@@ -51,7 +51,10 @@ export function encodeArg(v, depth = 0, path = new Set()) {
 function prefixFor(namespace, fn) {
   const name = fn.name;
   if (!name && (namespace === undefined || namespace === null)) {
-    throw new ValidationError("an anonymous function needs a namespace to be cached, or two of them would share keys");
+    throw new ValidationError(
+      "an anonymous function needs a namespace to be cached, or two of them would share keys " +
+        "(minifiers drop or shorten function names: give cached functions a namespace when you minify)",
+    );
   }
   if (namespace !== undefined && namespace !== null && typeof namespace !== "string") {
     throw new ValidationError(`namespace must be a string, got ${describe(namespace)}`);

@@ -69,3 +69,18 @@ async function main(): Promise<void> {
 }
 
 void main();
+
+// Platform backends, leases, events (types only).
+declare const env: { CACHE: import("edgepile").KVNamespaceLike; LEASES: import("edgepile").DurableObjectNamespaceLike };
+declare const ctx: { waitUntil(p: Promise<unknown>): void };
+const kvRegion = makeRegion({ sleep: (ms) => new Promise((r) => setTimeout(r, ms)) }).configure("edgepile.cloudflare_kv", {
+  expirationTime: 60,
+  arguments: { namespace: env.CACHE, lockNamespace: env.LEASES, lockTimeout: 5, staleTtl: 120 },
+});
+const offEvents = kvRegion.on("regenerationEnd", (e) => console.log(e.key, e.ok));
+offEvents();
+const ratio: number = kvRegion.stats().hitRatio;
+void kvRegion.withContext(ctx).getOrCreate("k", () => 1, { ctx });
+// @ts-expect-error: not an event
+kvRegion.on("hits", () => {});
+console.log(ratio);
