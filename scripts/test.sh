@@ -6,8 +6,11 @@ bash scripts/setup.sh
 bash scripts/build.sh
 source scripts/env.sh
 
-step "cargo test (native: region core, lock, conformance)"
+step "cargo test (native: region core, lock, conformance, doc examples)"
 cargo test --quiet
+step "the crate: docs build without warnings, cargo package verifies"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
+cargo package --offline --allow-dirty --quiet
 step "TypeScript: the public types against tests/types/usage.ts"
 tsc -p tests/types/tsconfig.json
 step "vitest inside workerd"
