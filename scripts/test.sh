@@ -11,8 +11,9 @@ cargo test --quiet
 step "the crate: docs build without warnings, cargo package verifies"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 cargo package --offline --allow-dirty --quiet
-step "TypeScript: the public types against tests/types/usage.ts"
+step "TypeScript: the public types against tests/types/usage.ts; the API reference builds from them"
 tsc -p tests/types/tsconfig.json
+typedoc --out .build/api --logLevel Warn
 step "vitest inside workerd"
 vitest run
 bash scripts/build-rust-example.sh
