@@ -21,9 +21,27 @@ thread_local! {
     static INSTALLED: RefCell<Installed> = RefCell::new(Installed::default());
 }
 
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    fn console_error(message: &str);
+}
+
+/// A panic aborts the wasm instance; say so clearly first, with where it happened. No panic is
+/// reachable from the public API (no unwrap/expect/indexing in library code; fuzzed decoders):
+/// this is the last word if that ever stops being true.
+fn report_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error(&format!(
+            "edgepile: internal error (a Rust panic; this wasm instance is now unusable, please report it): {info}"
+        ));
+    }));
+}
+
 /// Called once by the JS layer.
 #[wasm_bindgen]
 pub fn install(no_value: JsValue, make_error: Function, make_cached_value: Function) {
+    report_panics();
     INSTALLED.with(|i| {
         *i.borrow_mut() = Installed { no_value, make_error: Some(make_error), make_cached_value: Some(make_cached_value) }
     });

@@ -5,7 +5,7 @@ use js_sys::{Array, Object, Uint8Array};
 use rmpv::Value;
 use wasm_bindgen::prelude::*;
 
-use crate::api::{CachedValue, Metadata};
+use crate::api::CachedValue;
 use crate::error::{Error, Result};
 
 /// Nesting allowed when decoding; the JS layer refuses deeper values before they are stored.
@@ -84,33 +84,10 @@ fn write_js(out: &mut Vec<u8>, v: &JsValue, depth: usize) -> Result<()> {
 }
 
 pub fn decode(bytes: &[u8]) -> Result<CachedValue<JsValue>> {
-    let corrupt = |why: &str| Error::backend(format!("stored bytes are not an edgepile value: {why}"));
-    let mut rest = bytes;
-    let value = rmpv::decode::read_value_with_max_depth(&mut rest, MAX_DEPTH).map_err(|e| corrupt(&e.to_string()))?;
-    if !rest.is_empty() {
-        return Err(corrupt("trailing data"));
-    }
-    let Value::Array(mut parts) = value else { return Err(corrupt("not an array")) };
-    if parts.len() != 2 {
-        return Err(corrupt("not a [payload, metadata] pair"));
-    }
-    let meta = parts.pop().ok_or_else(|| corrupt("no metadata"))?;
-    let payload = parts.pop().ok_or_else(|| corrupt("no payload"))?;
-    let metadata = metadata_of(&meta).ok_or_else(|| corrupt("bad metadata"))?;
-    Ok(CachedValue { payload: to_js(payload).ok_or_else(|| corrupt("payload is not plain data"))?, metadata })
-}
-
-fn metadata_of(v: &Value) -> Option<Metadata> {
-    let mut ct = None;
-    let mut version = None;
-    for (k, v) in v.as_map()? {
-        match k.as_str()? {
-            "ct" => ct = v.as_f64().or_else(|| v.as_i64().map(|i| i as f64)),
-            "v" => version = v.as_u64().and_then(|n| u32::try_from(n).ok()),
-            _ => {}
-        }
-    }
-    Some(Metadata { ct: ct?, v: version? })
+    let (payload, metadata) = crate::codec::parse_envelope(bytes, MAX_DEPTH)?;
+    let payload = to_js(payload)
+        .ok_or_else(|| Error::backend("stored bytes are not an edgepile value: payload is not plain data"))?;
+    Ok(CachedValue { payload, metadata })
 }
 
 /// MessagePack → plain JS data. Map keys must be strings; objects are built with

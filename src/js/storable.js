@@ -14,7 +14,7 @@ function refuse(path, what, hint) {
 
 /**
  * Throws a ValidationError unless `value` is plain data: null, undefined, booleans, numbers,
- * strings, BigInts within 64 bits, Uint8Array/ArrayBuffer, arrays and plain objects of those,
+ * well-formed strings, BigInts within 64 bits, Uint8Array/ArrayBuffer, arrays and plain objects of those,
  * with no cycles and at most MAX_DEPTH levels. Returns `value` so it can be chained.
  */
 export function checkStorable(value) {
@@ -31,7 +31,10 @@ export function checkStorable(value) {
       case "undefined":
       case "boolean":
       case "number":
+        continue;
       case "string":
+        // A lone surrogate cannot be encoded: byte stores would silently replace it.
+        if (!v.isWellFormed()) throw refuse(path, "a string with a lone surrogate", "use string.toWellFormed() or bytes");
         continue;
       case "bigint":
         if (v < I64_MIN || v > U64_MAX) throw refuse(path, "a BigInt outside 64 bits");
@@ -61,7 +64,10 @@ export function checkStorable(value) {
     }
     onPath.add(v);
     stack.push([EXIT, v]);
-    for (const k of Object.keys(v)) stack.push([v[k], `${path}.${k}`, depth + 1]);
+    for (const k of Object.keys(v)) {
+      if (!k.isWellFormed()) throw refuse(path, "an object key with a lone surrogate");
+      stack.push([v[k], `${path}.${k}`, depth + 1]);
+    }
   }
   return value;
 }

@@ -145,3 +145,15 @@ describe("region lifecycle and options", () => {
     expect(await r.getOrCreate("after", () => "again")).toBe("alive");
   });
 });
+
+describe("strings that cannot be encoded", () => {
+  it("a lone surrogate in a value or an object key is refused, not silently replaced", async () => {
+    const r = fresh();
+    await rejectsWith(r.set("k", "a\uD800b"), ValidationError);
+    await rejectsWith(r.set("k", { ["\uDC00"]: 1 }), ValidationError);
+    await rejectsWith(r.getOrCreate("k", () => ["ok", "\uD83D"]), ValidationError);
+    expect(await r.get("k")).toBe(NO_VALUE);
+    await r.set("k", "a\uD83D\uDE00b"); // a proper pair is fine
+    expect(await r.get("k")).toBe("a😀b");
+  });
+});
