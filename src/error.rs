@@ -19,6 +19,8 @@ pub enum ErrorKind {
     LockTimeout,
     /// The creator failed; the cause is exactly what it threw.
     Creator,
+    /// A creation took longer than the creator timeout.
+    Timeout,
 }
 
 impl ErrorKind {
@@ -31,6 +33,7 @@ impl ErrorKind {
             ErrorKind::Backend => "BackendError",
             ErrorKind::LockTimeout => "LockTimeout",
             ErrorKind::Creator => "CreatorError",
+            ErrorKind::Timeout => "TimeoutError",
         }
     }
 }

@@ -16,7 +16,7 @@ use std::rc::Rc;
 use futures::future::{LocalBoxFuture, Shared};
 use futures::FutureExt;
 
-use super::{CreateOptions, Creator, Inner, Region, Runner};
+use super::{CreateOptions, Creator, Degradation, Inner, Region, Runner};
 use crate::api::{CachedValue, Ttl};
 use crate::error::{Error, ErrorKind, Result};
 use crate::events::{Event, EventKind};
@@ -47,7 +47,7 @@ enum Loaded<P> {
     Value(P),
     /// A stale value. `regeneration` is set when this load's initiator must wait for the new
     /// value (dogpile's blocking regenerate); everyone else takes the stale value.
-    Stale { value: P, regeneration: Option<Creation<P>> },
+    Stale { value: P, ct: f64, regeneration: Option<Creation<P>> },
     /// Nothing was stored; this is the value created for it.
     Created(P),
 }
@@ -68,14 +68,17 @@ impl<P: Clone + 'static> Region<P> {
             self.inner.emit(loaded.event(), &key);
             return Ok(loaded.into_value());
         }
+        let degradation = opts.degradation.or(self.inner.degradation);
         let superseded = Rc::new(Cell::new(false));
         let load = self.inner.share(load(self.inner.clone(), key.clone(), ttl, creator, opts, superseded.clone()).boxed_local());
-        self.inner.loading.borrow_mut().insert(key, LoadEntry { fut: load.clone(), superseded });
+        self.inner.loading.borrow_mut().insert(key.clone(), LoadEntry { fut: load.clone(), superseded });
         // This caller's own event was emitted by the decision it took.
         match load.await? {
             Loaded::Value(v) | Loaded::Created(v) => Ok(v),
-            Loaded::Stale { regeneration: Some(regen), .. } => regen.await,
-            Loaded::Stale { value, regeneration: None } => Ok(value),
+            Loaded::Stale { value, ct, regeneration: Some(regen) } => {
+                self.inner.regenerate_or_stale(&key, ttl, degradation, value, ct, regen).await
+            }
+            Loaded::Stale { value, regeneration: None, .. } => Ok(value),
         }
     }
 }
@@ -107,9 +110,10 @@ async fn load<P: Clone + 'static>(
 ) -> Result<Loaded<P>> {
     // While a creation runs, the load stays registered: late callers join it and get the
     // created value without a backend read of their own.
+    let timeout = opts.degradation.or(inner.degradation).creator_timeout;
     let outcome = match decide_after_read(&inner, &key, ttl, creator, opts, &superseded).await {
         Ok(Step::Done(loaded)) => Ok(loaded),
-        Ok(Step::Await(creation)) => creation.await.map(Loaded::Created),
+        Ok(Step::Await(creation)) => inner.within(timeout, "the creation", creation).await.map(Loaded::Created),
         Err(e) => {
             if e.kind() == ErrorKind::Backend {
                 inner.event(Event { kind: EventKind::BackendError, key: &key, error: Some(&e), ok: false });
@@ -142,7 +146,7 @@ async fn decide_after_read<P: Clone + 'static>(
     let mut reread = false;
     let background_ok = inner.runner.is_some() || opts.runner.is_some();
     loop {
-        let found = inner.backend.get(key).await?;
+        let found = inner.io(inner.backend.get(key)).await?;
         let state = inner.state(found.as_ref(), ttl);
         let running = match inner.creation(key) {
             Some((_, true)) if state == State::Missing => None,
@@ -163,7 +167,7 @@ async fn decide_after_read<P: Clone + 'static>(
             }
             (Action::ServeStale, Some(cv), _) => {
                 emit(EventKind::StaleServed);
-                Step::Done(Loaded::Stale { value: cv.payload, regeneration: None })
+                Step::Done(Loaded::Stale { value: cv.payload, ct: cv.metadata.ct, regeneration: None })
             }
             (Action::Wait, _, Some(creation)) => {
                 emit(EventKind::Miss);
@@ -182,12 +186,12 @@ async fn decide_after_read<P: Clone + 'static>(
                             Ok(None) => {
                                 emit(EventKind::LeaseContended);
                                 emit(EventKind::StaleServed);
-                                return Ok(Step::Done(Loaded::Stale { value: stale.payload.clone(), regeneration: None }));
+                                return Ok(Step::Done(Loaded::Stale { value: stale.payload.clone(), ct: stale.metadata.ct, regeneration: None }));
                             }
                             Err(e) => {
                                 inner.report(key, &e);
                                 emit(EventKind::StaleServed);
-                                return Ok(Step::Done(Loaded::Stale { value: stale.payload.clone(), regeneration: None }));
+                                return Ok(Step::Done(Loaded::Stale { value: stale.payload.clone(), ct: stale.metadata.ct, regeneration: None }));
                             }
                         }
                     }
@@ -201,10 +205,10 @@ async fn decide_after_read<P: Clone + 'static>(
                     (State::Stale, Some(cv)) if background => {
                         emit(EventKind::StaleServed);
                         inner.run_in_background(key, creation, opts.runner.as_ref());
-                        Step::Done(Loaded::Stale { value: cv.payload, regeneration: None })
+                        Step::Done(Loaded::Stale { value: cv.payload, ct: cv.metadata.ct, regeneration: None })
                     }
                     (State::Stale, Some(cv)) => {
-                        Step::Done(Loaded::Stale { value: cv.payload, regeneration: Some(creation) })
+                        Step::Done(Loaded::Stale { value: cv.payload, ct: cv.metadata.ct, regeneration: Some(creation) })
                     }
                     _ => Step::Await(creation),
                 }
@@ -269,7 +273,7 @@ async fn leased_creation<P: Clone + 'static>(
             let (token, waited) = inner.wait_for_lease(key).await;
             if waited {
                 // Whoever held the lease may have stored the value meanwhile.
-                match inner.backend.get(key).await {
+                match inner.io(inner.backend.get(key)).await {
                     Ok(found) if inner.state(found.as_ref(), ttl) == State::Fresh => {
                         inner.release(key, token).await;
                         if let Some(cv) = found {
@@ -314,7 +318,7 @@ async fn create_and_store<P: Clone + 'static>(
     if keep {
         let cv = CachedValue::new(value.clone(), inner.creation_time());
         // The value exists; a failed write must not take it from the caller.
-        if let Err(e) = inner.backend.set(key, cv, ttl).await {
+        if let Err(e) = inner.io(inner.backend.set(key, cv, ttl)).await {
             inner.report(key, &e);
         }
     }
@@ -322,6 +326,39 @@ async fn create_and_store<P: Clone + 'static>(
 }
 
 impl<P: Clone + 'static> Inner<P> {
+    /// The regenerating caller of a stale value: the new value; or, past the soft timeout, the
+    /// stale one while the creation goes on; or, when the creation fails and the stale value is
+    /// within the `stale_if_error` grace, the stale one and the failure reported.
+    async fn regenerate_or_stale(&self, key: &str, ttl: Ttl, d: Degradation, stale: P, ct: f64, regen: Creation<P>) -> Result<P> {
+        let result = match (d.creator_soft_timeout, &self.sleep) {
+            (Some(secs), Some(sleep)) => match futures::future::select(regen, sleep(secs)).await {
+                futures::future::Either::Left((result, _)) => result,
+                futures::future::Either::Right(_) => {
+                    self.emit(EventKind::StaleServed, key);
+                    return Ok(stale);
+                }
+            },
+            _ => regen.await,
+        };
+        match result {
+            Ok(v) => Ok(v),
+            Err(e) => {
+                let within_grace = d.stale_if_error.is_some_and(|grace| match ttl {
+                    Ttl::Never => true,
+                    Ttl::Seconds(s) => self.now() - ct <= s + grace,
+                });
+                if !within_grace {
+                    return Err(e);
+                }
+                if let Some(sink) = &self.on_error {
+                    sink(&e);
+                }
+                self.emit(EventKind::StaleServed, key);
+                Ok(stale)
+            }
+        }
+    }
+
     /// Work that several callers await. With a spawner, the work runs as a task of its own,
     /// started by (and doing its I/O for) the caller that created it; the others only wait for
     /// its result. In a Worker that matters: I/O must stay with the request that began it.

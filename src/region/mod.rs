@@ -12,13 +12,15 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
-pub use options::{Clock, CreateOptions, Creator, ErrorSink, GetOptions, KeyMangler, MultiCreator, Runner, ShouldCache, Spawner};
+pub use options::{
+    Clock, CreateOptions, Creator, Degradation, ErrorSink, GetOptions, KeyMangler, MultiCreator, Runner, ShouldCache, Spawner,
+};
 
 use crate::api::{CachedValue, Ttl};
 use crate::backend::{Backend, Capabilities};
 use crate::error::{Error, ErrorKind, Result};
 use crate::events::{Event, EventKind, Listener, Stats, StatsSnapshot};
-use crate::lease::LeaseConfig;
+use crate::lease::{LeaseConfig, Sleep};
 use crate::lock::{classify, Invalidation, State};
 use create::{CreationEntry, LoadEntry};
 
@@ -43,6 +45,8 @@ struct Inner<P: Clone + 'static> {
     on_error: Option<ErrorSink>,
     lease: Option<LeaseConfig>,
     spawner: Option<Spawner>,
+    sleep: Option<Sleep>,
+    degradation: Degradation,
     stats: Stats,
     listener: RefCell<Option<Listener>>,
     invalidation: Cell<Invalidation>,
@@ -64,6 +68,8 @@ pub struct RegionBuilder {
     on_error: Option<ErrorSink>,
     lease: Option<LeaseConfig>,
     spawner: Option<Spawner>,
+    sleep: Option<Sleep>,
+    degradation: Degradation,
 }
 
 impl RegionBuilder {
@@ -77,7 +83,21 @@ impl RegionBuilder {
             on_error: None,
             lease: None,
             spawner: None,
+            sleep: None,
+            degradation: Degradation::default(),
         }
+    }
+
+    /// A timer (in a Worker, `setTimeout`): needed by timeouts and lease waits.
+    pub fn sleep(mut self, sleep: Sleep) -> Self {
+        self.sleep = Some(sleep);
+        self
+    }
+
+    /// Serve-stale-on-error and timeouts (see [`Degradation`]); timeouts need [`Self::sleep`].
+    pub fn degradation(mut self, degradation: Degradation) -> Self {
+        self.degradation = degradation;
+        self
     }
 
     /// Runs shared reads and creations as tasks of their own (in a Worker:
@@ -128,8 +148,10 @@ impl RegionBuilder {
                 mangler: self.mangler,
                 runner: self.runner,
                 on_error: self.on_error,
-                lease: self.lease,
+                lease: self.lease.clone(),
                 spawner: self.spawner,
+                sleep: self.sleep.or_else(|| self.lease.as_ref().map(|l| l.sleep.clone())),
+                degradation: self.degradation,
                 stats: Stats::default(),
                 listener: RefCell::new(None),
                 invalidation: Cell::new(Invalidation::default()),
@@ -200,13 +222,13 @@ impl<P: Clone + 'static> Region<P> {
     /// The stored value unless it is missing, expired or invalidated (see [`GetOptions`]).
     pub async fn get(&self, key: &str, opts: GetOptions) -> Result<Option<P>> {
         let key = self.mangle(key)?;
-        let found = self.inner.backend.get(&key).await?;
+        let found = self.inner.io(self.inner.backend.get(&key)).await?;
         Ok(self.inner.usable(found, &opts))
     }
 
     pub async fn get_multi(&self, keys: &[String], opts: GetOptions) -> Result<Vec<Option<P>>> {
         let mangled = self.mangle_all(keys)?;
-        let found = self.inner.backend.get_multi(&mangled).await?;
+        let found = self.inner.io(self.inner.backend.get_multi(&mangled)).await?;
         Ok(found.into_iter().map(|f| self.inner.usable(f, &opts)).collect())
     }
 
@@ -215,7 +237,7 @@ impl<P: Clone + 'static> Region<P> {
     pub async fn set(&self, key: &str, value: P) -> Result<()> {
         let key = self.mangle(key)?;
         let cv = CachedValue::new(value, self.inner.creation_time());
-        self.inner.backend.set(&key, cv, self.inner.ttl).await?;
+        self.inner.io(self.inner.backend.set(&key, cv, self.inner.ttl)).await?;
         self.inner.superseded(&key);
         Ok(())
     }
@@ -227,21 +249,21 @@ impl<P: Clone + 'static> Region<P> {
             mangled.push((self.mangle(&k)?.into_owned(), CachedValue::new(v, ct)));
         }
         let keys: Vec<String> = mangled.iter().map(|(k, _)| k.clone()).collect();
-        self.inner.backend.set_multi(mangled, self.inner.ttl).await?;
+        self.inner.io(self.inner.backend.set_multi(mangled, self.inner.ttl)).await?;
         keys.iter().for_each(|k| self.inner.superseded(k));
         Ok(())
     }
 
     pub async fn delete(&self, key: &str) -> Result<()> {
         let key = self.mangle(key)?;
-        self.inner.backend.delete(&key).await?;
+        self.inner.io(self.inner.backend.delete(&key)).await?;
         self.inner.superseded(&key);
         Ok(())
     }
 
     pub async fn delete_multi(&self, keys: &[String]) -> Result<()> {
         let mangled = self.mangle_all(keys)?;
-        self.inner.backend.delete_multi(&mangled).await?;
+        self.inner.io(self.inner.backend.delete_multi(&mangled)).await?;
         mangled.iter().for_each(|k| self.inner.superseded(k));
         Ok(())
     }
@@ -287,6 +309,36 @@ impl<P: Clone + 'static> Inner<P> {
                 Some(found.payload)
             }
             _ => None,
+        }
+    }
+
+    /// A backend operation, bounded by the backend timeout when one is set.
+    async fn io<T>(&self, op: crate::backend::BackendFuture<'_, T>) -> Result<T> {
+        match (self.degradation.backend_timeout, &self.sleep) {
+            (Some(secs), Some(sleep)) => match futures::future::select(op, sleep(secs)).await {
+                futures::future::Either::Left((result, _)) => result,
+                futures::future::Either::Right(_) => Err(Error::backend(format!(
+                    "the backend did not answer within {} ms",
+                    (secs * 1000.0) as u64
+                ))),
+            },
+            _ => op.await,
+        }
+    }
+
+    /// `work`, or a `Timeout` error after `secs` (no limit without a timer).
+    async fn within<T>(&self, secs: Option<f64>, what: &str, work: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+        match (secs, &self.sleep) {
+            (Some(secs), Some(sleep)) => {
+                let work = std::pin::pin!(work);
+                match futures::future::select(work, sleep(secs)).await {
+                    futures::future::Either::Left((result, _)) => result,
+                    futures::future::Either::Right(_) => {
+                        Err(Error::new(ErrorKind::Timeout, format!("{what} took longer than {} ms", (secs * 1000.0) as u64)))
+                    }
+                }
+            }
+            _ => work.await,
         }
     }
 

@@ -39,7 +39,7 @@ impl<P: Clone + 'static> Region<P> {
             slots.push(slot);
         }
         let mangled: Vec<String> = unique.iter().map(|(_, m)| m.clone()).collect();
-        let found = self.inner.backend.get_multi(&mangled).await?;
+        let found = self.inner.io(self.inner.backend.get_multi(&mangled)).await?;
 
         let mut values: Vec<Option<P>> = vec![None; unique.len()];
         let mut waits: Vec<(usize, Creation<P>)> = Vec::new();
@@ -166,7 +166,7 @@ async fn create_batch<P: Clone + 'static>(
     }
     if !store.is_empty() {
         let first = store.first().map(|(k, _)| k.clone()).unwrap_or_default();
-        if let Err(e) = inner.backend.set_multi(store, ttl).await {
+        if let Err(e) = inner.io(inner.backend.set_multi(store, ttl)).await {
             inner.report(&first, &e);
         }
     }

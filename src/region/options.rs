@@ -37,17 +37,51 @@ pub struct CreateOptions<P> {
     /// Regenerates a stale value in the background for this call (in a Worker: this request's
     /// `ctx.waitUntil`), overriding the region's runner.
     pub runner: Option<Runner>,
+    /// Overrides the region's [`Degradation`] settings for this call, field by field.
+    pub degradation: Degradation,
+}
+
+/// How a region degrades when its creator or backend misbehaves. Seconds; `None` = off.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Degradation {
+    /// When regenerating a stale value fails, serve the stale value instead of the error if it
+    /// expired at most this long ago (bentocache's grace, cachified's fallbackToCache).
+    pub stale_if_error: Option<f64>,
+    /// A caller regenerating a stale value waits this long, then takes the stale value and lets
+    /// the creation finish in the background.
+    pub creator_soft_timeout: Option<f64>,
+    /// A caller waiting for a creation gives up after this long with a `Timeout` error.
+    pub creator_timeout: Option<f64>,
+    /// Each backend operation fails with a `BackendError` after this long.
+    pub backend_timeout: Option<f64>,
+}
+
+impl Degradation {
+    /// `self`, with unset fields taken from `base`.
+    pub fn or(self, base: Degradation) -> Degradation {
+        Degradation {
+            stale_if_error: self.stale_if_error.or(base.stale_if_error),
+            creator_soft_timeout: self.creator_soft_timeout.or(base.creator_soft_timeout),
+            creator_timeout: self.creator_timeout.or(base.creator_timeout),
+            backend_timeout: self.backend_timeout.or(base.backend_timeout),
+        }
+    }
 }
 
 impl<P> Default for CreateOptions<P> {
     fn default() -> Self {
-        CreateOptions { ttl: None, should_cache: None, runner: None }
+        CreateOptions { ttl: None, should_cache: None, runner: None, degradation: Degradation::default() }
     }
 }
 
 impl<P> Clone for CreateOptions<P> {
     fn clone(&self) -> Self {
-        CreateOptions { ttl: self.ttl, should_cache: self.should_cache.clone(), runner: self.runner.clone() }
+        CreateOptions {
+            ttl: self.ttl,
+            should_cache: self.should_cache.clone(),
+            runner: self.runner.clone(),
+            degradation: self.degradation,
+        }
     }
 }
 
