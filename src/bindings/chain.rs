@@ -13,16 +13,20 @@ use super::js_codec;
 use crate::api::{CachedValue, Ttl};
 use crate::backend::{Backend, BackendFuture, Capabilities};
 use crate::error::{Error, Result};
-use crate::region::ErrorSink;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Where unreadable items are reported: the region's own reporter, set once it exists.
+pub type Reporter = Rc<RefCell<Option<Box<dyn Fn(&str, &Error)>>>>;
 
 pub struct ChainBackend {
     target: JsValue,
-    on_error: Option<ErrorSink>,
+    reporter: Reporter,
 }
 
 impl ChainBackend {
-    pub fn new(target: JsValue, on_error: Option<ErrorSink>) -> Self {
-        ChainBackend { target, on_error }
+    pub fn new(target: JsValue, reporter: Reporter) -> Self {
+        ChainBackend { target, reporter }
     }
 
     async fn call(&self, method: &str, args: &[JsValue]) -> Result<JsValue> {
@@ -35,7 +39,7 @@ impl ChainBackend {
     }
 
     /// What the chain returned, as a region value. Unreadable items are misses, reported.
-    fn read(&self, item: JsValue) -> Option<CachedValue<JsValue>> {
+    fn read(&self, key: &str, item: JsValue) -> Option<CachedValue<JsValue>> {
         if is_no_value(&item) || item.is_undefined() {
             return None;
         }
@@ -51,8 +55,8 @@ impl ChainBackend {
         match decoded {
             Ok(cv) => Some(cv),
             Err(e) => {
-                if let Some(sink) = &self.on_error {
-                    sink(&e);
+                if let Some(report) = self.reporter.borrow().as_ref() {
+                    report(key, &e);
                 }
                 None
             }
@@ -66,7 +70,7 @@ impl Backend<JsValue> for ChainBackend {
     }
 
     fn get<'a>(&'a self, key: &'a str) -> BackendFuture<'a, Option<CachedValue<JsValue>>> {
-        async move { Ok(self.read(self.call("get", &[key.into()]).await?)) }.boxed_local()
+        async move { Ok(self.read(key, self.call("get", &[key.into()]).await?)) }.boxed_local()
     }
 
     /// The third argument, `{ ttl }` in seconds (-1: never), lets stores that reclaim space
@@ -87,7 +91,7 @@ impl Backend<JsValue> for ChainBackend {
                 return Err(Error::validation("getMulti() must return an array"));
             }
             let out = Array::from(&out);
-            Ok((0..keys.len() as u32).map(|i| self.read(out.get(i))).collect())
+            Ok(keys.iter().zip(0u32..).map(|(k, i)| self.read(k, out.get(i))).collect())
         }
         .boxed_local()
     }

@@ -86,7 +86,7 @@ pub fn from_backend_js(err: JsValue) -> Error {
     let name = js_sys::Reflect::get(&err, &"name".into()).ok().and_then(|n| n.as_string());
     let ours = matches!(
         name.as_deref(),
-        Some("ValidationError" | "BackendError" | "LockTimeout" | "RegionNotConfigured" | "RegionAlreadyConfigured")
+        Some("ValidationError" | "BackendError" | "LockTimeout" | "TimeoutError" | "RegionNotConfigured" | "RegionAlreadyConfigured")
     );
     if ours && err.is_instance_of::<js_sys::Error>() {
         Error::rethrow(err)

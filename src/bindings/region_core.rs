@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::callbacks::{call_clock, call_creator, call_mangler, call_multi_creator, call_predicate};
-use super::chain::ChainBackend;
+use super::chain::{ChainBackend, Reporter};
 use super::js_leases;
 use super::errors::{no_value, to_js};
 use super::store::{Store, StoreHandle};
@@ -18,7 +18,7 @@ use crate::backend::Backend;
 use crate::backends::NullBackend;
 use crate::error::Error;
 use crate::lease::LeaseConfig;
-use crate::region::{CreateOptions, ErrorSink, GetOptions, Region, RegionBuilder};
+use crate::region::{CreateOptions, Degradation, ErrorSink, GetOptions, Region, RegionBuilder};
 
 #[wasm_bindgen]
 pub struct RegionCore {
@@ -45,7 +45,14 @@ fn create_options(seconds: Option<f64>, should_cache: Option<Function>, runner: 
         ttl: ttl(seconds),
         should_cache: should_cache.map(|f| Rc::new(move |v: &JsValue| call_predicate(&f, v)) as _),
         runner: runner.map(js_leases::runner),
+        degradation: Degradation::default(),
     }
+}
+
+/// Per-call degradation: `[staleIfError, creatorSoftTimeout, creatorTimeout]`, NaN = the region's.
+fn degradation_of(values: Option<Vec<f64>>) -> Degradation {
+    let at = |i: usize| values.as_ref().and_then(|v| v.get(i).copied()).filter(|n| !n.is_nan());
+    Degradation { stale_if_error: at(0), creator_soft_timeout: at(1), creator_timeout: at(2), backend_timeout: None }
 }
 
 #[wasm_bindgen]
@@ -63,8 +70,9 @@ impl RegionCore {
                 let _ = f.call1(&JsValue::UNDEFINED, &to_js(e.clone()));
             }) as ErrorSink
         });
+        let reporter: Reporter = Rc::default();
         let backend: Rc<dyn Backend<JsValue>> = if !chain.is_undefined() {
-            Rc::new(ChainBackend::new(chain, sink.clone()))
+            Rc::new(ChainBackend::new(chain, reporter.clone()))
         } else {
             match store.store() {
                 Store::Values(m) => m,
@@ -84,6 +92,16 @@ impl RegionCore {
         if let Some(f) = func("runner") {
             b = b.async_runner(js_leases::runner(f));
         }
+        let number = |k: &str| hook(k).and_then(|v| v.as_f64());
+        b = b.degradation(Degradation {
+            stale_if_error: number("staleIfError"),
+            creator_soft_timeout: number("creatorSoftTimeout"),
+            creator_timeout: number("creatorTimeout"),
+            backend_timeout: number("backendTimeout"),
+        });
+        if let Some(sleep) = func("sleep") {
+            b = b.sleep(js_leases::sleeper(sleep));
+        }
         if let (Some(client), Some(sleep)) = (hook("leases"), func("sleep")) {
             b = b.leases(LeaseConfig {
                 leases: Rc::new(js_leases::JsLeases::new(client)),
@@ -95,7 +113,9 @@ impl RegionCore {
         if let Some(sink) = sink {
             b = b.on_error(sink);
         }
-        Ok(RegionCore { region: b.build(backend) })
+        let region = b.build(backend);
+        *reporter.borrow_mut() = Some(Box::new(region.reporter()));
+        Ok(RegionCore { region })
     }
 
     /// The value if it is fresh and readable without I/O; `NO_VALUE` otherwise. Never throws:
@@ -113,9 +133,11 @@ impl RegionCore {
         seconds: Option<f64>,
         should_cache: Option<Function>,
         runner: Option<Function>,
+        degradation: Option<Vec<f64>>,
     ) -> Promise {
         let region = self.region.clone();
-        let opts = create_options(seconds, should_cache, runner);
+        let mut opts = create_options(seconds, should_cache, runner);
+        opts.degradation = degradation_of(degradation);
         future_to_promise(async move {
             let creator = Box::new(move || call_creator(creator).boxed_local());
             region.get_or_create(&key, creator, opts).await.map_err(to_js)

@@ -30,8 +30,10 @@ export const ValidationError = kind("ValidationError");
 export const BackendError = kind("BackendError");
 /** Waiting for another caller's creation took longer than `lockTimeout`. */
 export const LockTimeout = kind("LockTimeout");
+/** A creation took longer than `creatorTimeout`. */
+export const TimeoutError = kind("TimeoutError");
 
-const byName = { RegionNotConfigured, RegionAlreadyConfigured, ValidationError, BackendError, LockTimeout };
+const byName = { RegionNotConfigured, RegionAlreadyConfigured, ValidationError, BackendError, LockTimeout, TimeoutError };
 
 /** Used by the wasm core to raise the right class. */
 export function makeError(name, message, cause) {

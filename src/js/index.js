@@ -18,5 +18,6 @@ export {
 } from "./keys.js";
 export { encodeCachedValue, decodeCachedValue } from "../../pkg/edgepile.js";
 export {
-  EdgepileError, RegionNotConfigured, RegionAlreadyConfigured, ValidationError, BackendError, LockTimeout,
+  EdgepileError, RegionNotConfigured, RegionAlreadyConfigured, ValidationError, BackendError, LockTimeout, TimeoutError,
 } from "./errors.js";
+export { FaultProxy } from "./proxies/fault.js";

@@ -39,9 +39,19 @@ const EVENTS = [
   "backendError", "creatorError",
 ];
 const STAT_NAMES = ["hits", "misses", "staleServed", "regenerations", "creatorErrors", "backendErrors", "leaseWaits", "leaseTimeouts"];
-const CONFIGURE_OPTIONS = ["expirationTime", "arguments", "wrap", "replaceExistingBackend"];
+const DEGRADATION = ["staleIfError", "creatorSoftTimeout", "creatorTimeout"];
+const CONFIGURE_OPTIONS = ["expirationTime", "arguments", "wrap", "replaceExistingBackend", ...DEGRADATION, "backendTimeout"];
+
+/** Seconds > 0 (or undefined) for a degradation setting. */
+function degradationSeconds(options, what) {
+  const v = options[what];
+  if (v !== undefined && !(typeof v === "number" && v >= 0 && Number.isFinite(v))) {
+    throw new ValidationError(`${what} must be a number of seconds ≥ 0, got ${describe(v)}`);
+  }
+  return v;
+}
 const GET_OPTIONS = ["expirationTime", "ignoreExpiration"];
-const CREATE_OPTIONS = ["expirationTime", "shouldCacheFn", "creatorArgs", "ctx"];
+const CREATE_OPTIONS = ["expirationTime", "shouldCacheFn", "creatorArgs", "ctx", ...DEGRADATION];
 const MULTI_OPTIONS = ["expirationTime", "shouldCacheFn"];
 
 function isThenable(v) {
@@ -153,6 +163,7 @@ export class CacheRegion {
     const hooks = {
       clock, keyMangler, onError, runner, sleep,
       leases, leaseTtl: args.leaseTtl, lockTimeout: args.lockTimeout,
+      ...Object.fromEntries([...DEGRADATION, "backendTimeout"].map((k) => [k, degradationSeconds(opts, k)])),
     };
     this.#core = new RegionCore(this.name, store ?? StoreHandle.null(), outer, fixed, hooks);
     this.#ttlFn = typeof expirationTime === "function" ? expirationTime : undefined;
@@ -263,7 +274,10 @@ export class CacheRegion {
     if (creatorArgs !== undefined && !Array.isArray(creatorArgs)) {
       throw new ValidationError(`creatorArgs must be an array, got ${describe(creatorArgs)}`);
     }
-    return holdOpen(core.getOrCreate(key, storableCreator(creator, creatorArgs), ttl, shouldCacheFn, waitUntilRunner(ctx)));
+    const degradation = options !== undefined && DEGRADATION.some((k) => options[k] !== undefined)
+      ? Float64Array.from(DEGRADATION, (k) => degradationSeconds(options, k) ?? NaN)
+      : undefined;
+    return holdOpen(core.getOrCreate(key, storableCreator(creator, creatorArgs), ttl, shouldCacheFn, waitUntilRunner(ctx), degradation));
   }
 
   /**

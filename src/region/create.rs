@@ -114,13 +114,14 @@ async fn load<P: Clone + 'static>(
     let outcome = match decide_after_read(&inner, &key, ttl, creator, opts, &superseded).await {
         Ok(Step::Done(loaded)) => Ok(loaded),
         Ok(Step::Await(creation)) => inner.within(timeout, "the creation", creation).await.map(Loaded::Created),
-        Err(e) => {
-            if e.kind() == ErrorKind::Backend {
-                inner.event(Event { kind: EventKind::BackendError, key: &key, error: Some(&e), ok: false });
-            }
-            Err(e)
-        }
+        Err(e) => Err(e),
     };
+    // A failed read (or re-read) reaches the caller; it is counted here, once per load.
+    if let Err(e) = &outcome {
+        if e.kind() == ErrorKind::Backend {
+            inner.event(Event { kind: EventKind::BackendError, key: &key, error: Some(e), ok: false });
+        }
+    }
     // Forget this load only if it is still the registered one.
     let mut loading = inner.loading.borrow_mut();
     if loading.get(&key).is_some_and(|e| Rc::ptr_eq(&e.superseded, &superseded)) {
@@ -343,6 +344,10 @@ impl<P: Clone + 'static> Inner<P> {
         match result {
             Ok(v) => Ok(v),
             Err(e) => {
+                // A creator's failure was counted where it happened; a backend's is counted here.
+                if e.kind() != ErrorKind::Creator {
+                    self.event(Event { kind: EventKind::BackendError, key, error: Some(&e), ok: false });
+                }
                 let within_grace = d.stale_if_error.is_some_and(|grace| match ttl {
                     Ttl::Never => true,
                     Ttl::Seconds(s) => self.now() - ct <= s + grace,

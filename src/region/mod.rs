@@ -198,6 +198,17 @@ impl<P: Clone + 'static> Region<P> {
         self.inner.stats.reset();
     }
 
+    /// A failure that reaches no caller, from code outside the region (a backend that reads an
+    /// unreadable value as a miss): counted as a backend error and passed to the error sink.
+    pub fn reporter(&self) -> impl Fn(&str, &Error) + 'static {
+        let inner = Rc::downgrade(&self.inner);
+        move |key: &str, err: &Error| {
+            if let Some(inner) = inner.upgrade() {
+                inner.report(key, err);
+            }
+        }
+    }
+
     /// Receives every event from now on; `None` stops them. Counters are kept either way.
     pub fn set_listener(&self, listener: Option<Listener>) {
         *self.inner.listener.borrow_mut() = listener;

@@ -1,0 +1,125 @@
+// Graceful degradation: stale-if-error, creator soft and hard timeouts, backend timeouts, and a
+// chaos run over KV with 30% of backend operations failing. Timers are injected (`sleep`) where
+// the test is about timing; the chaos run uses real ones.
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { BackendError, EdgepileError, FaultProxy, makeRegion, TimeoutError } from "../../src/js/workerd.js";
+import { deferred, fakeClock, settle } from "./helpers.js";
+
+/** A sleep whose timers fire when the test says so. */
+function manualTimers() {
+  const pending = [];
+  const sleep = () => {
+    const d = deferred();
+    pending.push(d);
+    return d.promise;
+  };
+  sleep.fireAll = () => pending.splice(0).forEach((d) => d.resolve());
+  return sleep;
+}
+
+describe("degradation", () => {
+  it("staleIfError: a failed regeneration serves the stale value within the grace, the error past it", async () => {
+    const clock = fakeClock();
+    const reported = [];
+    const r = makeRegion({ clock, onError: (e) => reported.push(e) }).configure("edgepile.memory", { expirationTime: 10, staleIfError: 60 });
+    await r.getOrCreate("k", () => "old");
+    clock.advance(30);
+    const boom = new Error("upstream down");
+    expect(await r.getOrCreate("k", () => { throw boom; })).toBe("old");
+    expect(reported).toContain(boom);
+    clock.advance(50); // 70 s past expiry: beyond the 60 s grace
+    await expect(r.getOrCreate("k", () => { throw boom; })).rejects.toBe(boom);
+    // per call: no grace at all
+    await expect(r.getOrCreate("k", () => { throw boom; }, { staleIfError: 0 })).rejects.toBe(boom);
+  });
+
+  it("creatorSoftTimeout: the regenerating caller gets the stale value, the creation finishes later", async () => {
+    const clock = fakeClock();
+    const sleep = manualTimers();
+    const r = makeRegion({ clock, sleep }).configure("edgepile.memory", { expirationTime: 10, creatorSoftTimeout: 0.5 });
+    await r.getOrCreate("k", () => "old");
+    clock.advance(11);
+    const gate = deferred();
+    const call = r.getOrCreate("k", async () => { await gate.promise; return "new"; });
+    await settle();
+    sleep.fireAll();
+    expect(await call).toBe("old");
+    gate.resolve();
+    await settle();
+    expect(await r.getOrCreate("k", () => "never")).toBe("new");
+  });
+
+  it("creatorTimeout: a caller with nothing to serve gets a TimeoutError", async () => {
+    const sleep = manualTimers();
+    const r = makeRegion({ sleep }).configure("edgepile.memory", { creatorTimeout: 2 });
+    const call = r.getOrCreate("k", () => new Promise(() => {}));
+    await settle();
+    sleep.fireAll();
+    const err = await call.catch((e) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(err.message).toContain("2000 ms");
+  });
+
+  it("backendTimeout: a hanging backend is a BackendError, not a hung request", async () => {
+    const sleep = manualTimers();
+    const r = makeRegion({ sleep }).configure("edgepile.memory", {
+      backendTimeout: 0.1,
+      wrap: [new FaultProxy({ hangRate: 1 })],
+    });
+    const call = r.getOrCreate("k", () => 1);
+    await settle();
+    sleep.fireAll();
+    const err = await call.catch((e) => e);
+    expect(err).toBeInstanceOf(BackendError);
+    expect(err.message).toContain("did not answer within 100 ms");
+  });
+
+  it("FaultProxy refuses nonsense rates", () => {
+    expect(() => new FaultProxy({ errorRate: 2 })).toThrow();
+    expect(() => new FaultProxy({ corruptRate: -1 })).toThrow();
+  });
+});
+
+describe("chaos over KV", () => {
+  it("10,000 requests over 200 keys with 30% of backend operations failing: no wrong value, typed errors only, every failure counted", async () => {
+    const fault = new FaultProxy({ errorRate: 0.12, tooManyWritesRate: 0.05, hangRate: 0.03, hangMs: 60, corruptRate: 0.1, seed: 42 });
+    const region = makeRegion({ name: "chaos" }).configure("edgepile.cloudflare_kv", {
+      expirationTime: 5,
+      staleIfError: 60,
+      backendTimeout: 0.02,
+      arguments: { namespace: env.CACHE, lockNamespace: env.LEASES, lockTimeout: 2 },
+      wrap: [fault],
+    });
+    const generations = new Map();
+    let wrong = 0;
+    let served = 0;
+    const errors = new Map();
+    const KEYS = 200;
+    for (let batch = 0; batch < 20; batch++) {
+      await Promise.all(Array.from({ length: 500 }, async (_, i) => {
+        const key = `chaos:${(batch * 500 + i * 7) % KEYS}`;
+        try {
+          const v = await region.getOrCreate(key, async () => {
+            const gen = (generations.get(key) ?? 0) + 1;
+            generations.set(key, gen);
+            return { key, gen };
+          });
+          served++;
+          if (v.key !== key || !(v.gen >= 1 && v.gen <= generations.get(key))) wrong++;
+        } catch (e) {
+          expect(e).toBeInstanceOf(EdgepileError);
+          errors.set(e.name, (errors.get(e.name) ?? 0) + 1);
+        }
+      }));
+    }
+    const injected = Object.values(fault.injected).reduce((a, b) => a + b, 0);
+    const stats = region.stats();
+    console.log(`chaos: ${served} served, errors ${JSON.stringify(Object.fromEntries(errors))}, injected ${JSON.stringify(fault.injected)}, stats.backendErrors ${stats.backendErrors}`);
+    expect(wrong).toBe(0);
+    expect(served + [...errors.values()].reduce((a, b) => a + b, 0)).toBe(10_000);
+    expect(served).toBeGreaterThan(5_000);
+    expect(injected).toBeGreaterThan(100);
+    expect(stats.backendErrors).toBeGreaterThanOrEqual(injected);
+  }, 120_000);
+});
