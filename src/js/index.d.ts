@@ -169,7 +169,19 @@ export interface MemoryArguments {
   maxEntries?: number;
 }
 
-export interface ConfigureOptions {
+/** How a region degrades when its creator or backend misbehaves (seconds). */
+export interface DegradationOptions {
+  /** A failed regeneration serves the stale value if it expired at most this long ago. */
+  staleIfError?: number;
+  /** The regenerating caller of a stale value takes the stale value after this long. */
+  creatorSoftTimeout?: number;
+  /** A caller waiting for a creation gets a TimeoutError after this long. */
+  creatorTimeout?: number;
+}
+
+export interface ConfigureOptions extends DegradationOptions {
+  /** Each backend operation fails with a BackendError after this many seconds. */
+  backendTimeout?: number;
   /** Default -1 (never). */
   expirationTime?: ExpirationTime;
   arguments?: (MemoryArguments & LeaseArguments) | KvArguments | CacheApiArguments | DurableObjectArguments | Record<string, unknown>;
@@ -185,7 +197,7 @@ export interface GetOptions {
   ignoreExpiration?: boolean;
 }
 
-export interface GetOrCreateOptions<T, A extends unknown[] = unknown[]> {
+export interface GetOrCreateOptions<T, A extends unknown[] = unknown[]> extends DegradationOptions {
   expirationTime?: ExpirationTime;
   /** Return false to hand the value back without storing it. */
   shouldCacheFn?: (value: T) => boolean;
@@ -441,4 +453,21 @@ export declare class BackendError extends EdgepileError {
 }
 export declare class LockTimeout extends EdgepileError {
   name: "LockTimeout";
+}
+export declare class TimeoutError extends EdgepileError {
+  name: "TimeoutError";
+}
+
+/** Injects store failures for tests: errors, 429s on writes, hangs, corrupt reads, latency. */
+export declare class FaultProxy extends ProxyBackend {
+  constructor(options?: {
+    errorRate?: number | Partial<Record<"get" | "set" | "delete" | "getMulti" | "setMulti" | "deleteMulti", number>>;
+    tooManyWritesRate?: number;
+    hangRate?: number;
+    hangMs?: number;
+    corruptRate?: number;
+    latencyMs?: number;
+    seed?: number;
+  });
+  readonly injected: { errors: number; tooManyWrites: number; hangs: number; corrupt: number };
 }

@@ -84,3 +84,11 @@ void kvRegion.withContext(ctx).getOrCreate("k", () => 1, { ctx });
 // @ts-expect-error: not an event
 kvRegion.on("hits", () => {});
 console.log(ratio);
+
+// Degradation and fault injection (types only).
+import { FaultProxy, TimeoutError } from "edgepile";
+const degraded = makeRegion().configure("edgepile.memory", {
+  staleIfError: 60, creatorSoftTimeout: 0.5, creatorTimeout: 5, backendTimeout: 0.2,
+  wrap: [new FaultProxy({ errorRate: { get: 0.1 }, hangRate: 0.01, seed: 7 })],
+});
+void degraded.getOrCreate("k", () => 1, { staleIfError: 0 }).catch((e) => e instanceof TimeoutError);
