@@ -3,7 +3,7 @@
 // the test is about timing; the chaos run uses real ones.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { BackendError, EdgepileError, FaultProxy, makeRegion, TimeoutError } from "../../src/js/workerd.js";
+import { BackendError, DurableObjectLeases, EdgepileError, FaultProxy, makeRegion, TimeoutError } from "../../src/js/workerd.js";
 import { deferred, fakeClock, settle } from "./helpers.js";
 
 /** A sleep whose timers fire when the test says so. */
@@ -121,5 +121,12 @@ describe("chaos over KV", () => {
     expect(served).toBeGreaterThan(5_000);
     expect(injected).toBeGreaterThan(100);
     expect(stats.backendErrors).toBeGreaterThanOrEqual(injected);
+    // every lease taken during the run was released (or has expired): each key's lease is free
+    const leases = new DurableObjectLeases(env.LEASES);
+    for (let k = 0; k < KEYS; k++) {
+      const token = await leases.acquire(`chaos:${k}`, 1);
+      expect(token, `lease of chaos:${k} still held`).toBeTypeOf("string");
+      await leases.release(`chaos:${k}`, token);
+    }
   }, 120_000);
 });

@@ -72,3 +72,21 @@ describe("isolation", () => {
     expect(listed).toEqual(["tenant-a:user:1", "tenant-b:user:1", "tenant-b:user:2"]);
   });
 });
+
+describe("foreign values at our keys", () => {
+  it("another tool's JSON, raw text or bytes read as a miss and are overwritten by the next creation", async () => {
+    const r = kv({ expirationTime: 60 });
+    const foreign = {
+      "foreign:json": JSON.stringify({ some: "tool", value: 1 }),
+      "foreign:text": "plain text",
+      "foreign:bytes": new Uint8Array([0x92, 0x01, 0x02, 0xff]),
+      "foreign:wrapped-garbage": new Uint8Array([0, 0x41, 0xc3]),
+    };
+    for (const [key, value] of Object.entries(foreign)) {
+      await env.CACHE.put(key, value);
+      expect(await r.get(key)).toBe(NO_VALUE);
+      expect(await r.getOrCreate(key, () => `ours:${key}`)).toBe(`ours:${key}`);
+      expect(await r.get(key)).toBe(`ours:${key}`);
+    }
+  });
+});

@@ -78,3 +78,53 @@ describe("key manglers", () => {
     expect(r.actualBackend.keys()).toHaveLength(4);
   });
 });
+
+describe("property: distinct argument lists, distinct keys", () => {
+  /** A seeded generator of argument lists built from the values people pass. */
+  function generator(seed) {
+    let s = seed >>> 0;
+    const rand = () => ((s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x9e3779b9) >>> 0) / 4294967296);
+    const pick = (xs) => xs[Math.floor(rand() * xs.length)];
+    const atom = () => pick([
+      () => pick(["", "a", "a b", "a,b", "a|b", '"', "null", "1", "\\\\", "☃"]),
+      () => pick([0, -0, 1, -1, 1.5, NaN, Infinity]),
+      () => pick([null, undefined, true, false]),
+      () => pick([1n, -1n]),
+    ])();
+    const value = (depth) => {
+      const r = rand();
+      if (depth > 2 || r < 0.6) return atom();
+      if (r < 0.8) return Array.from({ length: Math.floor(rand() * 3) }, () => value(depth + 1));
+      return Object.fromEntries(Array.from({ length: Math.floor(rand() * 3) }, () => [pick(["a", "b", "a b", ""]), value(depth + 1)]));
+    };
+    return () => Array.from({ length: Math.floor(rand() * 4) }, () => value(0));
+  }
+
+  /** Structural identity of an argument list (what must map to one key and one key only). */
+  const identity = (v) => {
+    if (typeof v === "bigint") return `big:${v}`;
+    if (typeof v === "number") return Object.is(v, -0) ? "num:-0" : `num:${v}`;
+    if (v === undefined) return "undef";
+    if (Array.isArray(v)) return `[${v.map(identity).join(";")}]`;
+    if (v !== null && typeof v === "object") return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}=${identity(v[k])}`).join(";")}}`;
+    return `${typeof v}:${JSON.stringify(v)}`;
+  };
+
+  it("5,000 random argument lists: same structure ⇔ same key, also through prefix and SHA-1 manglers", () => {
+    const next = generator(7);
+    const mangle = prefixMangler("t:", lengthConditionalMangler(40, sha1MangleKey));
+    const byKey = new Map();
+    const byMangled = new Map();
+    for (let i = 0; i < 5000; i++) {
+      const args = next();
+      const id = identity(args);
+      const key = keyOf(...args);
+      for (const [map, k] of [[byKey, key], [byMangled, mangle(key)]]) {
+        const seen = map.get(k);
+        if (seen === undefined) map.set(k, id);
+        else expect(seen, `${JSON.stringify(k)} for two argument lists`).toBe(id);
+      }
+    }
+    expect(byKey.size).toBeGreaterThan(500);
+  });
+});
