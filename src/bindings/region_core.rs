@@ -49,10 +49,11 @@ fn create_options(seconds: Option<f64>, should_cache: Option<Function>, runner: 
     }
 }
 
-/// Per-call degradation: `[staleIfError, creatorSoftTimeout, creatorTimeout]`, NaN = the region's.
+/// Per-call degradation: `[staleIfError, creatorSoftTimeout, creatorTimeout, backendTimeout]`,
+/// NaN = the region's.
 fn degradation_of(values: Option<Vec<f64>>) -> Degradation {
     let at = |i: usize| values.as_ref().and_then(|v| v.get(i).copied()).filter(|n| !n.is_nan());
-    Degradation { stale_if_error: at(0), creator_soft_timeout: at(1), creator_timeout: at(2), backend_timeout: None }
+    Degradation { stale_if_error: at(0), creator_soft_timeout: at(1), creator_timeout: at(2), backend_timeout: at(3) }
 }
 
 #[wasm_bindgen]

@@ -177,11 +177,11 @@ export interface DegradationOptions {
   creatorSoftTimeout?: number;
   /** A caller waiting for a creation gets a TimeoutError after this long. */
   creatorTimeout?: number;
+  /** Each backend operation fails with a BackendError after this long. */
+  backendTimeout?: number;
 }
 
 export interface ConfigureOptions extends DegradationOptions {
-  /** Each backend operation fails with a BackendError after this many seconds. */
-  backendTimeout?: number;
   /** Default -1 (never). */
   expirationTime?: ExpirationTime;
   arguments?: (MemoryArguments & LeaseArguments) | KvArguments | CacheApiArguments | DurableObjectArguments | Record<string, unknown>;

@@ -39,8 +39,8 @@ const EVENTS = [
   "backendError", "creatorError",
 ];
 const STAT_NAMES = ["hits", "misses", "staleServed", "regenerations", "creatorErrors", "backendErrors", "leaseWaits", "leaseTimeouts"];
-const DEGRADATION = ["staleIfError", "creatorSoftTimeout", "creatorTimeout"];
-const CONFIGURE_OPTIONS = ["expirationTime", "arguments", "wrap", "replaceExistingBackend", ...DEGRADATION, "backendTimeout"];
+const DEGRADATION = ["staleIfError", "creatorSoftTimeout", "creatorTimeout", "backendTimeout"];
+const CONFIGURE_OPTIONS = ["expirationTime", "arguments", "wrap", "replaceExistingBackend", ...DEGRADATION];
 
 /** Seconds > 0 (or undefined) for a degradation setting. */
 function degradationSeconds(options, what) {
@@ -163,7 +163,7 @@ export class CacheRegion {
     const hooks = {
       clock, keyMangler, onError, runner, sleep,
       leases, leaseTtl: args.leaseTtl, lockTimeout: args.lockTimeout,
-      ...Object.fromEntries([...DEGRADATION, "backendTimeout"].map((k) => [k, degradationSeconds(opts, k)])),
+      ...Object.fromEntries(DEGRADATION.map((k) => [k, degradationSeconds(opts, k)])),
     };
     this.#core = new RegionCore(this.name, store ?? StoreHandle.null(), outer, fixed, hooks);
     this.#ttlFn = typeof expirationTime === "function" ? expirationTime : undefined;

@@ -325,7 +325,12 @@ impl<P: Clone + 'static> Inner<P> {
 
     /// A backend operation, bounded by the backend timeout when one is set.
     async fn io<T>(&self, op: crate::backend::BackendFuture<'_, T>) -> Result<T> {
-        match (self.degradation.backend_timeout, &self.sleep) {
+        self.io_within(self.degradation.backend_timeout, op).await
+    }
+
+    /// A backend operation, bounded by `timeout` (a call's own backend timeout).
+    async fn io_within<T>(&self, timeout: Option<f64>, op: crate::backend::BackendFuture<'_, T>) -> Result<T> {
+        match (timeout, &self.sleep) {
             (Some(secs), Some(sleep)) => match futures::future::select(op, sleep(secs)).await {
                 futures::future::Either::Left((result, _)) => result,
                 futures::future::Either::Right(_) => Err(Error::backend(format!(

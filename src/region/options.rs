@@ -52,7 +52,8 @@ pub struct Degradation {
     pub creator_soft_timeout: Option<f64>,
     /// A caller waiting for a creation gives up after this long with a `Timeout` error.
     pub creator_timeout: Option<f64>,
-    /// Each backend operation fails with a `BackendError` after this long.
+    /// Each backend operation fails with a `BackendError` after this long (per call: the
+    /// get-or-create reads and writes of that call).
     pub backend_timeout: Option<f64>,
 }
 

@@ -130,3 +130,16 @@ describe("chaos over KV", () => {
     }
   }, 120_000);
 });
+
+describe("per call", () => {
+  it("backendTimeout per call bounds that call's reads", async () => {
+    const sleep = manualTimers();
+    const r = makeRegion({ sleep }).configure("edgepile.memory", { wrap: [new FaultProxy({ hangRate: 1 })] });
+    const call = r.getOrCreate("k", () => 1, { backendTimeout: 0.05 });
+    await settle();
+    sleep.fireAll();
+    const err = await call.catch((e) => e);
+    expect(err).toBeInstanceOf(BackendError);
+    expect(err.message).toContain("50 ms");
+  });
+});
