@@ -1,5 +1,5 @@
 // The public API, shared by every runtime entry (workerd.js, node.js), which load the wasm first.
-export { makeRegion, CacheRegion, waitUntilRunner } from "./region.js";
+export { makeRegion, CacheRegion, waitUntilRunner, encodeCachedValue, decodeCachedValue } from "./region.js";
 export { registerBackend } from "./backends/registry.js";
 export { KvBackend } from "./backends/kv.js";
 export { CacheApiBackend } from "./backends/cache-api.js";
@@ -16,7 +16,6 @@ export {
   functionKeyGenerator, functionMultiKeyGenerator, kwargFunctionKeyGenerator,
   sha1MangleKey, lengthConditionalMangler, prefixMangler,
 } from "./keys.js";
-export { encodeCachedValue, decodeCachedValue } from "../../pkg/edgepile.js";
 export {
   EdgepileError, RegionNotConfigured, RegionAlreadyConfigured, ValidationError, BackendError, LockTimeout, TimeoutError,
 } from "./errors.js";

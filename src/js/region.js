@@ -1,6 +1,8 @@
 // CacheRegion: the JS face of a region. It checks input and shapes options; the Rust core
 // (RegionCore) holds the values, the expiry rules and the dogpile lock.
-import { RegionCore, StoreHandle, install } from "../../pkg/edgepile.js";
+import {
+  RegionCore, StoreHandle, install, decodeCachedValue as decodeEnvelope, encodeCachedValue as encodeEnvelope,
+} from "../../pkg/edgepile.js";
 import { makeCachedValue } from "./cached-value.js";
 import { cacheMultiOnArguments, cacheOnArguments } from "./decorators.js";
 import { makeError, RegionAlreadyConfigured, RegionNotConfigured, ValidationError } from "./errors.js";
@@ -18,6 +20,18 @@ function installOnce() {
     install(NO_VALUE, makeError, makeCachedValue);
     installed = true;
   }
+}
+
+/** A CachedValue as edgepile's MessagePack envelope: `[payload, {"ct": …, "v": …}]`. */
+export function encodeCachedValue(value) {
+  installOnce();
+  return encodeEnvelope(value);
+}
+
+/** The CachedValue in envelope bytes; a BackendError for anything else. */
+export function decodeCachedValue(bytes) {
+  installOnce();
+  return decodeEnvelope(bytes);
 }
 
 const DEFAULT_MAX_ENTRIES = 10_000;
