@@ -193,7 +193,10 @@ pub fn concurrent_cold_calls_coalesce(b: Rc<dyn Backend<String>>) {
     let persists = b.capabilities().persists;
     let r = region(b, &FakeClock::new(), Ttl::Never);
     let calls = Rc::new(Cell::new(0));
-    let all = run(together((0..100).map(|_| r.get_or_create("k", counting_creator(&calls, "v"), opts()).boxed_local()).collect()).boxed_local());
+    let all = run(together(
+        (0..100).map(|_| r.get_or_create("k", counting_creator(&calls, "v"), opts()).boxed_local()).collect(),
+    )
+    .boxed_local());
     assert!(all.iter().all(|v| v.as_deref().ok() == Some("v")));
     // Even a store that keeps nothing creates once for callers that arrived together.
     assert_eq!(calls.get(), 1, "persists={persists}");
@@ -206,17 +209,50 @@ macro_rules! conformance {
             fn backend() -> Rc<dyn Backend<String>> {
                 $make
             }
-            #[test] fn get_missing_is_no_value() { super::get_missing_is_no_value(backend()) }
-            #[test] fn set_get_delete() { super::set_get_delete(backend()) }
-            #[test] fn multi_forms() { super::multi_forms(backend()) }
-            #[test] fn get_or_create_creates_once() { super::get_or_create_creates_once(backend()) }
-            #[test] fn expiration_regenerates() { super::expiration_regenerates(backend()) }
-            #[test] fn per_call_and_never_expiration() { super::per_call_and_never_expiration(backend()) }
-            #[test] fn should_cache_false_stores_nothing() { super::should_cache_false_stores_nothing(backend()) }
-            #[test] fn creator_error_caches_nothing_then_retries() { super::creator_error_caches_nothing_then_retries(backend()) }
-            #[test] fn hard_and_soft_invalidation() { super::hard_and_soft_invalidation(backend()) }
-            #[test] fn get_or_create_multi_creates_only_missing() { super::get_or_create_multi_creates_only_missing(backend()) }
-            #[test] fn concurrent_cold_calls_coalesce() { super::concurrent_cold_calls_coalesce(backend()) }
+            #[test]
+            fn get_missing_is_no_value() {
+                super::get_missing_is_no_value(backend())
+            }
+            #[test]
+            fn set_get_delete() {
+                super::set_get_delete(backend())
+            }
+            #[test]
+            fn multi_forms() {
+                super::multi_forms(backend())
+            }
+            #[test]
+            fn get_or_create_creates_once() {
+                super::get_or_create_creates_once(backend())
+            }
+            #[test]
+            fn expiration_regenerates() {
+                super::expiration_regenerates(backend())
+            }
+            #[test]
+            fn per_call_and_never_expiration() {
+                super::per_call_and_never_expiration(backend())
+            }
+            #[test]
+            fn should_cache_false_stores_nothing() {
+                super::should_cache_false_stores_nothing(backend())
+            }
+            #[test]
+            fn creator_error_caches_nothing_then_retries() {
+                super::creator_error_caches_nothing_then_retries(backend())
+            }
+            #[test]
+            fn hard_and_soft_invalidation() {
+                super::hard_and_soft_invalidation(backend())
+            }
+            #[test]
+            fn get_or_create_multi_creates_only_missing() {
+                super::get_or_create_multi_creates_only_missing(backend())
+            }
+            #[test]
+            fn concurrent_cold_calls_coalesce() {
+                super::concurrent_cold_calls_coalesce(backend())
+            }
         }
     };
 }

@@ -15,7 +15,8 @@ use futures::FutureExt;
 fn counters_follow_hits_misses_stale_and_errors() {
     let clock = FakeClock::new();
     let backend = Rc::new(MockBackend::new());
-    let r = RegionBuilder::new("ev").ttl(Ttl::Seconds(10.0)).clock(clock.clock()).build(backend as Rc<dyn Backend<String>>);
+    let r =
+        RegionBuilder::new("ev").ttl(Ttl::Seconds(10.0)).clock(clock.clock()).build(backend as Rc<dyn Backend<String>>);
     let calls = Rc::new(Cell::new(0));
     let seen: Rc<RefCell<Vec<(EventKind, String, bool)>>> = Rc::default();
     let sink = seen.clone();
@@ -36,12 +37,22 @@ fn counters_follow_hits_misses_stale_and_errors() {
     }
     // expired: the caller regenerates inline; a failing creator on another key
     clock.advance(11.0);
-    run(r.get_or_create("k", numbered_creator(&calls, "v"), CreateOptions::default()).boxed_local()).expect("regenerated");
+    run(r.get_or_create("k", numbered_creator(&calls, "v"), CreateOptions::default()).boxed_local())
+        .expect("regenerated");
     run(r.get_or_create("bad", failing_creator(&calls), CreateOptions::default()).boxed_local()).expect_err("fails");
 
     assert_eq!(
         r.stats(),
-        StatsSnapshot { hits: 3, misses: 11, stale_served: 0, regenerations: 3, creator_errors: 1, backend_errors: 0, lease_waits: 0, lease_timeouts: 0 }
+        StatsSnapshot {
+            hits: 3,
+            misses: 11,
+            stale_served: 0,
+            regenerations: 3,
+            creator_errors: 1,
+            backend_errors: 0,
+            lease_waits: 0,
+            lease_timeouts: 0
+        }
     );
     let seen = seen.borrow();
     assert_eq!(seen.iter().filter(|e| e.0 == EventKind::RegenerationEnd && !e.2).count(), 1);

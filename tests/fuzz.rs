@@ -16,9 +16,8 @@ fn cases() -> u32 {
 
 /// Valid envelopes, to mutate: truncated, bit-flipped, extended.
 fn envelope() -> impl Strategy<Value = Vec<u8>> {
-    (any::<Vec<(String, i64)>>(), any::<f64>()).prop_map(|(payload, ct)| {
-        codec::encode(&CachedValue::new(payload, ct)).unwrap_or_default()
-    })
+    (any::<Vec<(String, i64)>>(), any::<f64>())
+        .prop_map(|(payload, ct)| codec::encode(&CachedValue::new(payload, ct)).unwrap_or_default())
 }
 
 proptest! {

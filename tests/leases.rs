@@ -24,7 +24,13 @@ struct FakeLeases {
 
 impl FakeLeases {
     fn new(clock: &FakeClock) -> Rc<Self> {
-        Rc::new(FakeLeases { clock: clock.clone(), held: RefCell::default(), next: Cell::new(0), acquires: Cell::new(0), releases: Cell::new(0) })
+        Rc::new(FakeLeases {
+            clock: clock.clone(),
+            held: RefCell::default(),
+            next: Cell::new(0),
+            acquires: Cell::new(0),
+            releases: Cell::new(0),
+        })
     }
 }
 
@@ -96,7 +102,12 @@ impl Setup {
     }
 }
 
-fn calls_on(regions: &[Region<String>], per_region: usize, calls: &Rc<Cell<usize>>, slow: bool) -> Vec<LocalBoxFuture<'static, Result<String>>> {
+fn calls_on(
+    regions: &[Region<String>],
+    per_region: usize,
+    calls: &Rc<Cell<usize>>,
+    slow: bool,
+) -> Vec<LocalBoxFuture<'static, Result<String>>> {
     let mut futs = Vec::new();
     for r in regions {
         for _ in 0..per_region {

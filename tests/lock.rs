@@ -57,7 +57,11 @@ fn decision_table() {
     assert_eq!(decide(State::Stale, false, false), Action::Regenerate { background: false });
     assert_eq!(decide(State::Stale, false, true), Action::Regenerate { background: true });
     assert_eq!(decide(State::Missing, true, true), Action::Wait);
-    assert_eq!(decide(State::Missing, false, true), Action::Regenerate { background: false }, "nothing to serve meanwhile");
+    assert_eq!(
+        decide(State::Missing, false, true),
+        Action::Regenerate { background: false },
+        "nothing to serve meanwhile"
+    );
 }
 
 /// test_lock.py's scenario: a value with a 1 s lifetime, read every 0.1 s over 5 s by a

@@ -14,11 +14,18 @@ use futures::FutureExt;
 
 fn mock_region(clock: &FakeClock) -> (Rc<MockBackend>, Region<String>) {
     let backend = Rc::new(MockBackend::new());
-    let r = RegionBuilder::new("stampede").ttl(Ttl::Seconds(10.0)).clock(clock.clock()).build(backend.clone() as Rc<dyn Backend<String>>);
+    let r = RegionBuilder::new("stampede")
+        .ttl(Ttl::Seconds(10.0))
+        .clock(clock.clock())
+        .build(backend.clone() as Rc<dyn Backend<String>>);
     (backend, r)
 }
 
-fn many(r: &Region<String>, n: usize, calls: &Rc<Cell<usize>>) -> Vec<LocalBoxFuture<'static, edgepile::Result<String>>> {
+fn many(
+    r: &Region<String>,
+    n: usize,
+    calls: &Rc<Cell<usize>>,
+) -> Vec<LocalBoxFuture<'static, edgepile::Result<String>>> {
     (0..n)
         .map(|_| {
             let r = r.clone();
@@ -47,7 +54,8 @@ fn stale_value_one_regeneration_others_served_stale() {
     let calls = Rc::new(Cell::new(0));
     run(many(&r, 1, &calls).pop().expect("one").map(|v| assert_eq!(v.ok().as_deref(), Some("v#1"))).boxed_local());
     r.invalidate(false);
-    let out: Vec<String> = run(together(many(&r, 50, &calls)).boxed_local()).into_iter().map(|v| v.expect("value")).collect();
+    let out: Vec<String> =
+        run(together(many(&r, 50, &calls)).boxed_local()).into_iter().map(|v| v.expect("value")).collect();
     assert_eq!(calls.get(), 2, "exactly one regeneration");
     // The caller that took the lock waits for its new value (dogpile's blocking regenerate);
     // everyone who arrived with it gets the stale value at once.

@@ -49,7 +49,9 @@ impl ChainBackend {
             js_codec::decode(&Uint8Array::new(&item).to_vec())
         } else {
             cached_value_from_js(&item).ok_or_else(|| {
-                Error::backend("the backend returned something that is neither a CachedValue, MessagePack bytes nor NO_VALUE")
+                Error::backend(
+                    "the backend returned something that is neither a CachedValue, MessagePack bytes nor NO_VALUE",
+                )
             })
         };
         match decoded {
@@ -76,7 +78,8 @@ impl Backend<JsValue> for ChainBackend {
     /// The third argument, `{ ttl }` in seconds (-1: never), lets stores that reclaim space
     /// physically (KV, the Cache API) keep values long enough to serve them stale.
     fn set<'a>(&'a self, key: &'a str, value: CachedValue<JsValue>, ttl: Ttl) -> BackendFuture<'a, ()> {
-        async move { self.call("set", &[key.into(), cached_value_to_js(&value), ttl_options(ttl)]).await.map(drop) }.boxed_local()
+        async move { self.call("set", &[key.into(), cached_value_to_js(&value), ttl_options(ttl)]).await.map(drop) }
+            .boxed_local()
     }
 
     fn delete<'a>(&'a self, key: &'a str) -> BackendFuture<'a, ()> {

@@ -43,7 +43,8 @@ fn report_panics() {
 pub fn install(no_value: JsValue, make_error: Function, make_cached_value: Function) {
     report_panics();
     INSTALLED.with(|i| {
-        *i.borrow_mut() = Installed { no_value, make_error: Some(make_error), make_cached_value: Some(make_cached_value) }
+        *i.borrow_mut() =
+            Installed { no_value, make_error: Some(make_error), make_cached_value: Some(make_cached_value) }
     });
 }
 
@@ -58,9 +59,10 @@ pub fn is_no_value(v: &JsValue) -> bool {
 /// A JS `CachedValue` (falls back to a plain object if the JS layer is not installed).
 pub fn cached_value_to_js(cv: &CachedValue<JsValue>) -> JsValue {
     let made = INSTALLED.with(|i| {
-        i.borrow().make_cached_value.as_ref().and_then(|f| {
-            f.call3(&JsValue::UNDEFINED, &cv.payload, &cv.metadata.ct.into(), &cv.metadata.v.into()).ok()
-        })
+        i.borrow()
+            .make_cached_value
+            .as_ref()
+            .and_then(|f| f.call3(&JsValue::UNDEFINED, &cv.payload, &cv.metadata.ct.into(), &cv.metadata.v.into()).ok())
     });
     made.unwrap_or(JsValue::UNDEFINED)
 }
@@ -86,7 +88,14 @@ pub fn from_backend_js(err: JsValue) -> Error {
     let name = js_sys::Reflect::get(&err, &"name".into()).ok().and_then(|n| n.as_string());
     let ours = matches!(
         name.as_deref(),
-        Some("ValidationError" | "BackendError" | "LockTimeout" | "TimeoutError" | "RegionNotConfigured" | "RegionAlreadyConfigured")
+        Some(
+            "ValidationError"
+                | "BackendError"
+                | "LockTimeout"
+                | "TimeoutError"
+                | "RegionNotConfigured"
+                | "RegionAlreadyConfigured"
+        )
     );
     if ours && err.is_instance_of::<js_sys::Error>() {
         Error::rethrow(err)

@@ -10,8 +10,8 @@ use wasm_bindgen_futures::future_to_promise;
 
 use super::callbacks::{call_clock, call_creator, call_mangler, call_multi_creator, call_predicate};
 use super::chain::{ChainBackend, Reporter};
-use super::js_leases;
 use super::errors::{no_value, to_js};
+use super::js_leases;
 use super::store::{Store, StoreHandle};
 use crate::api::Ttl;
 use crate::backend::Backend;
@@ -31,16 +31,18 @@ fn ttl(seconds: Option<f64>) -> Option<Ttl> {
 }
 
 fn keys_of(keys: Array) -> Result<Vec<String>, JsValue> {
-    keys.iter()
-        .map(|k| k.as_string().ok_or_else(|| to_js(Error::validation("keys must be strings"))))
-        .collect()
+    keys.iter().map(|k| k.as_string().ok_or_else(|| to_js(Error::validation("keys must be strings")))).collect()
 }
 
 fn or_no_value(v: Option<JsValue>) -> JsValue {
     v.unwrap_or_else(no_value)
 }
 
-fn create_options(seconds: Option<f64>, should_cache: Option<Function>, runner: Option<Function>) -> CreateOptions<JsValue> {
+fn create_options(
+    seconds: Option<f64>,
+    should_cache: Option<Function>,
+    runner: Option<Function>,
+) -> CreateOptions<JsValue> {
     CreateOptions {
         ttl: ttl(seconds),
         should_cache: should_cache.map(|f| Rc::new(move |v: &JsValue| call_predicate(&f, v)) as _),
@@ -62,7 +64,13 @@ impl RegionCore {
     /// ends at `store`) when one is given. `hooks` holds optional JS functions and settings:
     /// clock, keyMangler, onError, runner, and leases with sleep, leaseTtl, lockTimeout.
     #[wasm_bindgen(constructor)]
-    pub fn new(name: String, store: &StoreHandle, chain: JsValue, default_ttl: f64, hooks: JsValue) -> Result<RegionCore, JsValue> {
+    pub fn new(
+        name: String,
+        store: &StoreHandle,
+        chain: JsValue,
+        default_ttl: f64,
+        hooks: JsValue,
+    ) -> Result<RegionCore, JsValue> {
         let hook = |k: &str| js_sys::Reflect::get(&hooks, &JsValue::from_str(k)).ok().filter(|v| !v.is_undefined());
         let func = |k: &str| hook(k).and_then(|v| v.dyn_into::<Function>().ok());
         let sink: Option<ErrorSink> = func("onError").map(|f| {
@@ -146,7 +154,13 @@ impl RegionCore {
     }
 
     #[wasm_bindgen(js_name = getOrCreateMulti)]
-    pub fn get_or_create_multi(&self, keys: Array, creator: Function, seconds: Option<f64>, should_cache: Option<Function>) -> Promise {
+    pub fn get_or_create_multi(
+        &self,
+        keys: Array,
+        creator: Function,
+        seconds: Option<f64>,
+        should_cache: Option<Function>,
+    ) -> Promise {
         let region = self.region.clone();
         let opts = create_options(seconds, should_cache, None);
         future_to_promise(async move {
@@ -213,9 +227,10 @@ impl RegionCore {
         self.region.set_listener(listener.map(|f| {
             Rc::new(move |e: &crate::events::Event<'_>| {
                 let error = e.error.map(|err| to_js(err.clone())).unwrap_or(JsValue::UNDEFINED);
-                let args: Array = [JsValue::from_str(e.kind.name()), JsValue::from_str(e.key), JsValue::from_bool(e.ok), error]
-                    .into_iter()
-                    .collect();
+                let args: Array =
+                    [JsValue::from_str(e.kind.name()), JsValue::from_str(e.key), JsValue::from_bool(e.ok), error]
+                        .into_iter()
+                        .collect();
                 // A throwing listener must not break the call that emitted the event.
                 let _ = f.apply(&JsValue::UNDEFINED, &args);
             }) as crate::events::Listener
@@ -225,10 +240,19 @@ impl RegionCore {
     /// The counters as an array, in the order of `STAT_NAMES` in the JS layer.
     pub fn stats(&self) -> Vec<f64> {
         let s = self.region.stats();
-        [s.hits, s.misses, s.stale_served, s.regenerations, s.creator_errors, s.backend_errors, s.lease_waits, s.lease_timeouts]
-            .into_iter()
-            .map(|n| n as f64)
-            .collect()
+        [
+            s.hits,
+            s.misses,
+            s.stale_served,
+            s.regenerations,
+            s.creator_errors,
+            s.backend_errors,
+            s.lease_waits,
+            s.lease_timeouts,
+        ]
+        .into_iter()
+        .map(|n| n as f64)
+        .collect()
     }
 
     #[wasm_bindgen(js_name = resetStats)]

@@ -39,7 +39,11 @@ impl StoreHandle {
     /// A bounded LRU: of region values (`chained = false`), or of a proxy chain's items.
     pub fn memory(max_entries: u32, chained: bool) -> StoreHandle {
         let n = max_entries as usize;
-        let store = if chained { Store::Items(Rc::new(MemoryStore::new(n))) } else { Store::Values(Rc::new(MemoryStore::new(n))) };
+        let store = if chained {
+            Store::Items(Rc::new(MemoryStore::new(n)))
+        } else {
+            Store::Values(Rc::new(MemoryStore::new(n)))
+        };
         StoreHandle { store }
     }
 
@@ -112,6 +116,7 @@ fn key_of(k: &JsValue) -> Result<String, JsValue> {
 }
 
 fn value_of(item: &JsValue) -> Result<CachedValue<JsValue>, JsValue> {
-    cached_value_from_js(item)
-        .ok_or_else(|| to_js(Error::validation("the memory backend stores CachedValue objects ({ payload, metadata })")))
+    cached_value_from_js(item).ok_or_else(|| {
+        to_js(Error::validation("the memory backend stores CachedValue objects ({ payload, metadata })"))
+    })
 }

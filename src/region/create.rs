@@ -16,30 +16,20 @@ use std::rc::Rc;
 use futures::future::{LocalBoxFuture, Shared};
 use futures::FutureExt;
 
-use super::{CreateOptions, Creator, Degradation, Inner, Region, Runner};
+use super::inflight::Creation;
+use super::{CreateOptions, Creator, Inner, Region};
 use crate::api::{CachedValue, Ttl};
 use crate::error::{Error, ErrorKind, Result};
 use crate::events::{Event, EventKind};
-use crate::lease::backoff;
 use crate::lock::{decide, Action, State};
 
-pub(super) type Creation<P> = Shared<LocalBoxFuture<'static, Result<P>>>;
-
-pub(super) struct CreationEntry<P> {
-    id: u64,
-    fut: Creation<P>,
-    /// Runs in the background (another request's `waitUntil`). A caller with nothing to serve
-    /// does not wait on it: in a Worker, a request must not hang on work whose request has
-    /// already answered. It takes the lease (and finds the result) or creates its own.
-    background: bool,
-}
 type Load<P> = Shared<LocalBoxFuture<'static, Result<Loaded<P>>>>;
 
 pub(super) struct LoadEntry<P> {
     fut: Load<P>,
     /// Set when this key is written while the read is in flight: what the read returns is
     /// already out of date, so it must not trigger a second regeneration.
-    superseded: Rc<Cell<bool>>,
+    pub(super) superseded: Rc<Cell<bool>>,
 }
 
 #[derive(Clone)]
@@ -47,7 +37,11 @@ enum Loaded<P> {
     Value(P),
     /// A stale value. `regeneration` is set when this load's initiator must wait for the new
     /// value (dogpile's blocking regenerate); everyone else takes the stale value.
-    Stale { value: P, ct: f64, regeneration: Option<Creation<P>> },
+    Stale {
+        value: P,
+        ct: f64,
+        regeneration: Option<Creation<P>>,
+    },
     /// Nothing was stored; this is the value created for it.
     Created(P),
 }
@@ -70,7 +64,9 @@ impl<P: Clone + 'static> Region<P> {
         }
         let degradation = opts.degradation.or(self.inner.degradation);
         let superseded = Rc::new(Cell::new(false));
-        let load = self.inner.share(load(self.inner.clone(), key.clone(), ttl, creator, opts, superseded.clone()).boxed_local());
+        let load = self
+            .inner
+            .share(load(self.inner.clone(), key.clone(), ttl, creator, opts, superseded.clone()).boxed_local());
         self.inner.loading.borrow_mut().insert(key.clone(), LoadEntry { fut: load.clone(), superseded });
         // This caller's own event was emitted by the decision it took.
         match load.await? {
@@ -188,12 +184,20 @@ async fn decide_after_read<P: Clone + 'static>(
                             Ok(None) => {
                                 emit(EventKind::LeaseContended);
                                 emit(EventKind::StaleServed);
-                                return Ok(Step::Done(Loaded::Stale { value: stale.payload.clone(), ct: stale.metadata.ct, regeneration: None }));
+                                return Ok(Step::Done(Loaded::Stale {
+                                    value: stale.payload.clone(),
+                                    ct: stale.metadata.ct,
+                                    regeneration: None,
+                                }));
                             }
                             Err(e) => {
                                 inner.report(key, &e);
                                 emit(EventKind::StaleServed);
-                                return Ok(Step::Done(Loaded::Stale { value: stale.payload.clone(), ct: stale.metadata.ct, regeneration: None }));
+                                return Ok(Step::Done(Loaded::Stale {
+                                    value: stale.payload.clone(),
+                                    ct: stale.metadata.ct,
+                                    regeneration: None,
+                                }));
                             }
                         }
                     }
@@ -202,16 +206,19 @@ async fn decide_after_read<P: Clone + 'static>(
                 if state == State::Missing {
                     emit(EventKind::Miss);
                 }
-                let creation = start_creation(inner, key, ttl, creator, opts.clone(), plan, background && state == State::Stale);
+                let creation =
+                    start_creation(inner, key, ttl, creator, opts.clone(), plan, background && state == State::Stale);
                 match (state, found) {
                     (State::Stale, Some(cv)) if background => {
                         emit(EventKind::StaleServed);
                         inner.run_in_background(key, creation, opts.runner.as_ref());
                         Step::Done(Loaded::Stale { value: cv.payload, ct: cv.metadata.ct, regeneration: None })
                     }
-                    (State::Stale, Some(cv)) => {
-                        Step::Done(Loaded::Stale { value: cv.payload, ct: cv.metadata.ct, regeneration: Some(creation) })
-                    }
+                    (State::Stale, Some(cv)) => Step::Done(Loaded::Stale {
+                        value: cv.payload,
+                        ct: cv.metadata.ct,
+                        regeneration: Some(creation),
+                    }),
                     _ => Step::Await(creation),
                 }
             }
@@ -275,7 +282,13 @@ async fn leased_creation<P: Clone + 'static>(
             let (token, waited) = inner.wait_for_lease(key).await;
             if waited {
                 // Whoever held the lease may have stored the value meanwhile.
-                match inner.io_within(opts.degradation.backend_timeout.or(inner.degradation.backend_timeout), inner.backend.get(key)).await {
+                match inner
+                    .io_within(
+                        opts.degradation.backend_timeout.or(inner.degradation.backend_timeout),
+                        inner.backend.get(key),
+                    )
+                    .await
+                {
                     Ok(found) if inner.state(found.as_ref(), ttl) == State::Fresh => {
                         inner.release(key, token).await;
                         if let Some(cv) = found {
@@ -326,147 +339,4 @@ async fn create_and_store<P: Clone + 'static>(
         }
     }
     Ok(value)
-}
-
-impl<P: Clone + 'static> Inner<P> {
-    /// The regenerating caller of a stale value: the new value; or, past the soft timeout, the
-    /// stale one while the creation goes on; or, when the creation fails and the stale value is
-    /// within the `stale_if_error` grace, the stale one and the failure reported.
-    async fn regenerate_or_stale(&self, key: &str, ttl: Ttl, d: Degradation, stale: P, ct: f64, regen: Creation<P>) -> Result<P> {
-        let result = match (d.creator_soft_timeout, &self.sleep) {
-            (Some(secs), Some(sleep)) => match futures::future::select(regen, sleep(secs)).await {
-                futures::future::Either::Left((result, _)) => result,
-                futures::future::Either::Right(_) => {
-                    self.emit(EventKind::StaleServed, key);
-                    return Ok(stale);
-                }
-            },
-            _ => regen.await,
-        };
-        match result {
-            Ok(v) => Ok(v),
-            Err(e) => {
-                // A creator's failure was counted where it happened; a backend's is counted here.
-                if e.kind() != ErrorKind::Creator {
-                    self.event(Event { kind: EventKind::BackendError, key, error: Some(&e), ok: false });
-                }
-                let within_grace = d.stale_if_error.is_some_and(|grace| match ttl {
-                    Ttl::Never => true,
-                    Ttl::Seconds(s) => self.now() - ct <= s + grace,
-                });
-                if !within_grace {
-                    return Err(e);
-                }
-                if let Some(sink) = &self.on_error {
-                    sink(&e);
-                }
-                self.emit(EventKind::StaleServed, key);
-                Ok(stale)
-            }
-        }
-    }
-
-    /// Work that several callers await. With a spawner, the work runs as a task of its own,
-    /// started by (and doing its I/O for) the caller that created it; the others only wait for
-    /// its result. In a Worker that matters: I/O must stay with the request that began it.
-    pub(super) fn share<T: Clone + 'static>(&self, work: LocalBoxFuture<'static, T>) -> Shared<LocalBoxFuture<'static, T>> {
-        match &self.spawner {
-            Some(spawn) => {
-                let (remote, handle) = work.remote_handle();
-                spawn(remote.boxed_local());
-                handle.boxed_local().shared()
-            }
-            None => work.shared(),
-        }
-    }
-
-    /// Tells a read in flight for `key` that what it returns is out of date.
-    pub(super) fn superseded(&self, key: &str) {
-        if let Some(entry) = self.loading.borrow().get(key) {
-            entry.superseded.set(true);
-        }
-    }
-
-    /// The creation running for `key` in this isolate, and whether it runs in the background.
-    pub(super) fn creation(&self, key: &str) -> Option<(Creation<P>, bool)> {
-        self.creating.borrow().get(key).map(|e| (e.fut.clone(), e.background))
-    }
-
-    pub(super) fn next_creation_id(&self) -> u64 {
-        let id = self.next_creation.get().wrapping_add(1);
-        self.next_creation.set(id);
-        id
-    }
-
-    pub(super) fn register_creation(&self, key: String, id: u64, fut: Creation<P>, background: bool) {
-        self.creating.borrow_mut().insert(key, CreationEntry { id, fut, background });
-    }
-
-    /// Forgets creation `id` of `key`, unless another has taken its place meanwhile.
-    pub(super) fn finish_creation(&self, key: &str, id: u64) {
-        let mut creating = self.creating.borrow_mut();
-        if creating.get(key).is_some_and(|e| e.id == id) {
-            creating.remove(key);
-        }
-    }
-
-    fn run_in_background(&self, key: &str, creation: Creation<P>, per_call: Option<&Runner>) {
-        let Some(runner) = per_call.or(self.runner.as_ref()) else { return };
-        let reporter = self.on_error.clone();
-        runner(
-            key,
-            async move {
-                // Counted as events by the creation itself; the sink hears of it too.
-                if let (Err(e), Some(sink)) = (creation.await, reporter) {
-                    sink(&e);
-                }
-            }
-            .boxed_local(),
-        );
-    }
-
-    /// Polls the lease with backoff until it is ours or the lock timeout passes: then the
-    /// caller creates anyway (a dead holder must not block anyone longer). Returns the token,
-    /// if any, and whether we had to wait.
-    async fn wait_for_lease(&self, key: &str) -> (Option<String>, bool) {
-        let Some(lease) = &self.lease else { return (None, false) };
-        let deadline = self.now() + lease.lock_timeout;
-        let mut attempt = 0;
-        loop {
-            match lease.leases.acquire(key, lease.ttl).await {
-                Ok(Some(token)) => {
-                    self.emit(EventKind::LeaseAcquired, key);
-                    return (Some(token), attempt > 0);
-                }
-                Ok(None) if attempt == 0 => {
-                    self.emit(EventKind::LeaseContended, key);
-                    self.stats.lease_waited();
-                }
-                Ok(None) => {}
-                Err(e) => {
-                    self.report(key, &e);
-                    return (None, attempt > 0);
-                }
-            }
-            let left = deadline - self.now();
-            if left <= 0.0 {
-                self.report(key, &Error::new(
-                    ErrorKind::LockTimeout,
-                    // Whole milliseconds: formatting an f64 would pull float printing into the module.
-                    format!("waited {} ms for another creator of {key:?}; creating it here", (lease.lock_timeout * 1000.0) as u64),
-                ));
-                return (None, true);
-            }
-            (lease.sleep)(backoff(attempt).min(left)).await;
-            attempt += 1;
-        }
-    }
-
-    async fn release(&self, key: &str, token: Option<String>) {
-        if let (Some(lease), Some(token)) = (&self.lease, token) {
-            if let Err(e) = lease.leases.release(key, &token).await {
-                self.report(key, &e);
-            }
-        }
-    }
 }

@@ -4,6 +4,9 @@
 //! the multi-key form in `multi`.
 
 mod create;
+mod degrade;
+mod inflight;
+mod leasing;
 mod multi;
 mod options;
 
@@ -13,7 +16,8 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 pub use options::{
-    Clock, CreateOptions, Creator, Degradation, ErrorSink, GetOptions, KeyMangler, MultiCreator, Runner, ShouldCache, Spawner,
+    Clock, CreateOptions, Creator, Degradation, ErrorSink, GetOptions, KeyMangler, MultiCreator, Runner, ShouldCache,
+    Spawner,
 };
 
 use crate::api::{CachedValue, Ttl};
@@ -22,7 +26,8 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::events::{Event, EventKind, Listener, Stats, StatsSnapshot};
 use crate::lease::{LeaseConfig, Sleep};
 use crate::lock::{classify, Invalidation, State};
-use create::{CreationEntry, LoadEntry};
+use create::LoadEntry;
+use inflight::CreationEntry;
 
 /// A configured cache region. Cheap to clone: clones share backend, locks and invalidation.
 pub struct Region<P: Clone + 'static> {
@@ -170,10 +175,7 @@ fn system_clock() -> f64 {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn system_clock() -> f64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs_f64())
-        .unwrap_or(0.0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0)
 }
 
 impl<P: Clone + 'static> Region<P> {
@@ -320,41 +322,6 @@ impl<P: Clone + 'static> Inner<P> {
                 Some(found.payload)
             }
             _ => None,
-        }
-    }
-
-    /// A backend operation, bounded by the backend timeout when one is set.
-    async fn io<T>(&self, op: crate::backend::BackendFuture<'_, T>) -> Result<T> {
-        self.io_within(self.degradation.backend_timeout, op).await
-    }
-
-    /// A backend operation, bounded by `timeout` (a call's own backend timeout).
-    async fn io_within<T>(&self, timeout: Option<f64>, op: crate::backend::BackendFuture<'_, T>) -> Result<T> {
-        match (timeout, &self.sleep) {
-            (Some(secs), Some(sleep)) => match futures::future::select(op, sleep(secs)).await {
-                futures::future::Either::Left((result, _)) => result,
-                futures::future::Either::Right(_) => Err(Error::backend(format!(
-                    "the backend did not answer within {} ms",
-                    (secs * 1000.0) as u64
-                ))),
-            },
-            _ => op.await,
-        }
-    }
-
-    /// `work`, or a `Timeout` error after `secs` (no limit without a timer).
-    async fn within<T>(&self, secs: Option<f64>, what: &str, work: impl std::future::Future<Output = Result<T>>) -> Result<T> {
-        match (secs, &self.sleep) {
-            (Some(secs), Some(sleep)) => {
-                let work = std::pin::pin!(work);
-                match futures::future::select(work, sleep(secs)).await {
-                    futures::future::Either::Left((result, _)) => result,
-                    futures::future::Either::Right(_) => {
-                        Err(Error::new(ErrorKind::Timeout, format!("{what} took longer than {} ms", (secs * 1000.0) as u64)))
-                    }
-                }
-            }
-            _ => work.await,
         }
     }
 

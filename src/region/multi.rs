@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::events::{Event, EventKind};
 use crate::lock::{decide, Action, State};
 
-use super::create::Creation;
+use super::inflight::Creation;
 
 impl<P: Clone + 'static> Region<P> {
     /// Values for `keys`, in order. Keys that are missing or stale and not already being
@@ -117,7 +117,9 @@ impl<P: Clone + 'static> Region<P> {
         for (pos, ((&i, (_, mkey)), id)) in indices.iter().zip(picked.iter()).zip(ids).enumerate() {
             let one: Creation<P> = batch
                 .clone()
-                .map(move |r| r.and_then(|vs| vs.get(pos).cloned().ok_or_else(|| Error::backend("creator result too short"))))
+                .map(move |r| {
+                    r.and_then(|vs| vs.get(pos).cloned().ok_or_else(|| Error::backend("creator result too short")))
+                })
                 .boxed_local()
                 .shared();
             self.inner.register_creation(mkey.clone(), id, one.clone(), false);
@@ -172,4 +174,3 @@ async fn create_batch<P: Clone + 'static>(
     }
     Ok(values)
 }
-

@@ -194,7 +194,11 @@ pub async fn together<T>(futs: Vec<LocalBoxFuture<'_, T>>) -> Vec<T> {
             }
         }
         TURN.with(|t| t.set(t.get() + 1));
-        if pending { std::task::Poll::Pending } else { std::task::Poll::Ready(()) }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
     })
     .await;
     out.into_iter().flatten().collect()

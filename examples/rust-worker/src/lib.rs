@@ -23,12 +23,8 @@ fn count_primes(n: u32) -> u32 {
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let url = req.url()?;
-    let n: u32 = url
-        .query_pairs()
-        .find(|(k, _)| k == "n")
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(10_000)
-        .min(1_000_000);
+    let n: u32 =
+        url.query_pairs().find(|(k, _)| k == "n").and_then(|(_, v)| v.parse().ok()).unwrap_or(10_000).min(1_000_000);
     let region = RegionBuilder::new("rust-example")
         .ttl(Ttl::Seconds(300.0))
         .build(KvBackend::<Primes>::shared(env.kv("CACHE")?));

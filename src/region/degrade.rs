@@ -1,0 +1,100 @@
+//! Degradation: timeouts on backend operations and creations, and serving a stale value when
+//! regenerating it fails or takes too long (see [`super::Degradation`]).
+
+use super::{Degradation, Inner};
+use crate::api::Ttl;
+use crate::error::{Error, ErrorKind, Result};
+use crate::events::{Event, EventKind};
+
+use super::inflight::Creation;
+
+impl<P: Clone + 'static> Inner<P> {
+    /// A backend operation, bounded by the backend timeout when one is set.
+    pub(super) async fn io<T>(&self, op: crate::backend::BackendFuture<'_, T>) -> Result<T> {
+        self.io_within(self.degradation.backend_timeout, op).await
+    }
+
+    /// A backend operation, bounded by `timeout` (a call's own backend timeout).
+    pub(super) async fn io_within<T>(
+        &self,
+        timeout: Option<f64>,
+        op: crate::backend::BackendFuture<'_, T>,
+    ) -> Result<T> {
+        match (timeout, &self.sleep) {
+            (Some(secs), Some(sleep)) => match futures::future::select(op, sleep(secs)).await {
+                futures::future::Either::Left((result, _)) => result,
+                futures::future::Either::Right(_) => {
+                    Err(Error::backend(format!("the backend did not answer within {} ms", (secs * 1000.0) as u64)))
+                }
+            },
+            _ => op.await,
+        }
+    }
+
+    /// `work`, or a `Timeout` error after `secs` (no limit without a timer).
+    pub(super) async fn within<T>(
+        &self,
+        secs: Option<f64>,
+        what: &str,
+        work: impl std::future::Future<Output = Result<T>>,
+    ) -> Result<T> {
+        match (secs, &self.sleep) {
+            (Some(secs), Some(sleep)) => {
+                let work = std::pin::pin!(work);
+                match futures::future::select(work, sleep(secs)).await {
+                    futures::future::Either::Left((result, _)) => result,
+                    futures::future::Either::Right(_) => Err(Error::new(
+                        ErrorKind::Timeout,
+                        format!("{what} took longer than {} ms", (secs * 1000.0) as u64),
+                    )),
+                }
+            }
+            _ => work.await,
+        }
+    }
+
+    /// The regenerating caller of a stale value: the new value; or, past the soft timeout, the
+    /// stale one while the creation goes on; or, when the creation fails and the stale value is
+    /// within the `stale_if_error` grace, the stale one and the failure reported.
+    pub(super) async fn regenerate_or_stale(
+        &self,
+        key: &str,
+        ttl: Ttl,
+        d: Degradation,
+        stale: P,
+        ct: f64,
+        regen: Creation<P>,
+    ) -> Result<P> {
+        let result = match (d.creator_soft_timeout, &self.sleep) {
+            (Some(secs), Some(sleep)) => match futures::future::select(regen, sleep(secs)).await {
+                futures::future::Either::Left((result, _)) => result,
+                futures::future::Either::Right(_) => {
+                    self.emit(EventKind::StaleServed, key);
+                    return Ok(stale);
+                }
+            },
+            _ => regen.await,
+        };
+        match result {
+            Ok(v) => Ok(v),
+            Err(e) => {
+                // A creator's failure was counted where it happened; a backend's is counted here.
+                if e.kind() != ErrorKind::Creator {
+                    self.event(Event { kind: EventKind::BackendError, key, error: Some(&e), ok: false });
+                }
+                let within_grace = d.stale_if_error.is_some_and(|grace| match ttl {
+                    Ttl::Never => true,
+                    Ttl::Seconds(s) => self.now() - ct <= s + grace,
+                });
+                if !within_grace {
+                    return Err(e);
+                }
+                if let Some(sink) = &self.on_error {
+                    sink(&e);
+                }
+                self.emit(EventKind::StaleServed, key);
+                Ok(stale)
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! Work in flight in this isolate: the registry of running creations (the in-isolate half of
+//! the dogpile lock), how shared work is run, and background regenerations.
+
+use futures::future::{LocalBoxFuture, Shared};
+use futures::FutureExt;
+
+use super::{Inner, Runner};
+use crate::error::Result;
+
+pub(super) type Creation<P> = Shared<LocalBoxFuture<'static, Result<P>>>;
+
+pub(super) struct CreationEntry<P> {
+    id: u64,
+    fut: Creation<P>,
+    /// Runs in the background (another request's `waitUntil`). A caller with nothing to serve
+    /// does not wait on it: in a Worker, a request must not hang on work whose request has
+    /// already answered. It takes the lease (and finds the result) or creates its own.
+    background: bool,
+}
+
+impl<P: Clone + 'static> Inner<P> {
+    /// Work that several callers await. With a spawner, the work runs as a task of its own,
+    /// started by (and doing its I/O for) the caller that created it; the others only wait for
+    /// its result. In a Worker that matters: I/O must stay with the request that began it.
+    pub(super) fn share<T: Clone + 'static>(
+        &self,
+        work: LocalBoxFuture<'static, T>,
+    ) -> Shared<LocalBoxFuture<'static, T>> {
+        match &self.spawner {
+            Some(spawn) => {
+                let (remote, handle) = work.remote_handle();
+                spawn(remote.boxed_local());
+                handle.boxed_local().shared()
+            }
+            None => work.shared(),
+        }
+    }
+
+    /// Tells a read in flight for `key` that what it returns is out of date.
+    pub(super) fn superseded(&self, key: &str) {
+        if let Some(entry) = self.loading.borrow().get(key) {
+            entry.superseded.set(true);
+        }
+    }
+
+    /// The creation running for `key` in this isolate, and whether it runs in the background.
+    pub(super) fn creation(&self, key: &str) -> Option<(Creation<P>, bool)> {
+        self.creating.borrow().get(key).map(|e| (e.fut.clone(), e.background))
+    }
+
+    pub(super) fn next_creation_id(&self) -> u64 {
+        let id = self.next_creation.get().wrapping_add(1);
+        self.next_creation.set(id);
+        id
+    }
+
+    pub(super) fn register_creation(&self, key: String, id: u64, fut: Creation<P>, background: bool) {
+        self.creating.borrow_mut().insert(key, CreationEntry { id, fut, background });
+    }
+
+    /// Forgets creation `id` of `key`, unless another has taken its place meanwhile.
+    pub(super) fn finish_creation(&self, key: &str, id: u64) {
+        let mut creating = self.creating.borrow_mut();
+        if creating.get(key).is_some_and(|e| e.id == id) {
+            creating.remove(key);
+        }
+    }
+
+    pub(super) fn run_in_background(&self, key: &str, creation: Creation<P>, per_call: Option<&Runner>) {
+        let Some(runner) = per_call.or(self.runner.as_ref()) else { return };
+        let reporter = self.on_error.clone();
+        runner(
+            key,
+            async move {
+                // Counted as events by the creation itself; the sink hears of it too.
+                if let (Err(e), Some(sink)) = (creation.await, reporter) {
+                    sink(&e);
+                }
+            }
+            .boxed_local(),
+        );
+    }
+}
