@@ -418,7 +418,8 @@ export class CacheRegion {
 function holdOpen(promise) {
   let settled = false;
   const tick = () => {
-    if (!settled) setTimeout(tick, 1000);
+    // unref: in Node the timer must not keep a finished script alive
+    if (!settled) setTimeout(tick, 1000)?.unref?.();
   };
   tick();
   return promise.finally(() => {
