@@ -22,11 +22,11 @@ pub trait Leases {
 /// Waits `seconds` (a timer in a Worker; injectable so tests do not sleep).
 pub type Sleep = Rc<dyn Fn(f64) -> LocalBoxFuture<'static, ()>>;
 
-/// How a region uses its leases.
+/// How a region uses its leases. Waiting between attempts uses the region's timer
+/// (`RegionBuilder::sleep`); without one, a contended lease is not waited for.
 #[derive(Clone)]
 pub struct LeaseConfig {
     pub leases: Rc<dyn Leases>,
-    pub sleep: Sleep,
     /// Lifetime of a lease, seconds: longer than any creation, short enough to recover from a
     /// holder that died (Workers cut `waitUntil` work ~30 s after the response).
     pub ttl: f64,

@@ -85,19 +85,15 @@ impl Setup {
             .ttl(Ttl::Seconds(60.0))
             .clock(self.clock.clock())
             .on_error(Rc::new(move |e| errors.borrow_mut().push(e.kind())))
-            .leases(LeaseConfig {
-                leases: self.leases.clone(),
-                sleep: Rc::new(move |secs| {
-                    let clock = clock.clone();
-                    async move {
-                        clock.advance(secs);
-                        yield_now().await;
-                    }
-                    .boxed_local()
-                }),
-                ttl: 30.0,
-                lock_timeout,
-            })
+            .sleep(Rc::new(move |secs| {
+                let clock = clock.clone();
+                async move {
+                    clock.advance(secs);
+                    yield_now().await;
+                }
+                .boxed_local()
+            }))
+            .leases(LeaseConfig { leases: self.leases.clone(), ttl: 30.0, lock_timeout })
             .build(self.store.clone() as Rc<dyn Backend<String>>)
     }
 }

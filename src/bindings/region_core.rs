@@ -111,10 +111,9 @@ impl RegionCore {
         if let Some(sleep) = func("sleep") {
             b = b.sleep(js_leases::sleeper(sleep));
         }
-        if let (Some(client), Some(sleep)) = (hook("leases"), func("sleep")) {
+        if let Some(client) = hook("leases") {
             b = b.leases(LeaseConfig {
                 leases: Rc::new(js_leases::JsLeases::new(client)),
-                sleep: js_leases::sleeper(sleep),
                 ttl: hook("leaseTtl").and_then(|v| v.as_f64()).unwrap_or(30.0),
                 lock_timeout: hook("lockTimeout").and_then(|v| v.as_f64()).unwrap_or(10.0),
             });

@@ -143,8 +143,7 @@ async fn decide_after_read<P: Clone + 'static>(
     let mut reread = false;
     let background_ok = inner.runner.is_some() || opts.runner.is_some();
     loop {
-        let timeout = opts.degradation.backend_timeout.or(inner.degradation.backend_timeout);
-        let found = inner.io_within(timeout, inner.backend.get(key)).await?;
+        let found = inner.io_for(&opts.degradation, inner.backend.get(key)).await?;
         let state = inner.state(found.as_ref(), ttl);
         let running = match inner.creation(key) {
             Some((_, true)) if state == State::Missing => None,
@@ -282,13 +281,7 @@ async fn leased_creation<P: Clone + 'static>(
             let (token, waited) = inner.wait_for_lease(key).await;
             if waited {
                 // Whoever held the lease may have stored the value meanwhile.
-                match inner
-                    .io_within(
-                        opts.degradation.backend_timeout.or(inner.degradation.backend_timeout),
-                        inner.backend.get(key),
-                    )
-                    .await
-                {
+                match inner.io_for(&opts.degradation, inner.backend.get(key)).await {
                     Ok(found) if inner.state(found.as_ref(), ttl) == State::Fresh => {
                         inner.release(key, token).await;
                         if let Some(cv) = found {
@@ -333,8 +326,7 @@ async fn create_and_store<P: Clone + 'static>(
     if keep {
         let cv = CachedValue::new(value.clone(), inner.creation_time());
         // The value exists; a failed write must not take it from the caller.
-        let timeout = opts.degradation.backend_timeout.or(inner.degradation.backend_timeout);
-        if let Err(e) = inner.io_within(timeout, inner.backend.set(key, cv, ttl)).await {
+        if let Err(e) = inner.io_for(&opts.degradation, inner.backend.set(key, cv, ttl)).await {
             inner.report(key, &e);
         }
     }

@@ -14,12 +14,13 @@ impl<P: Clone + 'static> Inner<P> {
         self.io_within(self.degradation.backend_timeout, op).await
     }
 
-    /// A backend operation, bounded by `timeout` (a call's own backend timeout).
-    pub(super) async fn io_within<T>(
-        &self,
-        timeout: Option<f64>,
-        op: crate::backend::BackendFuture<'_, T>,
-    ) -> Result<T> {
+    /// A backend operation of a call, bounded by the call's backend timeout or the region's.
+    pub(super) async fn io_for<T>(&self, call: &Degradation, op: crate::backend::BackendFuture<'_, T>) -> Result<T> {
+        self.io_within(call.backend_timeout.or(self.degradation.backend_timeout), op).await
+    }
+
+    /// A backend operation, bounded by `timeout`.
+    async fn io_within<T>(&self, timeout: Option<f64>, op: crate::backend::BackendFuture<'_, T>) -> Result<T> {
         match (timeout, &self.sleep) {
             (Some(secs), Some(sleep)) => match futures::future::select(op, sleep(secs)).await {
                 futures::future::Either::Left((result, _)) => result,

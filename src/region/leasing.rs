@@ -44,7 +44,8 @@ impl<P: Clone + 'static> Inner<P> {
                 );
                 return (None, true);
             }
-            (lease.sleep)(backoff(attempt).min(left)).await;
+            let Some(sleep) = &self.sleep else { return (None, true) };
+            sleep(backoff(attempt).min(left)).await;
             attempt += 1;
         }
     }
