@@ -28,3 +28,21 @@ pub fn decode_cached_value(bytes: &[u8]) -> Result<JsValue, JsValue> {
 pub fn sha1_mangle_key(key: &str) -> String {
     hex::encode(Sha1::digest(key.as_bytes()))
 }
+
+/// Bytes as binary-safe UTF-8 text, as KV stores binary values (see `binary_text`).
+#[wasm_bindgen(js_name = wrapBinary)]
+pub fn wrap_binary(bytes: &[u8]) -> Vec<u8> {
+    crate::binary_text::wrap(bytes)
+}
+
+/// The bytes in a stored UTF-8 buffer, or `undefined` if it is not wrapped binary.
+#[wasm_bindgen(js_name = unwrapBinary)]
+pub fn unwrap_binary(stored: &[u8]) -> Option<Vec<u8>> {
+    crate::binary_text::unwrap(stored)
+}
+
+/// The same from text (KV's bulk read): the string's UTF-8 bytes are the stored bytes.
+#[wasm_bindgen(js_name = unwrapBinaryText)]
+pub fn unwrap_binary_text(text: &str) -> Option<Vec<u8>> {
+    crate::binary_text::unwrap(text.as_bytes())
+}
