@@ -30,35 +30,31 @@ export function knownBackends() {
   return [...CORE_BACKENDS, ...factories.keys()];
 }
 
-/** Fills in the multi forms an object backend leaves out, through its single-key methods. */
+/**
+ * Fills in the multi forms an object backend leaves out. It overrides the single-key methods,
+ * which is what makes ProxyBackend's multi forms go through them.
+ */
 class ObjectBackend extends ProxyBackend {
   constructor(target) {
     super();
-    this.target = target;
     this.proxied = target;
   }
   get(key) {
-    return this.target.get(key);
+    return this.proxied.get(key);
   }
   set(key, value, options) {
-    return this.target.set(key, value, options);
+    return this.proxied.set(key, value, options);
   }
   delete(key) {
-    return this.target.delete(key);
-  }
-  getMulti(keys) {
-    return typeof this.target.getMulti === "function" ? this.target.getMulti(keys) : super.getMulti(keys);
-  }
-  setMulti(mapping, options) {
-    return typeof this.target.setMulti === "function" ? this.target.setMulti(mapping, options) : super.setMulti(mapping, options);
-  }
-  deleteMulti(keys) {
-    return typeof this.target.deleteMulti === "function" ? this.target.deleteMulti(keys) : super.deleteMulti(keys);
+    return this.proxied.delete(key);
   }
   keys() {
-    return typeof this.target.keys === "function" ? this.target.keys() : undefined;
+    return typeof this.proxied.keys === "function" ? this.proxied.keys() : undefined;
   }
 }
+
+const hasMultiForms = (b) => ["getMulti", "setMulti", "deleteMulti"].every((m) => typeof b[m] === "function");
+const completed = (b) => (b instanceof ProxyBackend || hasMultiForms(b) ? b : new ObjectBackend(b));
 
 export function isBackendObject(v) {
   return v !== null && typeof v === "object" && ["get", "set", "delete"].every((m) => typeof v[m] === "function");
@@ -66,14 +62,12 @@ export function isBackendObject(v) {
 
 /** The terminal backend for a registered name or an object. */
 export function makeBackend(backend, args, region) {
-  if (isBackendObject(backend)) return backend instanceof ProxyBackend ? backend : new ObjectBackend(backend);
+  if (isBackendObject(backend)) return completed(backend);
   const factory = factories.get(backend);
   if (factory === undefined) {
     throw new ValidationError(`unknown backend ${describe(backend)}; known: ${knownBackends().join(", ")}, or an object with get/set/delete`);
   }
   const made = factory(args, region);
   if (!isBackendObject(made)) throw new ValidationError(`the factory of ${backend} must return an object with get/set/delete`);
-  return made instanceof ProxyBackend || made instanceof KvBackend || made instanceof CacheApiBackend || made instanceof DurableObjectBackend
-    ? made
-    : new ObjectBackend(made);
+  return completed(made);
 }
