@@ -6,8 +6,8 @@ bash scripts/setup.sh
 bash scripts/build.sh
 source scripts/env.sh
 
-step "benchmark smoke pass (seconds; the real run is node bench/hit.mjs)"
-node bench/hit.mjs --n 2000 --rounds 1 > /dev/null
+step "benchmark smoke pass (every suite, tiny counts; the real run is npm run bench)"
+node bench/run.mjs --quick > /dev/null
 step "cargo test (native: region core, lock, conformance, doc examples)"
 cargo test --quiet
 step "the crate: docs build without warnings, cargo package verifies"

@@ -5,7 +5,28 @@
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { mkdirSync, rmSync } from "node:fs";
+import { builtinModules } from "node:module";
 import { join } from "node:path";
+
+// Some peers import Node built-ins by bare name ("events", "crypto"), or require() them from
+// CommonJS; with nodejs_compat workerd serves them as "node:*" ES modules. A require() of one
+// becomes an import re-exported as CommonJS, as wrangler's bundler does.
+const nodeBuiltins = {
+  name: "node-builtins",
+  setup(build) {
+    const names = new Set(builtinModules.filter((m) => !m.startsWith("_")));
+    const isBuiltin = (path) => names.has(path.replace(/^node:/, ""));
+    build.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (args) => {
+      if (!isBuiltin(args.path)) return undefined;
+      const path = `node:${args.path.replace(/^node:/, "")}`;
+      return args.kind === "require-call" ? { path, namespace: "node-require" } : { path, external: true };
+    });
+    build.onLoad({ filter: /.*/, namespace: "node-require" }, (args) => ({
+      contents: `import lib from ${JSON.stringify(args.path)}; module.exports = lib;`,
+      loader: "js",
+    }));
+  },
+};
 
 const OUT = ".build/workers";
 
@@ -28,6 +49,7 @@ export async function bundle(name, entry) {
     minify: false,
     keepNames: false,
     external: ["node:*", "cloudflare:*"],
+    plugins: [nodeBuiltins],
     logLevel: "warning",
   });
   return outdir;

@@ -1,14 +1,15 @@
-// Baseline: `await` of a plain Map.get, N times per request.
-const map = new Map([["user:1", { id: 1, name: "value" }]]);
-async function get(key) {
-  return map.get(key);
+// No library, in memory: a Map with an expiry time per entry, no coalescing, no stale serving.
+import { serve } from "./lib/serve.js";
+
+function expiringMap(ttlMs) {
+  const map = new Map();
+  return async (key, create) => {
+    const hit = map.get(key);
+    if (hit !== undefined && (hit.expires === 0 || hit.expires > Date.now())) return hit.value;
+    const value = await create();
+    map.set(key, { value, expires: ttlMs ? Date.now() + ttlMs : 0 });
+    return value;
+  };
 }
 
-export default {
-  async fetch(request) {
-    const n = Number(new URL(request.url).searchParams.get("n"));
-    let last;
-    for (let i = 0; i < n; i++) last = await get("user:1");
-    return new Response(String(last?.id));
-  },
-};
+export default serve(() => ({ get: expiringMap(0), getExpiring: expiringMap(1000) }));

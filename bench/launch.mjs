@@ -1,0 +1,43 @@
+// Starts a bench subject in workerd: its Worker bundled once, run as one isolate or as several
+// sharing one KV namespace (and one LeaseCoordinator, for the Durable Object lease).
+import { Miniflare } from "miniflare";
+import { bundle, workerOptions } from "../scripts/workerd-harness.mjs";
+import { entry } from "./subjects.mjs";
+
+const bundled = new Map();
+
+export async function bundleSubject(subject) {
+  if (!bundled.has(subject.id)) bundled.set(subject.id, await bundle(`bench-${subject.id}`, entry(subject)));
+  return bundled.get(subject.id);
+}
+
+function options(subject, dir, i) {
+  const extra = { kvNamespaces: { KV: "bench-kv" } };
+  if (subject.lease === "Durable Object") {
+    extra.durableObjects = { LEASES: i === 0 ? "LeaseCoordinator" : { className: "LeaseCoordinator", scriptName: "s0" } };
+  }
+  return { name: `s${i}`, ...workerOptions(dir, extra) };
+}
+
+/** Starts `isolates` copies of the subject; `get(path, i)` answers text or JSON from copy i. */
+export async function launch(subject, { isolates = 1 } = {}) {
+  const dir = await bundleSubject(subject);
+  const mf = new Miniflare({ workers: Array.from({ length: isolates }, (_, i) => options(subject, dir, i)) });
+  await mf.ready;
+  const workers = await Promise.all(Array.from({ length: isolates }, (_, i) => mf.getWorker(`s${i}`)));
+  async function get(path, i = 0) {
+    const res = await workers[i].fetch(`http://bench${path}`);
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${subject.id} ${path}: ${res.status} ${text}`);
+    return res.headers.get("content-type")?.includes("json") ? JSON.parse(text) : text;
+  }
+  return { mf, get, dispose: () => mf.dispose() };
+}
+
+/** Creator calls and KV operations summed over isolates 0..n-1. */
+export async function countsOf(run, isolates = 1) {
+  const all = await Promise.all(Array.from({ length: isolates }, (_, i) => run.get("/counts", i)));
+  const sum = { creatorCalls: 0, reads: 0, writes: 0, deletes: 0, lists: 0 };
+  for (const c of all) for (const k of Object.keys(sum)) sum[k] += c[k] ?? 0;
+  return sum;
+}

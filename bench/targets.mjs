@@ -1,0 +1,36 @@
+// The targets edgepile is held to, each judged from this run's figures.
+const find = (rows, id) => rows?.find((r) => r.id === id);
+
+export function targets(r) {
+  const out = [];
+  const add = (name, figure, met) => out.push({ name, figure, met: Boolean(met) });
+  const e = find(r.speed, "edgepile-memory");
+  const c = find(r.speed, "cachified-lru");
+  if (e) add("memory hit ≤ 246 ns/op", `${e.median.toFixed(0)} ns/op`, e.median <= 246);
+  if (e && c) add("memory hit ≥ 2× faster than cachified + lru-cache", `${(c.median / e.median).toFixed(1)}×`, c.median / e.median >= 2);
+  const kv = find(r.kvOps, "edgepile-kv");
+  if (kv) {
+    add("KV hit = 1 read, 0 writes", `${kv.hit.reads} read, ${kv.hit.writes} writes`, kv.hit.reads === 1 && kv.hit.writes === 0);
+    const s = kv.stampede[100];
+    if (s) {
+      add(
+        "100 concurrent cold calls, one isolate = 1 creator call, 1 read, 1 write",
+        `${s.creatorCalls} creator, ${s.reads} read, ${s.writes} write`,
+        s.creatorCalls === 1 && s.reads === 1 && s.writes === 1,
+      );
+    }
+  }
+  const iso = find(r.isolates, "edgepile-kv-do");
+  if (iso) add(`${r.config.isolates} isolates with the DO lease = 1 creator call`, `${iso.creatorCalls} creator call`, iso.creatorCalls === 1);
+  const se = find(r.stored, "edgepile-kv");
+  const sc = find(r.stored, "cachified-kv");
+  if (se && sc) {
+    const ratio = se.shapes.small.total / sc.shapes.small.total;
+    add("stored bytes ≤ 0.7× cachified's (small object)", `${se.shapes.small.total} vs ${sc.shapes.small.total} B = ${ratio.toFixed(2)}×`, ratio <= 0.7);
+  }
+  if (r.startup) {
+    const kb = r.startup.wasm.gzip / 1000;
+    add(".wasm ≤ 100 KB gzipped", `${kb.toFixed(1)} KB`, kb <= 100);
+  }
+  return out;
+}

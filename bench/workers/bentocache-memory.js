@@ -1,0 +1,16 @@
+// bentocache with its memory driver (L1 only); `grace` + `timeout: 0` serve an expired value at
+// once while the factory refreshes it in the background.
+import { BentoCache, bentostore } from "bentocache";
+import { memoryDriver } from "bentocache/drivers/memory";
+import { serve } from "./lib/serve.js";
+
+export default serve(() => {
+  const bento = new BentoCache({
+    default: "memory",
+    stores: { memory: bentostore().useL1Layer(memoryDriver({ maxItems: 10_000 })) },
+  });
+  return {
+    get: (key, factory) => bento.getOrSet({ key, factory, ttl: 3_600_000 }),
+    getExpiring: (key, factory) => bento.getOrSet({ key, factory, ttl: 1000, grace: 60_000, timeout: 0 }),
+  };
+});

@@ -1,0 +1,12 @@
+// cache-manager 7 with its default Keyv in-memory store; `refreshThreshold` refreshes a value in
+// the background when less than that much of its TTL remains.
+import { createCache } from "cache-manager";
+import { serve } from "./lib/serve.js";
+
+export default serve(() => {
+  const cache = createCache();
+  return {
+    get: (key, create) => cache.wrap(key, create, 3_600_000),
+    getExpiring: (key, create) => cache.wrap(key, create, 1000, 500),
+  };
+});

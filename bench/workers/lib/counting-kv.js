@@ -1,0 +1,44 @@
+// A Workers KV binding wrapped to count what each library asks of it: operations by kind (what
+// KV bills) and the bytes of the last value and metadata written (what KV stores).
+const utf8 = new TextEncoder();
+
+function byteLength(value) {
+  if (typeof value === "string") return utf8.encode(value).length;
+  if (value instanceof ArrayBuffer) return value.byteLength;
+  if (ArrayBuffer.isView(value)) return value.byteLength;
+  return 0; // streams are not used by any subject
+}
+
+export function countingKv(kv) {
+  const counts = { reads: 0, writes: 0, deletes: 0, lists: 0, lastWrite: null };
+  const wrapped = {
+    counts,
+    reset() {
+      Object.assign(counts, { reads: 0, writes: 0, deletes: 0, lists: 0, lastWrite: null });
+    },
+    get(key, options) {
+      // A bulk get is billed per key read.
+      counts.reads += Array.isArray(key) ? key.length : 1;
+      return kv.get(key, options);
+    },
+    getWithMetadata(key, options) {
+      counts.reads += Array.isArray(key) ? key.length : 1;
+      return kv.getWithMetadata(key, options);
+    },
+    put(key, value, options) {
+      counts.writes++;
+      const metadata = options?.metadata === undefined ? 0 : byteLength(JSON.stringify(options.metadata));
+      counts.lastWrite = { key, valueBytes: byteLength(value), metadataBytes: metadata };
+      return kv.put(key, value, options);
+    },
+    delete(key) {
+      counts.deletes++;
+      return kv.delete(key);
+    },
+    list(options) {
+      counts.lists++;
+      return kv.list(options);
+    },
+  };
+  return wrapped;
+}

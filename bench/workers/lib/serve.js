@@ -1,0 +1,120 @@
+// The routes every bench subject answers, so one driver measures every library the same way.
+// A subject is what a user of that library would write: `get(key, create)` through the
+// library's get-or-create path with a long TTL, and `getExpiring(key, create)` with a 1 s TTL
+// and the library's stale-serving option where it has one.
+//
+//   GET /?n=N                   N awaited hits on one key (timed from outside)
+//   GET /stampede?n=&key=&ms=   N concurrent calls on a cold key, the creator taking ms
+//   GET /one?key=&ms=           one call (spread over isolates by the driver)
+//   GET /load?seconds=&every=&callers=&ms=   constant load across expiries
+//   GET /store?shape=           create one value of a payload shape; bytes written to KV
+//   GET /counts, /reset         creator calls and KV operations in this isolate
+import { countingKv } from "./counting-kv.js";
+import { PAYLOADS } from "./payloads.js";
+
+const HIT_KEY = "user:1";
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function serve(setup) {
+  let subject;
+  let kv;
+  let creatorCalls = 0;
+  const hitCreator = () => ({ id: 1, name: "value" });
+  const slowCreator = (ms, value) => async () => {
+    creatorCalls++;
+    if (ms > 0) await sleep(ms);
+    return value;
+  };
+
+  const routes = {
+    async "/"(q) {
+      const n = q("n", 0);
+      let last;
+      for (let i = 0; i < n; i++) last = await subject.get(HIT_KEY, hitCreator);
+      return String(last?.id);
+    },
+    async "/stampede"(q, key) {
+      const create = slowCreator(q("ms", 50), { key });
+      const values = await Promise.all(Array.from({ length: q("n", 100) }, () => subject.get(key, create)));
+      return { wrong: values.filter((v) => v?.key !== key).length };
+    },
+    async "/one"(q, key) {
+      const value = await subject.get(key, slowCreator(q("ms", 200), { key }));
+      return { ok: value?.key === key };
+    },
+    async "/load"(q, key) {
+      // Callers arrive `callers` at a time every `every` ms for `seconds`; each call's wait is
+      // measured with Date.now(), which advances across timers and I/O. The key is warm first.
+      const ms = q("ms", 100);
+      const starts = [];
+      let version = 0;
+      const create = async () => {
+        starts.push(Date.now());
+        await sleep(ms);
+        return { key, version: ++version };
+      };
+      await subject.getExpiring(key, create);
+      starts.length = 0;
+      const until = Date.now() + q("seconds", 3) * 1000;
+      const calls = [];
+      const one = async () => {
+        const t0 = Date.now();
+        const value = await subject.getExpiring(key, create);
+        return { wait: Date.now() - t0, wrong: value?.key !== key };
+      };
+      while (Date.now() < until) {
+        for (let c = 0; c < q("callers", 5); c++) calls.push(one());
+        await sleep(q("every", 20));
+      }
+      const done = await Promise.all(calls);
+      await sleep(ms * 2); // background refreshes still running are counted too
+      // Creator calls starting within half the 1 s TTL of the previous one share a window.
+      let windows = 0;
+      starts.forEach((t, i) => {
+        if (i === 0 || t - starts[i - 1] > 500) windows++;
+      });
+      return {
+        calls: done.length,
+        waited: done.filter((d) => d.wait >= ms / 2).length,
+        wrong: done.filter((d) => d.wrong).length,
+        regenerations: starts.length,
+        windows,
+      };
+    },
+    async "/store"(q, key, url) {
+      const shape = url.searchParams.get("shape");
+      const make = PAYLOADS[shape];
+      if (!make) throw new Error(`unknown shape ${shape}`);
+      kv.reset();
+      await subject.get(`${key}:${shape}`, make);
+      return kv.counts.lastWrite;
+    },
+    async "/counts"() {
+      return { creatorCalls, ...(kv ? kv.counts : {}), lastWrite: undefined };
+    },
+    async "/reset"() {
+      creatorCalls = 0;
+      kv?.reset();
+      return {};
+    },
+  };
+
+  return {
+    async fetch(request, env, ctx) {
+      if (!subject) {
+        kv = env.KV ? countingKv(env.KV) : null;
+        subject = setup({ kv, env, ctx });
+      }
+      const url = new URL(request.url);
+      const route = routes[url.pathname];
+      if (!route) return new Response("not found", { status: 404 });
+      const q = (name, fallback) => Number(url.searchParams.get(name) ?? fallback);
+      try {
+        const out = await route(q, url.searchParams.get("key") ?? "k", url);
+        return typeof out === "string" ? new Response(out) : Response.json(out);
+      } catch (e) {
+        return new Response(String(e?.stack ?? e), { status: 500 });
+      }
+    },
+  };
+}
