@@ -19,17 +19,33 @@ fn round_trip() {
 }
 
 #[test]
-fn layout_is_payload_then_named_metadata() {
+fn layout_is_payload_then_positional_metadata() {
     let bytes = encode(&CachedValue::new("hi".to_string(), 2.5)).expect("encodes");
     let v: rmpv::Value = rmpv::decode::read_value(&mut &bytes[..]).expect("msgpack");
     let arr = v.as_array().expect("array");
     assert_eq!(arr.len(), 2);
     assert_eq!(arr[0].as_str(), Some("hi"));
-    let meta = arr[1].as_map().expect("map");
-    assert_eq!(meta[0].0.as_str(), Some("ct"));
-    assert_eq!(meta[0].1.as_f64(), Some(2.5));
-    assert_eq!(meta[1].0.as_str(), Some("v"));
-    assert_eq!(meta[1].1.as_u64(), Some(VALUE_VERSION as u64));
+    let meta = arr[1].as_array().expect("[ct, v]");
+    assert_eq!(meta[0].as_f64(), Some(2.5));
+    assert_eq!(meta[1].as_u64(), Some(VALUE_VERSION as u64));
+    // the whole envelope of a short string: fixarray, fixstr "hi", fixarray, float64, fixint
+    assert_eq!(bytes.len(), 1 + 3 + 1 + 9 + 1);
+}
+
+#[test]
+fn struct_payloads_stay_maps() {
+    let bytes = encode(&CachedValue::new(User { id: 7, name: "ada".into(), tags: vec![] }, 1.0)).expect("encodes");
+    let v: rmpv::Value = rmpv::decode::read_value(&mut &bytes[..]).expect("msgpack");
+    let user = v.as_array().expect("array")[0].as_map().expect("a struct is a map");
+    assert_eq!(user[0].0.as_str(), Some("id"));
+}
+
+#[test]
+fn the_named_metadata_form_still_decodes() {
+    let mut bytes = Vec::new();
+    rmp_serde::encode::write_named(&mut bytes, &("hi", edgepile::Metadata { ct: 3.5, v: VALUE_VERSION })).expect("encodes");
+    let cv = decode::<String>(&bytes).expect("decodes");
+    assert_eq!((cv.payload.as_str(), cv.metadata.ct, cv.metadata.v), ("hi", 3.5, VALUE_VERSION));
 }
 
 #[test]

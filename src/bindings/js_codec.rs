@@ -16,11 +16,9 @@ pub fn encode(cv: &CachedValue<JsValue>) -> Result<Vec<u8>> {
     let fail = |e: &dyn std::fmt::Display| Error::validation(format!("cannot encode the value as MessagePack: {e}"));
     rmp::encode::write_array_len(&mut out, 2).map_err(|e| fail(&e))?;
     write_js(&mut out, &cv.payload, 0)?;
-    // {"ct": f64, "v": u32}, as rmp_serde's named encoding of `Metadata` writes it.
-    rmp::encode::write_map_len(&mut out, 2).map_err(|e| fail(&e))?;
-    rmp::encode::write_str(&mut out, "ct").map_err(|e| fail(&e))?;
+    // [ct: f64, v: u32], as codec::encode writes it.
+    rmp::encode::write_array_len(&mut out, 2).map_err(|e| fail(&e))?;
     rmp::encode::write_f64(&mut out, cv.metadata.ct).map_err(|e| fail(&e))?;
-    rmp::encode::write_str(&mut out, "v").map_err(|e| fail(&e))?;
     rmp::encode::write_uint(&mut out, u64::from(cv.metadata.v)).map_err(|e| fail(&e))?;
     Ok(out)
 }

@@ -128,9 +128,15 @@ impl RegionCore {
 
     /// The value if it is fresh and readable without I/O; `NO_VALUE` otherwise. Never throws:
     /// a failing key mangler reads as a miss here and is reported by the async path that follows
-    /// (a `Result` return would cost an allocation on every hit).
-    pub fn peek(&self, key: &str, seconds: Option<f64>) -> JsValue {
-        self.region.peek_fresh(key, ttl(seconds)).ok().flatten().unwrap_or_else(no_value)
+    /// (a `Result` return would cost an allocation on every hit). `now`: the system clock in
+    /// seconds, read by the caller (JS reads `Date.now()` faster than wasm can import it);
+    /// omitted when the region has an injected clock.
+    pub fn peek(&self, key: &str, seconds: Option<f64>, now: Option<f64>) -> JsValue {
+        let found = match now {
+            Some(now) => self.region.peek_fresh_at(key, ttl(seconds), now),
+            None => self.region.peek_fresh(key, ttl(seconds)),
+        };
+        found.ok().flatten().unwrap_or_else(no_value)
     }
 
     #[wasm_bindgen(js_name = getOrCreate)]

@@ -22,7 +22,7 @@ function installOnce() {
   }
 }
 
-/** A CachedValue as edgepile's MessagePack envelope: `[payload, {"ct": …, "v": …}]`. */
+/** A CachedValue as edgepile's MessagePack envelope: `[payload, [ct, v]]`. */
 export function encodeCachedValue(value) {
   installOnce();
   return encodeEnvelope(value);
@@ -101,6 +101,7 @@ function storableMultiCreator(creator) {
 export class CacheRegion {
   #core = undefined;
   #ttlFn = undefined; // set when the region's expirationTime is a function
+  #systemClock = true; // no injected clock: the hit path hands the core Date.now() itself
   #options;
   #backend = undefined;
   #actualBackend = undefined;
@@ -181,6 +182,7 @@ export class CacheRegion {
     };
     this.#core = new RegionCore(this.name, store ?? StoreHandle.null(), outer, fixed, hooks);
     this.#ttlFn = typeof expirationTime === "function" ? expirationTime : undefined;
+    this.#systemClock = clock === undefined;
     this.#backend = outer ?? store;
     this.#actualBackend = terminal;
     this.#syncListener();
@@ -282,7 +284,7 @@ export class CacheRegion {
       ttl = this.#ttl(options.expirationTime);
     }
     // The hit path: one synchronous call into the core, no promise from wasm.
-    const hit = core.peek(key, ttl);
+    const hit = core.peek(key, ttl, this.#systemClock ? Date.now() / 1000 : undefined);
     if (hit !== NO_VALUE) return hit;
     if (shouldCacheFn !== undefined) checkFunction(shouldCacheFn, "shouldCacheFn");
     if (creatorArgs !== undefined && !Array.isArray(creatorArgs)) {
@@ -416,15 +418,15 @@ export class CacheRegion {
  * touched, so the timer re-arms itself until it sees the result rather than being cleared.
  */
 function holdOpen(promise) {
-  let settled = false;
+  let timer;
   const tick = () => {
     // unref: in Node the timer must not keep a finished script alive
-    if (!settled) setTimeout(tick, 1000)?.unref?.();
+    timer = setTimeout(tick, 1000);
+    timer?.unref?.();
   };
   tick();
-  return promise.finally(() => {
-    settled = true;
-  });
+  // Cleared on settling: a pending timer per finished call would pile up under load.
+  return promise.finally(() => clearTimeout(timer));
 }
 
 /** `(key, run) => ctx.waitUntil(run())` for a Workers ExecutionContext. */

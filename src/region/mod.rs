@@ -229,7 +229,15 @@ impl<P: Clone + 'static> Region<P> {
     /// This is the whole cost of a memory hit.
     pub fn peek_fresh(&self, key: &str, ttl: Option<Ttl>) -> Result<Option<P>> {
         let key = self.mangle(key)?;
-        Ok(self.inner.peek_fresh(&key, ttl.unwrap_or(self.inner.ttl)))
+        Ok(self.inner.peek_fresh(&key, ttl.unwrap_or(self.inner.ttl), None))
+    }
+
+    /// [`Region::peek_fresh`] at a time the caller already read from the region's clock (in
+    /// seconds), sparing the hit path a call out to the clock: from JS that call is a round
+    /// trip out of wasm, a third of a memory hit.
+    pub fn peek_fresh_at(&self, key: &str, ttl: Option<Ttl>, now: f64) -> Result<Option<P>> {
+        let key = self.mangle(key)?;
+        Ok(self.inner.peek_fresh(&key, ttl.unwrap_or(self.inner.ttl), Some(now)))
     }
 
     /// The stored value unless it is missing, expired or invalidated (see [`GetOptions`]).
@@ -314,9 +322,10 @@ impl<P: Clone + 'static> Inner<P> {
         classify(cv.map(|c| &c.metadata), self.now(), ttl, &self.invalidation.get())
     }
 
-    fn peek_fresh(&self, key: &str, ttl: Ttl) -> Option<P> {
+    fn peek_fresh(&self, key: &str, ttl: Ttl, now: Option<f64>) -> Option<P> {
         let found = self.backend.peek(key)??;
-        match self.state(Some(&found), ttl) {
+        let now = now.unwrap_or_else(|| self.now());
+        match classify(Some(&found.metadata), now, ttl, &self.invalidation.get()) {
             State::Fresh => {
                 self.emit(EventKind::Hit, key);
                 Some(found.payload)

@@ -4,6 +4,7 @@ import {
   BackendError, CachedValue, CompressionProxy, decodeCachedValue, encodeCachedValue, JsonCodecProxy, makeRegion,
   NO_VALUE, ProxyBackend, StatsProxy, ValidationError,
 } from "../../src/js/workerd.js";
+import { decode, encode } from "@msgpack/msgpack";
 
 class Recorder extends ProxyBackend {
   constructor(name, log) {
@@ -152,6 +153,14 @@ describe("the MessagePack envelope", () => {
     expect(back.payload.list).toEqual([1.5, -2, "x", null, true]);
     expect(back.payload.bytes).toEqual(new Uint8Array([0, 1, 255]));
     expect(back.payload.large).toBe(2n ** 60n);
+  });
+
+  it("the envelope is [payload, [ct, v]], readable by any MessagePack reader; the named metadata form still reads", () => {
+    const bytes = encodeCachedValue(new CachedValue({ a: 1 }, { ct: 7.25, v: 1 }));
+    expect(decode(bytes)).toEqual([{ a: 1 }, [7.25, 1]]);
+    const named = decodeCachedValue(encode([{ a: 1 }, { ct: 7.25, v: 1 }]));
+    expect(named.payload).toEqual({ a: 1 });
+    expect(named.metadata).toEqual({ ct: 7.25, v: 1 });
   });
 
   it("foreign or broken bytes are a BackendError", () => {
