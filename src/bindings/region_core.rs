@@ -1,6 +1,7 @@
 //! `RegionCore`: the Rust region behind a JS `CacheRegion`. Reads that the backend can answer
 //! in the isolate are synchronous exports; everything that may do I/O returns a Promise.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use futures::FutureExt;
@@ -23,6 +24,8 @@ use crate::region::{CreateOptions, Degradation, ErrorSink, GetOptions, Region, R
 #[wasm_bindgen]
 pub struct RegionCore {
     region: Region<JsValue>,
+    /// The creation time of the last value `peek` returned with a caller's `now`.
+    last_created: Cell<f64>,
 }
 
 /// `undefined` → the region's default; any negative number → never (JS layer validated it).
@@ -123,7 +126,7 @@ impl RegionCore {
         }
         let region = b.build(backend);
         *reporter.borrow_mut() = Some(Box::new(region.reporter()));
-        Ok(RegionCore { region })
+        Ok(RegionCore { region, last_created: Cell::new(f64::NAN) })
     }
 
     /// The value if it is fresh and readable without I/O; `NO_VALUE` otherwise. Never throws:
@@ -133,10 +136,27 @@ impl RegionCore {
     /// omitted when the region has an injected clock.
     pub fn peek(&self, key: &str, seconds: Option<f64>, now: Option<f64>) -> JsValue {
         let found = match now {
-            Some(now) => self.region.peek_fresh_at(key, ttl(seconds), now),
+            Some(now) => self.region.peek_fresh_at(key, ttl(seconds), now).map(|found| {
+                found.map(|cv| {
+                    self.last_created.set(cv.metadata.ct);
+                    cv.payload
+                })
+            }),
             None => self.region.peek_fresh(key, ttl(seconds)),
         };
         found.ok().flatten().unwrap_or_else(no_value)
+    }
+
+    /// The creation time (seconds) of the value the last `peek` with `now` returned.
+    #[wasm_bindgen(js_name = lastCreated)]
+    pub fn last_created(&self) -> f64 {
+        self.last_created.get()
+    }
+
+    /// See [`Region::generation`]; `NaN` when the backend cannot tell. JS keeps the values it
+    /// peeked while this stays the same, so a repeated hit never crosses into wasm but for this.
+    pub fn generation(&self) -> f64 {
+        self.region.generation().map_or(f64::NAN, |g| g as f64)
     }
 
     #[wasm_bindgen(js_name = getOrCreate)]

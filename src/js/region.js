@@ -101,7 +101,15 @@ function storableMultiCreator(creator) {
 export class CacheRegion {
   #core = undefined;
   #ttlFn = undefined; // set when the region's expirationTime is a function
-  #systemClock = true; // no injected clock: the hit path hands the core Date.now() itself
+  #clock = undefined; // an injected clock (ms), read by the hit path and handed to the core
+  // Values this region peeked from its memory backend, reused while the core's generation
+  // (writes, removals, evictions, invalidations) stays the same and they are within the TTL:
+  // a repeated hit then costs a Map lookup and one call into wasm with no arguments.
+  #memo = undefined; // key → { value, ct }; only for "edgepile.memory" without proxies
+  #memoGen = NaN;
+  #memoTtl = Infinity; // the region's fixed expiration, seconds
+  #memoHits = 0; // hits served from the memo, added to stats().hits
+  #listening = false; // a listener wants every hit as an event: the memo steps aside
   #options;
   #backend = undefined;
   #actualBackend = undefined;
@@ -182,7 +190,10 @@ export class CacheRegion {
     };
     this.#core = new RegionCore(this.name, store ?? StoreHandle.null(), outer, fixed, hooks);
     this.#ttlFn = typeof expirationTime === "function" ? expirationTime : undefined;
-    this.#systemClock = clock === undefined;
+    this.#clock = clock;
+    this.#memo = Number.isNaN(this.#core.generation()) ? undefined : new Map();
+    this.#memoGen = NaN;
+    this.#memoTtl = fixed < 0 ? Infinity : fixed;
     this.#backend = outer ?? store;
     this.#actualBackend = terminal;
     this.#syncListener();
@@ -283,8 +294,11 @@ export class CacheRegion {
       ({ shouldCacheFn, creatorArgs, ctx } = checkOptions(options, CREATE_OPTIONS, "getOrCreate"));
       ttl = this.#ttl(options.expirationTime);
     }
-    // The hit path: one synchronous call into the core, no promise from wasm.
-    const hit = core.peek(key, ttl, this.#systemClock ? Date.now() / 1000 : undefined);
+    // The hit path: synchronous, no promise from wasm.
+    const now = this.#clock === undefined ? Date.now() / 1000 : this.#now();
+    const hit = ttl === undefined && this.#memo !== undefined && !this.#listening
+      ? this.#memoized(core, key, now)
+      : core.peek(key, ttl, now);
     if (hit !== NO_VALUE) return hit;
     if (shouldCacheFn !== undefined) checkFunction(shouldCacheFn, "shouldCacheFn");
     if (creatorArgs !== undefined && !Array.isArray(creatorArgs)) {
@@ -294,6 +308,32 @@ export class CacheRegion {
       ? Float64Array.from(DEGRADATION, (k) => degradationSeconds(options, k) ?? NaN)
       : undefined;
     return holdOpen(core.getOrCreate(key, storableCreator(creator, creatorArgs), ttl, shouldCacheFn, waitUntilRunner(ctx), degradation));
+  }
+
+  /** The injected clock in seconds, read as the core reads it (milliseconds; else Date.now()). */
+  #now() {
+    const ms = this.#clock();
+    return typeof ms === "number" && Number.isFinite(ms) ? ms / 1000 : Date.now() / 1000;
+  }
+
+  /** A fresh value from the memo or, failing that, from the core (and then memoized). */
+  #memoized(core, key, now) {
+    const gen = core.generation();
+    if (gen !== this.#memoGen) {
+      // Something changed in the store: everything peeked before may be gone or replaced.
+      this.#memo.clear();
+      this.#memoGen = gen;
+    } else {
+      const e = this.#memo.get(key);
+      // The core's own test: stale once now - ct > ttl.
+      if (e !== undefined && !(now - e.ct > this.#memoTtl)) {
+        this.#memoHits++;
+        return e.value;
+      }
+    }
+    const hit = core.peek(key, undefined, now);
+    if (hit !== NO_VALUE) this.#memo.set(key, { value: hit, ct: core.lastCreated() });
+    return hit;
   }
 
   /**
@@ -367,6 +407,7 @@ export class CacheRegion {
   #syncListener() {
     if (this.#core === undefined) return;
     const any = [...this.#listeners.values()].some((set) => set.size > 0);
+    this.#listening = any;
     this.#core.setListener(any ? (type, key, ok, error) => this.#dispatch(type, key, ok, error) : undefined);
   }
 
@@ -391,6 +432,7 @@ export class CacheRegion {
   stats() {
     const values = this.#ready().stats();
     const out = Object.fromEntries(STAT_NAMES.map((name, i) => [name, values[i]]));
+    out.hits += this.#memoHits;
     const served = out.hits + out.staleServed + out.misses;
     out.hitRatio = served === 0 ? 0 : (out.hits + out.staleServed) / served;
     return out;
@@ -398,6 +440,7 @@ export class CacheRegion {
 
   resetStats() {
     this.#ready().resetStats();
+    this.#memoHits = 0;
   }
 
   /**

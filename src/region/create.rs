@@ -53,8 +53,8 @@ impl<P: Clone + 'static> Region<P> {
     pub async fn get_or_create(&self, key: &str, creator: Creator<P>, opts: CreateOptions<P>) -> Result<P> {
         let key = self.mangle(key)?.into_owned();
         let ttl = opts.ttl.unwrap_or(self.inner.ttl);
-        if let Some(v) = self.inner.peek_fresh(&key, ttl, None) {
-            return Ok(v);
+        if let Some(cv) = self.inner.peek_fresh(&key, ttl, None) {
+            return Ok(cv.payload);
         }
         let joined = self.inner.loading.borrow().get(&key).map(|e| e.fut.clone());
         if let Some(load) = joined {
