@@ -1,5 +1,6 @@
 // Starts a bench subject in workerd: its Worker bundled once, run as one isolate or as several
 // sharing one KV namespace (and one LeaseCoordinator, for the Durable Object lease).
+import { createInterface } from "node:readline";
 import { Miniflare } from "miniflare";
 import { bundle, workerOptions } from "../scripts/workerd-harness.mjs";
 import { entry } from "./subjects.mjs";
@@ -19,10 +20,23 @@ function options(subject, dir, i) {
   return { name: `s${i}`, ...workerOptions(dir, extra) };
 }
 
+// workerd warns on stderr, with a stack, each time a peer settles a promise across requests;
+// the failures that follow are counted in the results, so the warnings themselves are dropped.
+const CROSS_REQUEST = "Warning: A promise was resolved or rejected from a different request context";
+function handleRuntimeStdio(stdout, stderr) {
+  stdout.on("data", (chunk) => process.stdout.write(chunk));
+  let dropping = false;
+  createInterface({ input: stderr }).on("line", (line) => {
+    if (line.startsWith(CROSS_REQUEST)) dropping = true;
+    else if (!line.startsWith("    at ")) dropping = false;
+    if (!dropping) process.stderr.write(`${line}\n`);
+  });
+}
+
 /** Starts `isolates` copies of the subject; `get(path, i)` answers text or JSON from copy i. */
 export async function launch(subject, { isolates = 1 } = {}) {
   const dir = await bundleSubject(subject);
-  const mf = new Miniflare({ workers: Array.from({ length: isolates }, (_, i) => options(subject, dir, i)) });
+  const mf = new Miniflare({ handleRuntimeStdio, workers: Array.from({ length: isolates }, (_, i) => options(subject, dir, i)) });
   await mf.ready;
   const workers = await Promise.all(Array.from({ length: isolates }, (_, i) => mf.getWorker(`s${i}`)));
   async function get(path, i = 0) {

@@ -26,6 +26,7 @@ export function report(r, charts) {
     `operations, minus an empty request, median of ${c.rounds} rounds with min–max; every timing is also given as a ratio to the`,
     "no-library subject on the same store measured in the same run, because absolute figures move with the machine.",
   );
+  if (r.quick) p("> **Smoke pass (`--quick`)**: tiny counts and one round, to prove the suite runs. These figures are not measurements.");
   p("## Targets", summaryTable(r));
   if (r.speed) {
     const mem = r.speed.filter((s) => s.store === "memory");

@@ -49,6 +49,7 @@ const r = {
   date: new Date().toISOString().slice(0, 10),
   machine: `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
   config,
+  quick,
 };
 
 const suites = [

@@ -10,7 +10,7 @@ export function kvSubject(kv, leaseArguments = {}) {
     });
   const long = region("bench", 3600);
   const short = region("bench-expiring", 1);
-  return { get: (key, create) => long.getOrCreate(key, create), getExpiring: (key, create) => short.getOrCreate(key, create) };
+  return { get: (key, create) => long.getOrCreate(key, create), getExpiring: (key, create, ctx) => short.getOrCreate(key, create, { ctx }) };
 }
 
 export default serve(({ kv }) => kvSubject(kv));

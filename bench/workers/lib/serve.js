@@ -1,7 +1,8 @@
 // The routes every bench subject answers, so one driver measures every library the same way.
 // A subject is what a user of that library would write: `get(key, create)` through the
-// library's get-or-create path with a long TTL, and `getExpiring(key, create)` with a 1 s TTL
-// and the library's stale-serving option where it has one.
+// library's get-or-create path with a long TTL, and `getExpiring(key, create, ctx)` with a 1 s
+// TTL and the library's stale-serving option where it has one (edgepile's: the request's
+// ExecutionContext, so regeneration runs in the background).
 //
 //   GET /?n=N                   N awaited hits on one key (timed from outside)
 //   GET /stampede?n=&key=&ms=   N concurrent calls on a cold key, the creator taking ms
@@ -42,7 +43,7 @@ export function serve(setup) {
       const value = await subject.get(key, slowCreator(q("ms", 200), { key }));
       return { ok: value?.key === key };
     },
-    async "/load"(q, key) {
+    async "/load"(q, key, url, ctx) {
       // Callers arrive `callers` at a time every `every` ms for `seconds`; each call's wait is
       // measured with Date.now(), which advances across timers and I/O. The key is warm first.
       const ms = q("ms", 100);
@@ -53,13 +54,13 @@ export function serve(setup) {
         await sleep(ms);
         return { key, version: ++version };
       };
-      await subject.getExpiring(key, create);
+      await subject.getExpiring(key, create, ctx);
       starts.length = 0;
       const until = Date.now() + q("seconds", 3) * 1000;
       const calls = [];
       const one = async () => {
         const t0 = Date.now();
-        const value = await subject.getExpiring(key, create);
+        const value = await subject.getExpiring(key, create, ctx);
         return { wait: Date.now() - t0, wrong: value?.key !== key };
       };
       while (Date.now() < until) {
@@ -110,7 +111,7 @@ export function serve(setup) {
       if (!route) return new Response("not found", { status: 404 });
       const q = (name, fallback) => Number(url.searchParams.get(name) ?? fallback);
       try {
-        const out = await route(q, url.searchParams.get("key") ?? "k", url);
+        const out = await route(q, url.searchParams.get("key") ?? "k", url, ctx);
         return typeof out === "string" ? new Response(out) : Response.json(out);
       } catch (e) {
         return new Response(String(e?.stack ?? e), { status: 500 });
