@@ -91,6 +91,14 @@ if (r.kvOps) {
     unit: "$ / million requests",
   });
 }
+if (r.isolates) {
+  await chart("isolates", {
+    title: `Creator calls, ${config.calls} cold requests over ${config.isolates} isolates (lower is better)`,
+    rows: r.isolates.map((i) => ({ label: i.label, value: i.creatorCalls })),
+    unit: "creator calls (symlog)",
+    log: true,
+  });
+}
 if (r.stored) {
   const base = r.stored.find((s) => s.id === "kv-baseline");
   const rows = r.stored.flatMap((s) => SHAPES.map((sh) => ({ label: s.label, series: sh, value: Number((s.shapes[sh].total / base.shapes[sh].total).toFixed(3)) })));

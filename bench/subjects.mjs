@@ -12,7 +12,7 @@ export const SUBJECTS = [
   { id: "edgepile-kv", label: "edgepile, KV", store: "kv", edgepile: true, lease: "none" },
   { id: "edgepile-kv-do", label: "edgepile, KV + DO lease", store: "kv", edgepile: true, lease: "Durable Object" },
   { id: "edgepile-kv-lease", label: "edgepile, KV + KV lease", store: "kv", edgepile: true, lease: "KV keys" },
-  { id: "cachified-kv", label: "cachified + cachified-adapter-cloudflare-kv", store: "kv" },
+  { id: "cachified-kv", label: "cachified + adapter-cloudflare-kv", store: "kv" },
   { id: "cache-manager-kv", label: "cache-manager 7 + keyv (KV store)", store: "kv" },
 ];
 
