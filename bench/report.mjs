@@ -14,6 +14,40 @@ export function summaryTable(r) {
   );
 }
 
+// The peers side by side on the figures users compare first: memory subjects and KV subjects of
+// each library, by id.
+const COLUMNS = [
+  ["edgepile", "edgepile-memory", "edgepile-kv-do"],
+  ["cachified", "cachified-lru", "cachified-kv"],
+  ["bentocache", "bentocache-memory", null],
+  ["cache-manager", "cache-manager-memory", "cache-manager-kv"],
+  ["no library", "map", "kv-baseline"],
+];
+
+export function peersTable(r) {
+  const byId = (rows, id) => rows?.find((x) => x.id === id);
+  const cell = (rows, id, f) => {
+    const row = id && byId(rows, id);
+    return row ? f(row) : "–";
+  };
+  const rows = [];
+  const add = (name, pick) => rows.push([name, ...COLUMNS.map((col) => pick(col))]);
+  if (r.speed) add("memory hit, ns/op", ([, mem]) => cell(r.speed, mem, (x) => x.median.toFixed(0)));
+  if (r.kvOps) {
+    const n = Math.max(...r.config.stampedes);
+    add(`creator calls, ${n.toLocaleString("en")} concurrent cold calls in one isolate`, ([, mem]) => cell(r.kvOps, mem, (x) => x.stampede[n].creatorCalls));
+    add("KV reads / writes per hit", ([, , kv]) => cell(r.kvOps, kv, (x) => `${x.hit.reads} / ${x.hit.writes}`));
+  }
+  if (r.isolates) {
+    add(`creator calls, ${r.config.calls} cold requests over ${r.config.isolates} isolates (KV)`, ([, , kv]) =>
+      cell(r.isolates, kv, (x) => `${x.creatorCalls}${x.failed ? ` (${x.failed} requests failed)` : ""}`));
+  }
+  if (r.expiry) add("callers waiting across expiries (memory)", ([, mem]) => cell(r.expiry, mem, (x) => `${((100 * x.waited) / x.calls).toFixed(1)}%`));
+  if (r.stored) add("KV bytes stored, small object", ([, , kv]) => cell(r.stored, kv === "edgepile-kv-do" ? "edgepile-kv" : kv, (x) => x.shapes.small.total));
+  if (r.startup) add("Worker bundle, gzipped", ([, mem]) => cell(r.startup.rows, mem, (x) => `${(x.bundle.gzip / 1024).toFixed(1)} KiB`));
+  return table(["", ...COLUMNS.map(([name]) => name)], rows);
+}
+
 export function report(r, charts) {
   const c = r.config;
   const out = [];
@@ -31,6 +65,7 @@ export function report(r, charts) {
   );
   if (r.quick) p("> **Smoke pass (`--quick`)**: tiny counts and one round, to prove the suite runs. These figures are not measurements.");
   p("## Targets", summaryTable(r));
+  p("## Side by side", "edgepile's KV column is with the Durable Object lease; cachified and cache-manager over KV as above.", peersTable(r));
   if (r.speed) {
     const mem = r.speed.filter((s) => s.store === "memory");
     const kv = r.speed.filter((s) => s.store === "kv");
@@ -146,7 +181,7 @@ export function report(r, charts) {
   }
   p(
     "## Reproduce",
-    "```sh\nnpm run bench              # full run: this file, docs/benchmarks/*.svg and the README summary\nnode bench/run.mjs --quick  # seconds-long smoke pass (part of npm test), written to .build/bench/\n```",
+    "```sh\nnpm run bench              # full run: this file, docs/benchmarks/*.svg and the README summary\nnode bench/run.mjs --quick  # seconds-long smoke pass (part of npm test), written to .build/bench/\nnode bench/run.mjs --from docs/benchmarks/results.json  # re-render the report without measuring\n```",
     "Subjects are in bench/workers/ (one file per library, written the way its README shows), the routes they share in bench/workers/lib/serve.js, the suites in bench/suites/.",
   );
   return out.join("\n");

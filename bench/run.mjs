@@ -8,7 +8,7 @@ import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { barChart } from "./charts.mjs";
 import { costModel } from "./cost.mjs";
-import { report, summaryTable } from "./report.mjs";
+import { peersTable, report, summaryTable } from "./report.mjs";
 import { SUBJECTS } from "./subjects.mjs";
 import { expiry } from "./suites/expiry.mjs";
 import { acrossIsolates } from "./suites/isolates.mjs";
@@ -24,6 +24,7 @@ const { values } = parseArgs({
     rounds: { type: "string" },
     only: { type: "string" }, // comma-separated suite names
     out: { type: "string" },
+    from: { type: "string" }, // re-render the report from a results.json instead of measuring
   },
 });
 const quick = values.quick;
@@ -45,7 +46,7 @@ const want = (name) => !only || only.has(name);
 
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
 const log = (m) => process.stderr.write(`bench: ${m}\n`);
-const r = {
+let r = {
   date: new Date().toISOString().slice(0, 10),
   machine: `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
   config,
@@ -60,14 +61,16 @@ const suites = [
   ["stored", () => stored(SUBJECTS)],
   ["startup", () => startup(SUBJECTS, { rounds: quick ? 1 : 5 })],
 ];
+if (values.from) r = JSON.parse(readFileSync(values.from, "utf8"));
 for (const [name, run] of suites) {
-  if (!want(name)) continue;
+  if (values.from || !want(name)) continue;
   const t0 = Date.now();
   log(`${name}…`);
   r[name] = await run();
   log(`${name} done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 if (r.kvOps) r.cost = costModel(r.kvOps, SUBJECTS, r.isolates);
+const { config: measured } = r;
 r.targets = targets(r);
 
 mkdirSync(chartDir, { recursive: true });
@@ -83,7 +86,7 @@ if (r.speed) {
   await chart("hitKv", { title: "KV hit in local workerd, ns per call (lower is better)", rows: rows("kv"), unit: "ns/op" });
 }
 if (r.kvOps) {
-  const rows = r.kvOps.flatMap((k) => config.stampedes.map((n) => ({ label: k.label, series: `${n} concurrent`, value: k.stampede[n].creatorCalls })));
+  const rows = r.kvOps.flatMap((k) => measured.stampedes.map((n) => ({ label: k.label, series: `${n} concurrent`, value: k.stampede[n].creatorCalls })));
   await chart("stampede", { title: "Creator calls in a stampede on one cold key (lower is better)", rows, unit: "creator calls (symlog)", log: true });
   await chart("cost", {
     title: "Storage operations, $ per million requests (lower is better)",
@@ -93,7 +96,7 @@ if (r.kvOps) {
 }
 if (r.isolates) {
   await chart("isolates", {
-    title: `Creator calls, ${config.calls} cold requests over ${config.isolates} isolates (lower is better)`,
+    title: `Creator calls, ${measured.calls} cold requests over ${measured.isolates} isolates (lower is better)`,
     rows: r.isolates.map((i) => ({ label: i.label, value: i.creatorCalls })),
     unit: "creator calls (symlog)",
     log: true,
@@ -105,7 +108,7 @@ if (r.stored) {
   await chart("stored", { title: "Bytes stored per entry, relative to plain JSON (lower is better)", rows, unit: "× JSON" });
 }
 
-writeFileSync(join(chartDir, "results.json"), `${JSON.stringify(r, null, 2)}\n`);
+if (!values.from) writeFileSync(join(chartDir, "results.json"), `${JSON.stringify(r, null, 2)}\n`);
 writeFileSync(join(outDir, "benchmarks.md"), report(r, charts));
 
 // The README carries the targets table between markers, refreshed by every full run.
@@ -116,7 +119,7 @@ if (!quick && !only && !values.out) {
   const i = readme.indexOf(start);
   const j = readme.indexOf(end);
   if (i >= 0 && j > i) {
-    const body = `${start}\n_${r.date}, ${r.machine}; \`npm run bench\`_\n\n${summaryTable(r)}\n${end}`;
+    const body = `${start}\n_${r.date}, ${r.machine}; \`npm run bench\`_\n\n${summaryTable(r)}\n\n${peersTable(r)}\n${end}`;
     writeFileSync("README.md", readme.slice(0, i) + body + readme.slice(j + end.length));
   }
 }
