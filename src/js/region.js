@@ -294,12 +294,14 @@ export class CacheRegion {
       ({ shouldCacheFn, creatorArgs, ctx } = checkOptions(options, CREATE_OPTIONS, "getOrCreate"));
       ttl = this.#ttl(options.expirationTime);
     }
-    // The hit path: synchronous, no promise from wasm.
-    const now = this.#clock === undefined ? Date.now() / 1000 : this.#now();
-    const hit = ttl === undefined && this.#memo !== undefined && !this.#listening
-      ? this.#memoized(core, key, now)
-      : core.peek(key, ttl, now);
-    if (hit !== NO_VALUE) return hit;
+    // The hit path: synchronous, no promise from wasm. Only the memory backend answers
+    // synchronously (it is the one with a memo); any other goes straight to the async path,
+    // sparing a call into wasm that could only miss.
+    if (this.#memo !== undefined) {
+      const now = this.#clock === undefined ? Date.now() / 1000 : this.#now();
+      const hit = ttl === undefined && !this.#listening ? this.#memoized(core, key, now) : core.peek(key, ttl, now);
+      if (hit !== NO_VALUE) return hit;
+    }
     if (shouldCacheFn !== undefined) checkFunction(shouldCacheFn, "shouldCacheFn");
     if (creatorArgs !== undefined && !Array.isArray(creatorArgs)) {
       throw new ValidationError(`creatorArgs must be an array, got ${describe(creatorArgs)}`);
