@@ -5,6 +5,7 @@
 export const SUBJECTS = [
   { id: "map", label: "no library: Map", store: "memory", baseline: true },
   { id: "edgepile-memory", label: "edgepile", store: "memory" },
+  { id: "edgepile-decorated", label: "edgepile, cacheOnArguments", store: "memory", speedOnly: true },
   { id: "edgepile-memory-listening", label: "edgepile, a hit listener on", store: "memory", speedOnly: true },
   { id: "cachified-lru", label: "cachified + lru-cache", store: "memory" },
   { id: "bentocache-memory", label: "bentocache (memory driver)", store: "memory" },

@@ -51,7 +51,13 @@ export function cacheOnArguments(region, fn, options) {
   const getOptions = expirationTime === undefined ? undefined : { expirationTime };
 
   const cached = named(function (...args) {
-    return promised(() => region.getOrCreate(key(args), () => fn.apply(this, args), createOptions));
+    let k;
+    try {
+      k = key(args);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return region.getOrCreate(k, () => fn.apply(this, args), createOptions);
   }, fn);
   cached.original = fn;
   cached.invalidate = (...args) => promised(() => region.delete(key(args)));

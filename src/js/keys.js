@@ -11,7 +11,7 @@ import { describe } from "./options.js";
 const MAX_KEY_DEPTH = 64;
 
 /** One argument in canonical form. */
-export function encodeArg(v, depth = 0, path = new Set()) {
+export function encodeArg(v, depth = 0, path = undefined) {
   switch (typeof v) {
     case "string":
       return JSON.stringify(v);
@@ -29,6 +29,9 @@ export function encodeArg(v, depth = 0, path = new Set()) {
   }
   if (v === null) return "null";
   if (depth >= MAX_KEY_DEPTH) throw new ValidationError(`cannot make a cache key from arguments nested deeper than ${MAX_KEY_DEPTH} levels`);
+  // The set of objects on the current path exists only once an object is met: a key of
+  // primitives allocates nothing.
+  path ??= new Set();
   if (path.has(v)) throw new ValidationError("cannot make a cache key from a circular structure");
   path.add(v);
   try {
@@ -77,8 +80,8 @@ export function functionKeyGenerator(namespace, fn, toStr) {
   const prefix = prefixFor(namespace, fn);
   if (toStr !== undefined) return (...args) => prefix + args.map((a) => userStr(toStr, a)).join(" ");
   return (...args) => {
-    // One string argument, the common case, skips the general walk.
-    if (args.length === 1 && typeof args[0] === "string") return prefix + JSON.stringify(args[0]);
+    // One argument, the common case, skips building and joining an array.
+    if (args.length === 1) return prefix + encodeArg(args[0]);
     return prefix + args.map((a) => encodeArg(a)).join(",");
   };
 }
