@@ -131,23 +131,19 @@ impl RegionCore {
 
     /// The value if it is fresh and readable without I/O; `NO_VALUE` otherwise. Never throws:
     /// a failing key mangler reads as a miss here and is reported by the async path that follows
-    /// (a `Result` return would cost an allocation on every hit). `now`: the system clock in
-    /// seconds, read by the caller (JS reads `Date.now()` faster than wasm can import it);
-    /// omitted when the region has an injected clock.
-    pub fn peek(&self, key: &str, seconds: Option<f64>, now: Option<f64>) -> JsValue {
-        let found = match now {
-            Some(now) => self.region.peek_fresh_at(key, ttl(seconds), now).map(|found| {
-                found.map(|cv| {
-                    self.last_created.set(cv.metadata.ct);
-                    cv.payload
-                })
-            }),
-            None => self.region.peek_fresh(key, ttl(seconds)),
-        };
-        found.ok().flatten().unwrap_or_else(no_value)
+    /// (a `Result` return would cost an allocation on every hit). `now`: the region's clock in
+    /// seconds, read by the caller (JS reads it faster than wasm can call out for it).
+    pub fn peek(&self, key: &str, seconds: Option<f64>, now: f64) -> JsValue {
+        match self.region.peek_fresh_at(key, ttl(seconds), now) {
+            Ok(Some(cv)) => {
+                self.last_created.set(cv.metadata.ct);
+                cv.payload
+            }
+            _ => no_value(),
+        }
     }
 
-    /// The creation time (seconds) of the value the last `peek` with `now` returned.
+    /// The creation time (seconds) of the value the last `peek` returned.
     #[wasm_bindgen(js_name = lastCreated)]
     pub fn last_created(&self) -> f64 {
         self.last_created.get()

@@ -101,7 +101,6 @@ function storableMultiCreator(creator) {
 export class CacheRegion {
   #core = undefined;
   #ttlFn = undefined; // set when the region's expirationTime is a function
-  #clock = undefined; // an injected clock (ms), read by the hit path and handed to the core
   // Values this region peeked from its memory backend, reused while the core's generation
   // (writes, removals, evictions, invalidations) stays the same and they are within the TTL:
   // a repeated hit then costs a Map lookup and one call into wasm with no arguments.
@@ -190,7 +189,6 @@ export class CacheRegion {
     };
     this.#core = new RegionCore(this.name, store ?? StoreHandle.null(), outer, fixed, hooks);
     this.#ttlFn = typeof expirationTime === "function" ? expirationTime : undefined;
-    this.#clock = clock;
     this.#memo = Number.isNaN(this.#core.generation()) ? undefined : new Map();
     this.#memoGen = NaN;
     this.#memoTtl = fixed < 0 ? Infinity : fixed;
@@ -298,7 +296,7 @@ export class CacheRegion {
     // synchronously (it is the one with a memo); any other goes straight to the async path,
     // sparing a call into wasm that could only miss.
     if (this.#memo !== undefined) {
-      const now = this.#clock === undefined ? Date.now() / 1000 : this.#now();
+      const now = this.#now();
       const hit = ttl === undefined && !this.#listening ? this.#memoized(core, key, now) : core.peek(key, ttl, now);
       if (hit !== NO_VALUE) return hit;
     }
@@ -312,9 +310,12 @@ export class CacheRegion {
     return holdOpen(core.getOrCreate(key, storableCreator(creator, creatorArgs), ttl, shouldCacheFn, waitUntilRunner(ctx), degradation));
   }
 
-  /** The injected clock in seconds, read as the core reads it (milliseconds; else Date.now()). */
+  /** The region's clock in seconds, read as the core reads it: an injected clock gives
+   * milliseconds (anything else falls back to Date.now()). */
   #now() {
-    const ms = this.#clock();
+    const clock = this.#options.clock;
+    if (clock === undefined) return Date.now() / 1000;
+    const ms = clock();
     return typeof ms === "number" && Number.isFinite(ms) ? ms / 1000 : Date.now() / 1000;
   }
 
