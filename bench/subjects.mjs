@@ -19,3 +19,6 @@ export const SUBJECTS = [
 ];
 
 export const entry = (subject) => `bench/workers/${subject.id}.js`;
+
+/** A KV subject that differs from another only in its cross-isolate lock: same hits, same bytes. */
+export const isLeaseVariant = (subject) => subject.lease !== undefined && subject.lease !== "none";

@@ -3,11 +3,12 @@
 // no-library subject of the same store measured in the same run.
 import { nsPerOp } from "../../scripts/workerd-harness.mjs";
 import { launch } from "../launch.mjs";
+import { isLeaseVariant } from "../subjects.mjs";
 
 export async function speed(subjects, { n, kvN, rounds }) {
   const rows = [];
   for (const subject of subjects) {
-    if (subject.store === "kv" && subject.lease && subject.lease !== "none") continue; // same hit path as edgepile-kv
+    if (isLeaseVariant(subject)) continue;
     const run = await launch(subject);
     try {
       const ops = subject.store === "kv" ? kvN : n;

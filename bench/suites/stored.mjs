@@ -1,13 +1,14 @@
 // Bytes stored in KV per entry (value + metadata, as written through the counting binding) for
 // each payload shape, and the ratio to the no-library JSON baseline and to cachified.
 import { launch } from "../launch.mjs";
+import { isLeaseVariant } from "../subjects.mjs";
 
 export const SHAPES = ["small", "document", "integers", "floats"];
 
 export async function stored(subjects) {
   const rows = [];
   for (const subject of subjects) {
-    if (subject.store !== "kv" || (subject.lease && subject.lease !== "none")) continue;
+    if (subject.store !== "kv" || isLeaseVariant(subject)) continue;
     const run = await launch(subject);
     try {
       const row = { id: subject.id, label: subject.label, shapes: {} };

@@ -9,12 +9,14 @@ function byteLength(value) {
   return 0; // streams are not used by any subject
 }
 
+const zero = () => ({ reads: 0, writes: 0, deletes: 0, lists: 0, lastWrite: null });
+
 export function countingKv(kv) {
-  const counts = { reads: 0, writes: 0, deletes: 0, lists: 0, lastWrite: null };
+  const counts = zero();
   const wrapped = {
     counts,
     reset() {
-      Object.assign(counts, { reads: 0, writes: 0, deletes: 0, lists: 0, lastWrite: null });
+      Object.assign(counts, zero());
     },
     get(key, options) {
       // A bulk get is billed per key read.

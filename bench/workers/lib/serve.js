@@ -91,7 +91,7 @@ export function serve(setup) {
       return kv.counts.lastWrite;
     },
     async "/counts"() {
-      return { creatorCalls, ...(kv ? kv.counts : {}), lastWrite: undefined };
+      return { creatorCalls, ...kv?.counts };
     },
     async "/reset"() {
       creatorCalls = 0;
