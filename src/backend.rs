@@ -38,13 +38,6 @@ pub trait Backend<P: 'static> {
         None
     }
 
-    /// For backends that answer `peek`: a number that changes whenever a value `peek` could
-    /// return may have changed (a write, a removal, an eviction). While it stays the same, a
-    /// value peeked earlier is still the stored one. `None` when the backend cannot tell.
-    fn generation(&self) -> Option<u64> {
-        None
-    }
-
     fn get_multi<'a>(&'a self, keys: &'a [String]) -> BackendFuture<'a, Vec<Option<CachedValue<P>>>> {
         future::try_join_all(keys.iter().map(|k| self.get(k))).boxed_local()
     }

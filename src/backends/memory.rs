@@ -2,7 +2,7 @@
 //! holds `CachedValue`s of live values; under a proxy chain it holds whatever the innermost
 //! proxy hands it (bytes from a codec, say), as the terminal store.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::num::NonZeroUsize;
 
 use futures::future::{ready, FutureExt};
@@ -16,8 +16,6 @@ pub const DEFAULT_MAX_ENTRIES: usize = 10_000;
 
 pub struct MemoryStore<V> {
     entries: RefCell<LruCache<String, V>>,
-    /// Counts writes and removals (evictions happen only on writes): see [`Backend::generation`].
-    generation: Cell<u64>,
 }
 
 /// The memory backend of a region: live values with their metadata.
@@ -27,7 +25,7 @@ impl<V: Clone> MemoryStore<V> {
     /// At most `max_entries` values (0 is read as 1); the least recently used go first.
     pub fn new(max_entries: usize) -> Self {
         let cap = NonZeroUsize::new(max_entries).unwrap_or(NonZeroUsize::MIN);
-        MemoryStore { entries: RefCell::new(LruCache::new(cap)), generation: Cell::new(0) }
+        MemoryStore { entries: RefCell::new(LruCache::new(cap)) }
     }
 
     pub fn len(&self) -> usize {
@@ -49,12 +47,10 @@ impl<V: Clone> MemoryStore<V> {
     }
 
     pub fn write(&self, key: &str, value: V) {
-        self.generation.set(self.generation.get().wrapping_add(1));
         self.entries.borrow_mut().put(key.to_owned(), value);
     }
 
     pub fn remove(&self, key: &str) {
-        self.generation.set(self.generation.get().wrapping_add(1));
         self.entries.borrow_mut().pop(key);
     }
 }
@@ -86,9 +82,5 @@ impl<P: Clone + 'static> Backend<P> for MemoryStore<CachedValue<P>> {
 
     fn peek(&self, key: &str) -> Option<Option<CachedValue<P>>> {
         Some(self.read(key))
-    }
-
-    fn generation(&self) -> Option<u64> {
-        Some(self.generation.get())
     }
 }

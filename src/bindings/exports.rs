@@ -46,3 +46,9 @@ pub fn unwrap_binary(stored: &[u8]) -> Option<Vec<u8>> {
 pub fn unwrap_binary_text(text: &str) -> Option<Vec<u8>> {
     crate::binary_text::unwrap(text.as_bytes())
 }
+
+/// The envelope version this build writes; entries of any other read as missing.
+#[wasm_bindgen(js_name = valueVersion)]
+pub fn value_version() -> u32 {
+    crate::api::VALUE_VERSION
+}

@@ -7,5 +7,6 @@ mod errors;
 mod exports;
 mod js_codec;
 mod js_leases;
+mod js_memory;
 mod region_core;
 mod store;

@@ -1,11 +1,11 @@
 //! `RegionCore`: the Rust region behind a JS `CacheRegion`. Reads that the backend can answer
 //! in the isolate are synchronous exports; everything that may do I/O returns a Promise.
 
-use std::cell::Cell;
+use std::future::Future;
 use std::rc::Rc;
 
 use futures::FutureExt;
-use js_sys::{Array, Function, Promise};
+use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -13,7 +13,7 @@ use super::callbacks::{call_clock, call_creator, call_mangler, call_multi_creato
 use super::chain::{ChainBackend, Reporter};
 use super::errors::{no_value, to_js};
 use super::js_leases;
-use super::store::{Store, StoreHandle};
+use super::js_memory::{JsMemory, JsMemoryStore};
 use crate::api::Ttl;
 use crate::backend::Backend;
 use crate::backends::NullBackend;
@@ -24,8 +24,21 @@ use crate::region::{CreateOptions, Degradation, ErrorSink, GetOptions, Region, R
 #[wasm_bindgen]
 pub struct RegionCore {
     region: Region<JsValue>,
-    /// The creation time of the last value `peek` returned with a caller's `now`.
-    last_created: Cell<f64>,
+}
+
+/// The outcome now, when `work` needs no I/O (a memory backend, a synchronous creator): no
+/// promise from wasm, no task, no turn of the event loop. Otherwise a Promise of it. Stored
+/// values are never promises (the JS layer refuses them), so the caller can tell the two apart.
+fn now_or_promise(work: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Result<JsValue, JsValue> {
+    let mut work = Box::pin(work);
+    match (&mut work).now_or_never() {
+        Some(outcome) => outcome,
+        None => Ok(future_to_promise(work).into()),
+    }
+}
+
+fn done(_: ()) -> JsValue {
+    JsValue::UNDEFINED
 }
 
 /// `undefined` → the region's default; any negative number → never (JS layer validated it).
@@ -63,14 +76,15 @@ fn degradation_of(values: Option<Vec<f64>>) -> Degradation {
 
 #[wasm_bindgen]
 impl RegionCore {
-    /// A region over `store`, or over the JS object `chain` (the outermost proxy, whose chain
-    /// ends at `store`) when one is given. `hooks` holds optional JS functions and settings:
-    /// clock, keyMangler, onError, runner, and leases with sleep, leaseTtl, lockTimeout.
+    /// A region over the JS object `chain` (the outermost proxy, or a custom backend), or over
+    /// the JS layer's `memory` store, or over nothing (the null backend). `hooks` holds
+    /// optional JS functions and settings: clock, keyMangler, onError, runner, and leases with
+    /// sleep, leaseTtl, lockTimeout.
     #[wasm_bindgen(constructor)]
     pub fn new(
         name: String,
-        store: &StoreHandle,
         chain: JsValue,
+        memory: Option<JsMemoryStore>,
         default_ttl: f64,
         hooks: JsValue,
     ) -> Result<RegionCore, JsValue> {
@@ -83,14 +97,10 @@ impl RegionCore {
             }) as ErrorSink
         });
         let reporter: Reporter = Rc::default();
-        let backend: Rc<dyn Backend<JsValue>> = if !chain.is_undefined() {
-            Rc::new(ChainBackend::new(chain, reporter.clone()))
-        } else {
-            match store.store() {
-                Store::Values(m) => m,
-                Store::Null => Rc::new(NullBackend),
-                Store::Items(_) => return Err(to_js(Error::validation("a chained store needs its chain"))),
-            }
+        let backend: Rc<dyn Backend<JsValue>> = match (chain.is_undefined(), memory) {
+            (false, _) => Rc::new(ChainBackend::new(chain, reporter.clone())),
+            (true, Some(memory)) => Rc::new(JsMemory::new(memory)),
+            (true, None) => Rc::new(NullBackend),
         };
         let mut b = RegionBuilder::new(name)
             .ttl(Ttl::from_seconds(default_ttl))
@@ -126,33 +136,13 @@ impl RegionCore {
         }
         let region = b.build(backend);
         *reporter.borrow_mut() = Some(Box::new(region.reporter()));
-        Ok(RegionCore { region, last_created: Cell::new(f64::NAN) })
+        Ok(RegionCore { region })
     }
 
-    /// The value if it is fresh and readable without I/O; `NO_VALUE` otherwise. Never throws:
-    /// a failing key mangler reads as a miss here and is reported by the async path that follows
-    /// (a `Result` return would cost an allocation on every hit). `now`: the region's clock in
-    /// seconds, read by the caller (JS reads it faster than wasm can call out for it).
-    pub fn peek(&self, key: &str, seconds: Option<f64>, now: f64) -> JsValue {
-        match self.region.peek_fresh_at(key, ttl(seconds), now) {
-            Ok(Some(cv)) => {
-                self.last_created.set(cv.metadata.ct);
-                cv.payload
-            }
-            _ => no_value(),
-        }
-    }
-
-    /// The creation time (seconds) of the value the last `peek` returned.
-    #[wasm_bindgen(js_name = lastCreated)]
-    pub fn last_created(&self) -> f64 {
-        self.last_created.get()
-    }
-
-    /// See [`Region::generation`]; `NaN` when the backend cannot tell. JS keeps the values it
-    /// peeked while this stays the same, so a repeated hit never crosses into wasm but for this.
-    pub fn generation(&self) -> f64 {
-        self.region.generation().map_or(f64::NAN, |g| g as f64)
+    /// See [`Region::fresh_after`]: with the TTL, what the JS hit path judges freshness by.
+    #[wasm_bindgen(js_name = freshAfter)]
+    pub fn fresh_after(&self) -> f64 {
+        self.region.fresh_after()
     }
 
     #[wasm_bindgen(js_name = getOrCreate)]
@@ -164,11 +154,11 @@ impl RegionCore {
         should_cache: Option<Function>,
         runner: Option<Function>,
         degradation: Option<Vec<f64>>,
-    ) -> Promise {
+    ) -> Result<JsValue, JsValue> {
         let region = self.region.clone();
         let mut opts = create_options(seconds, should_cache, runner);
         opts.degradation = degradation_of(degradation);
-        future_to_promise(async move {
+        now_or_promise(async move {
             let creator = Box::new(move || call_creator(creator).boxed_local());
             region.get_or_create(&key, creator, opts).await.map_err(to_js)
         })
@@ -181,10 +171,10 @@ impl RegionCore {
         creator: Function,
         seconds: Option<f64>,
         should_cache: Option<Function>,
-    ) -> Promise {
+    ) -> Result<JsValue, JsValue> {
         let region = self.region.clone();
         let opts = create_options(seconds, should_cache, None);
-        future_to_promise(async move {
+        now_or_promise(async move {
             let keys = keys_of(keys)?;
             let creator = Box::new(move |ks: Vec<String>| call_multi_creator(creator, ks).boxed_local());
             let values = region.get_or_create_multi(&keys, creator, opts).await.map_err(to_js)?;
@@ -192,49 +182,49 @@ impl RegionCore {
         })
     }
 
-    pub fn get(&self, key: String, seconds: Option<f64>, ignore_expiration: bool) -> Promise {
+    pub fn get(&self, key: String, seconds: Option<f64>, ignore_expiration: bool) -> Result<JsValue, JsValue> {
         let region = self.region.clone();
         let opts = GetOptions { ttl: ttl(seconds), ignore_expiration };
-        future_to_promise(async move { region.get(&key, opts).await.map(or_no_value).map_err(to_js) })
+        now_or_promise(async move { region.get(&key, opts).await.map(or_no_value).map_err(to_js) })
     }
 
     #[wasm_bindgen(js_name = getMulti)]
-    pub fn get_multi(&self, keys: Array, seconds: Option<f64>, ignore_expiration: bool) -> Promise {
+    pub fn get_multi(&self, keys: Array, seconds: Option<f64>, ignore_expiration: bool) -> Result<JsValue, JsValue> {
         let region = self.region.clone();
         let opts = GetOptions { ttl: ttl(seconds), ignore_expiration };
-        future_to_promise(async move {
+        now_or_promise(async move {
             let keys = keys_of(keys)?;
             let values = region.get_multi(&keys, opts).await.map_err(to_js)?;
             Ok(values.into_iter().map(or_no_value).collect::<Array>().into())
         })
     }
 
-    pub fn set(&self, key: String, value: JsValue) -> Promise {
+    pub fn set(&self, key: String, value: JsValue) -> Result<JsValue, JsValue> {
         let region = self.region.clone();
-        future_to_promise(async move { region.set(&key, value).await.map(|_| JsValue::UNDEFINED).map_err(to_js) })
+        now_or_promise(async move { region.set(&key, value).await.map(done).map_err(to_js) })
     }
 
     #[wasm_bindgen(js_name = setMulti)]
-    pub fn set_multi(&self, keys: Array, values: Array) -> Promise {
+    pub fn set_multi(&self, keys: Array, values: Array) -> Result<JsValue, JsValue> {
         let region = self.region.clone();
-        future_to_promise(async move {
+        now_or_promise(async move {
             let keys = keys_of(keys)?;
             let items = keys.into_iter().zip(values.iter()).collect();
-            region.set_multi(items).await.map(|_| JsValue::UNDEFINED).map_err(to_js)
+            region.set_multi(items).await.map(done).map_err(to_js)
         })
     }
 
-    pub fn delete(&self, key: String) -> Promise {
+    pub fn delete(&self, key: String) -> Result<JsValue, JsValue> {
         let region = self.region.clone();
-        future_to_promise(async move { region.delete(&key).await.map(|_| JsValue::UNDEFINED).map_err(to_js) })
+        now_or_promise(async move { region.delete(&key).await.map(done).map_err(to_js) })
     }
 
     #[wasm_bindgen(js_name = deleteMulti)]
-    pub fn delete_multi(&self, keys: Array) -> Promise {
+    pub fn delete_multi(&self, keys: Array) -> Result<JsValue, JsValue> {
         let region = self.region.clone();
-        future_to_promise(async move {
+        now_or_promise(async move {
             let keys = keys_of(keys)?;
-            region.delete_multi(&keys).await.map(|_| JsValue::UNDEFINED).map_err(to_js)
+            region.delete_multi(&keys).await.map(done).map_err(to_js)
         })
     }
 

@@ -1,7 +1,7 @@
-//! `StoreHandle`: the terminal backend as JS sees it (`region.actualBackend`, and the
-//! `proxied` of the innermost proxy). Synchronous, since its stores live in the isolate.
+//! `StoreHandle`: the terminal backend of a proxy chain as JS sees it (`region.actualBackend`,
+//! and the `proxied` of the innermost proxy). Synchronous, since its stores live in the isolate.
+//! (A region's memory backend without proxies lives on the JS side: `src/js/memory-store.js`.)
 //!
-//! - `values`: the memory backend a region uses directly; reads give `CachedValue` objects.
 //! - `items`: the memory store under a proxy chain; it keeps exactly what the innermost proxy
 //!   hands it (a `CachedValue`, or a codec's bytes or text) and returns it unchanged.
 //! - `null`: keeps nothing.
@@ -11,14 +11,12 @@ use std::rc::Rc;
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
-use super::errors::{cached_value_from_js, cached_value_to_js, no_value, to_js};
-use crate::api::CachedValue;
-use crate::backends::{MemoryBackend, MemoryStore};
+use super::errors::{no_value, to_js};
+use crate::backends::MemoryStore;
 use crate::error::Error;
 
 #[derive(Clone)]
-pub enum Store {
-    Values(Rc<MemoryBackend<JsValue>>),
+enum Store {
     Items(Rc<MemoryStore<JsValue>>),
     Null,
 }
@@ -28,23 +26,11 @@ pub struct StoreHandle {
     store: Store,
 }
 
-impl StoreHandle {
-    pub fn store(&self) -> Store {
-        self.store.clone()
-    }
-}
-
 #[wasm_bindgen]
 impl StoreHandle {
-    /// A bounded LRU: of region values (`chained = false`), or of a proxy chain's items.
-    pub fn memory(max_entries: u32, chained: bool) -> StoreHandle {
-        let n = max_entries as usize;
-        let store = if chained {
-            Store::Items(Rc::new(MemoryStore::new(n)))
-        } else {
-            Store::Values(Rc::new(MemoryStore::new(n)))
-        };
-        StoreHandle { store }
+    /// A bounded LRU of a proxy chain's items.
+    pub fn memory(max_entries: u32) -> StoreHandle {
+        StoreHandle { store: Store::Items(Rc::new(MemoryStore::new(max_entries as usize))) }
     }
 
     pub fn null() -> StoreHandle {
@@ -53,7 +39,6 @@ impl StoreHandle {
 
     pub fn get(&self, key: &str) -> JsValue {
         match &self.store {
-            Store::Values(m) => m.read(key).map(|cv| cached_value_to_js(&cv)),
             Store::Items(m) => m.read(key),
             Store::Null => None,
         }
@@ -62,7 +47,6 @@ impl StoreHandle {
 
     pub fn set(&self, key: &str, item: JsValue) -> Result<(), JsValue> {
         match &self.store {
-            Store::Values(m) => m.write(key, value_of(&item)?),
             Store::Items(m) => m.write(key, item),
             Store::Null => {}
         }
@@ -71,7 +55,6 @@ impl StoreHandle {
 
     pub fn delete(&self, key: &str) {
         match &self.store {
-            Store::Values(m) => m.remove(key),
             Store::Items(m) => m.remove(key),
             Store::Null => {}
         }
@@ -103,7 +86,6 @@ impl StoreHandle {
     /// The stored keys, most recently used first.
     pub fn keys(&self) -> Array {
         let keys = match &self.store {
-            Store::Values(m) => m.keys(),
             Store::Items(m) => m.keys(),
             Store::Null => Vec::new(),
         };
@@ -113,10 +95,4 @@ impl StoreHandle {
 
 fn key_of(k: &JsValue) -> Result<String, JsValue> {
     k.as_string().ok_or_else(|| to_js(Error::validation("keys must be strings")))
-}
-
-fn value_of(item: &JsValue) -> Result<CachedValue<JsValue>, JsValue> {
-    cached_value_from_js(item).ok_or_else(|| {
-        to_js(Error::validation("the memory backend stores CachedValue objects ({ payload, metadata })"))
-    })
 }

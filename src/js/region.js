@@ -1,7 +1,7 @@
 // CacheRegion: the JS face of a region. It checks input and shapes options; the Rust core
 // (RegionCore) holds the values, the expiry rules and the dogpile lock.
 import {
-  RegionCore, StoreHandle, install, decodeCachedValue as decodeEnvelope, encodeCachedValue as encodeEnvelope,
+  RegionCore, StoreHandle, install, valueVersion, decodeCachedValue as decodeEnvelope, encodeCachedValue as encodeEnvelope,
 } from "../../pkg/edgepile.js";
 import { makeCachedValue } from "./cached-value.js";
 import { cacheMultiOnArguments, cacheOnArguments } from "./decorators.js";
@@ -13,11 +13,14 @@ import { DurableObjectLeases } from "./leases/durable-object.js";
 import { KvLeases } from "./leases/kv.js";
 import { checkStorable } from "./storable.js";
 import { NO_VALUE } from "./no-value.js";
+import { DEFAULT_MAX_ENTRIES, MemoryStore } from "./memory-store.js";
 
 let installed = false;
+let VALUE_VERSION = NaN;
 function installOnce() {
   if (!installed) {
     install(NO_VALUE, makeError, makeCachedValue);
+    VALUE_VERSION = valueVersion();
     installed = true;
   }
 }
@@ -34,7 +37,6 @@ export function decodeCachedValue(bytes) {
   return decodeEnvelope(bytes);
 }
 
-const DEFAULT_MAX_ENTRIES = 10_000;
 const LEASE_ARGUMENTS = ["lockNamespace", "distributedLock", "lockPrefix", "lockTimeout", "leaseTtl"];
 const BACKEND_ARGUMENTS = {
   "edgepile.memory": ["maxEntries"],
@@ -101,14 +103,14 @@ function storableMultiCreator(creator) {
 export class CacheRegion {
   #core = undefined;
   #ttlFn = undefined; // set when the region's expirationTime is a function
-  // Values this region peeked from its memory backend, reused while the core's generation
-  // (writes, removals, evictions, invalidations) stays the same and they are within the TTL:
-  // a repeated hit then costs a Map lookup and one call into wasm with no arguments.
-  #memo = undefined; // key → { value, ct }; only for "edgepile.memory" without proxies
-  #memoGen = NaN;
-  #memoTtl = Infinity; // the region's fixed expiration, seconds
-  #memoHits = 0; // hits served from the memo, added to stats().hits
-  #listening = false; // a listener wants every hit as an event: the memo steps aside
+  // The hit path of a memory region, all in JS: the store's entry, judged by its creation time
+  // against the TTL and the core's invalidation mark. Anything but a fresh hit goes to the core.
+  #memory = undefined; // the MemoryStore of "edgepile.memory" without proxies
+  #fixedTtl = Infinity; // the region's fixed expiration, seconds
+  #freshAfter = 0; // the core's fresh_after(): values created at or before it are not fresh
+  #mangled = undefined; // key → mangled key, so a hit does not run the mangler again
+  #hits = 0; // hits served here, added to stats().hits
+  #listening = false; // a listener wants every hit as an event
   #options;
   #backend = undefined;
   #actualBackend = undefined;
@@ -168,18 +170,18 @@ export class CacheRegion {
     const leases = this.#leases(backend, args);
     installOnce();
     const chained = (wrap !== undefined && wrap.length > 0) || !core;
-    let store;
+    let store, memory;
     if (backend === "edgepile.memory") {
       const { maxEntries = DEFAULT_MAX_ENTRIES } = args;
-      if (!Number.isSafeInteger(maxEntries) || maxEntries < 1 || maxEntries > 0xffffffff) {
-        throw new ValidationError(`maxEntries must be a positive integer, got ${describe(maxEntries)}`);
-      }
-      store = StoreHandle.memory(maxEntries, chained);
+      // Under proxies the store keeps whatever the innermost proxy hands it (bytes, say).
+      memory = new MemoryStore(maxEntries);
+      if (chained) store = StoreHandle.memory(maxEntries);
     } else if (backend === "edgepile.null") {
       store = StoreHandle.null();
     }
-    const terminal = core ? store : makeBackend(backend, args, { expirationTime: fixed < 0 ? undefined : fixed });
+    const terminal = core ? (store ?? memory) : makeBackend(backend, args, { expirationTime: fixed < 0 ? undefined : fixed });
     const outer = chained ? buildChain(wrap ?? [], terminal) : undefined;
+    if (chained) memory = undefined;
     const { keyMangler, clock, onError, asyncCreationRunner, sleep = defaultSleep } = this.#options;
     const runner = asyncCreationRunner === undefined ? undefined : (key, run) => asyncCreationRunner(this, key, run, { key });
     const hooks = {
@@ -187,12 +189,13 @@ export class CacheRegion {
       leases, leaseTtl: args.leaseTtl, lockTimeout: args.lockTimeout,
       ...Object.fromEntries(DEGRADATION.map((k) => [k, degradationSeconds(opts, k)])),
     };
-    this.#core = new RegionCore(this.name, store ?? StoreHandle.null(), outer, fixed, hooks);
+    this.#core = new RegionCore(this.name, outer, memory, fixed, hooks);
     this.#ttlFn = typeof expirationTime === "function" ? expirationTime : undefined;
-    this.#memo = Number.isNaN(this.#core.generation()) ? undefined : new Map();
-    this.#memoGen = NaN;
-    this.#memoTtl = fixed < 0 ? Infinity : fixed;
-    this.#backend = outer ?? store;
+    this.#memory = memory;
+    this.#fixedTtl = fixed < 0 ? Infinity : fixed;
+    this.#freshAfter = this.#core.freshAfter();
+    this.#mangled = memory !== undefined && keyMangler !== undefined ? new Map() : undefined;
+    this.#backend = outer ?? terminal;
     this.#actualBackend = terminal;
     this.#syncListener();
     return this;
@@ -235,7 +238,12 @@ export class CacheRegion {
     const core = this.#ready();
     checkKey(key);
     const { expirationTime, ignoreExpiration = false } = checkOptions(options, GET_OPTIONS, "get");
-    return core.get(key, this.#ttl(expirationTime), Boolean(ignoreExpiration));
+    const ttl = this.#ttl(expirationTime);
+    if (this.#memory !== undefined && !ignoreExpiration) {
+      const hit = this.#fresh(key, ttl, false);
+      if (hit !== NO_VALUE) return hit;
+    }
+    return core.get(key, ttl, Boolean(ignoreExpiration));
   }
 
   async getMulti(keys, options) {
@@ -249,7 +257,8 @@ export class CacheRegion {
     const core = this.#ready();
     checkKey(key);
     checkStorable(value);
-    await core.set(key, value);
+    const out = core.set(key, value);
+    if (out instanceof Promise) await out;
   }
 
   /** Stores every entry of a plain object or a Map; checks them all before writing any. */
@@ -262,19 +271,22 @@ export class CacheRegion {
       checkKey(k);
       checkStorable(v);
     }
-    await core.setMulti(entries.map((e) => e[0]), entries.map((e) => e[1]));
+    const out = core.setMulti(entries.map((e) => e[0]), entries.map((e) => e[1]));
+    if (out instanceof Promise) await out;
   }
 
   async delete(key) {
     const core = this.#ready();
     checkKey(key);
-    await core.delete(key);
+    const out = core.delete(key);
+    if (out instanceof Promise) await out;
   }
 
   async deleteMulti(keys) {
     const core = this.#ready();
     checkKeys(keys);
-    await core.deleteMulti(keys);
+    const out = core.deleteMulti(keys);
+    if (out instanceof Promise) await out;
   }
 
   /**
@@ -292,12 +304,10 @@ export class CacheRegion {
       ({ shouldCacheFn, creatorArgs, ctx } = checkOptions(options, CREATE_OPTIONS, "getOrCreate"));
       ttl = this.#ttl(options.expirationTime);
     }
-    // The hit path: synchronous, no promise from wasm. Only the memory backend answers
-    // synchronously (it is the one with a memo); any other goes straight to the async path,
-    // sparing a call into wasm that could only miss.
-    if (this.#memo !== undefined) {
-      const now = this.#now();
-      const hit = ttl === undefined && !this.#listening ? this.#memoized(core, key, now) : core.peek(key, ttl, now);
+    // The hit path: all in JS, no call into wasm. Only the memory backend answers here; any
+    // other goes straight to the core.
+    if (this.#memory !== undefined) {
+      const hit = this.#fresh(key, ttl, true);
       if (hit !== NO_VALUE) return hit;
     }
     if (shouldCacheFn !== undefined) checkFunction(shouldCacheFn, "shouldCacheFn");
@@ -319,24 +329,44 @@ export class CacheRegion {
     return typeof ms === "number" && Number.isFinite(ms) ? ms / 1000 : Date.now() / 1000;
   }
 
-  /** A fresh value from the memo or, failing that, from the core (and then memoized). */
-  #memoized(core, key, now) {
-    const gen = core.generation();
-    if (gen !== this.#memoGen) {
-      // Something changed in the store: everything peeked before may be gone or replaced.
-      this.#memo.clear();
-      this.#memoGen = gen;
-    } else {
-      const e = this.#memo.get(key);
-      // The core's own test: stale once now - ct > ttl.
-      if (e !== undefined && !(now - e.ct > this.#memoTtl)) {
-        this.#memoHits++;
-        return e.value;
-      }
+  /**
+   * The payload stored under `key` if it is fresh (`ttl`: this call's seconds, or undefined
+   * for the region's), else NO_VALUE: the core's rule (lock.rs `classify`) for a value known
+   * to exist. A hit of getOrCreate (`served`) counts as one and is an event, as in the core.
+   */
+  #fresh(key, ttl, served) {
+    let mkey = key;
+    if (this.#mangled !== undefined) {
+      mkey = this.#mangledKey(key);
+      if (mkey === undefined) return NO_VALUE; // the core's path reports the mangler's failure
     }
-    const hit = core.peek(key, undefined, now);
-    if (hit !== NO_VALUE) this.#memo.set(key, { value: hit, ct: core.lastCreated() });
-    return hit;
+    const e = this.#memory.readEntry(mkey);
+    if (e === undefined) return NO_VALUE;
+    const { ct, v } = e.metadata;
+    const limit = ttl === undefined ? this.#fixedTtl : ttl < 0 ? Infinity : ttl;
+    if (v !== VALUE_VERSION || !(ct > this.#freshAfter) || this.#now() - ct > limit) return NO_VALUE;
+    if (served) {
+      this.#hits++;
+      if (this.#listening) this.#dispatch("hit", mkey, true, undefined);
+    }
+    return e.payload;
+  }
+
+  /** The key mangler's result, remembered (a mangler is a pure function of the key). */
+  #mangledKey(key) {
+    let m = this.#mangled.get(key);
+    if (m === undefined) {
+      try {
+        m = this.#options.keyMangler(key);
+      } catch {
+        return undefined;
+      }
+      if (typeof m !== "string") return undefined;
+      // Bounded like the store: past its size, start again rather than track recency twice.
+      if (this.#mangled.size >= this.#memory.maxEntries) this.#mangled.clear();
+      this.#mangled.set(key, m);
+    }
+    return m;
   }
 
   /**
@@ -435,7 +465,7 @@ export class CacheRegion {
   stats() {
     const values = this.#ready().stats();
     const out = Object.fromEntries(STAT_NAMES.map((name, i) => [name, values[i]]));
-    out.hits += this.#memoHits;
+    out.hits += this.#hits;
     const served = out.hits + out.staleServed + out.misses;
     out.hitRatio = served === 0 ? 0 : (out.hits + out.staleServed) / served;
     return out;
@@ -443,7 +473,7 @@ export class CacheRegion {
 
   resetStats() {
     this.#ready().resetStats();
-    this.#memoHits = 0;
+    this.#hits = 0;
   }
 
   /**
@@ -452,7 +482,9 @@ export class CacheRegion {
    * The mark lives in this region object, i.e. in this isolate.
    */
   invalidate(hard = true) {
-    this.#ready().invalidate(Boolean(hard));
+    const core = this.#ready();
+    core.invalidate(Boolean(hard));
+    this.#freshAfter = core.freshAfter();
   }
 }
 
@@ -464,6 +496,9 @@ export class CacheRegion {
  * touched, so the timer re-arms itself until it sees the result rather than being cleared.
  */
 function holdOpen(promise) {
+  // Work that needed no I/O (a memory backend, a synchronous creator) is already done: the
+  // core returned its result rather than a promise.
+  if (!(promise instanceof Promise)) return promise;
   let timer;
   const tick = () => {
     // unref: in Node the timer must not keep a finished script alive

@@ -53,7 +53,7 @@ impl<P: Clone + 'static> Region<P> {
     pub async fn get_or_create(&self, key: &str, creator: Creator<P>, opts: CreateOptions<P>) -> Result<P> {
         let key = self.mangle(key)?.into_owned();
         let ttl = opts.ttl.unwrap_or(self.inner.ttl);
-        if let Some(cv) = self.inner.peek_fresh(&key, ttl, None) {
+        if let Some(cv) = self.inner.peek_fresh(&key, ttl) {
             return Ok(cv.payload);
         }
         let joined = self.inner.loading.borrow().get(&key).map(|e| e.fut.clone());
@@ -64,10 +64,11 @@ impl<P: Clone + 'static> Region<P> {
         }
         let degradation = opts.degradation.or(self.inner.degradation);
         let superseded = Rc::new(Cell::new(false));
-        let load = self
+        let (load, start) = self
             .inner
             .share(load(self.inner.clone(), key.clone(), ttl, creator, opts, superseded.clone()).boxed_local());
         self.inner.loading.borrow_mut().insert(key.clone(), LoadEntry { fut: load.clone(), superseded });
+        self.inner.start(start);
         // This caller's own event was emitted by the decision it took.
         match load.await? {
             Loaded::Value(v) | Loaded::Created(v) => Ok(v),
@@ -251,7 +252,7 @@ fn start_creation<P: Clone + 'static>(
     let owner = inner.clone();
     let owned_key = key.to_owned();
     let id = inner.next_creation_id();
-    let creation = inner.share(
+    let (creation, start) = inner.share(
         async move {
             let result = leased_creation(&owner, &owned_key, ttl, creator, &opts, plan).await;
             owner.finish_creation(&owned_key, id);
@@ -263,6 +264,7 @@ fn start_creation<P: Clone + 'static>(
         .boxed_local(),
     );
     inner.register_creation(key.to_owned(), id, creation.clone(), background);
+    inner.start(start);
     creation
 }
 

@@ -9,6 +9,11 @@ use crate::error::Result;
 
 pub(super) type Creation<P> = Shared<LocalBoxFuture<'static, Result<P>>>;
 
+/// The task behind shared work, until [`Inner::start`] runs it (none without a spawner: then
+/// whichever caller polls the shared future drives it).
+#[must_use]
+pub(super) struct Start(Option<LocalBoxFuture<'static, ()>>);
+
 pub(super) struct CreationEntry<P> {
     id: u64,
     fut: Creation<P>,
@@ -19,20 +24,33 @@ pub(super) struct CreationEntry<P> {
 }
 
 impl<P: Clone + 'static> Inner<P> {
-    /// Work that several callers await. With a spawner, the work runs as a task of its own,
-    /// started by (and doing its I/O for) the caller that created it; the others only wait for
-    /// its result. In a Worker that matters: I/O must stay with the request that began it.
+    /// Work that several callers await, not started yet: register it where callers find it,
+    /// then [`Inner::start`] it, so the work (which may finish at once) never runs before it
+    /// can be found or forgotten. With a spawner, the work runs as a task of its own, started
+    /// by (and doing its I/O for) the caller that created it; the others only wait for its
+    /// result. In a Worker that matters: I/O must stay with the request that began it.
     pub(super) fn share<T: Clone + 'static>(
         &self,
         work: LocalBoxFuture<'static, T>,
-    ) -> Shared<LocalBoxFuture<'static, T>> {
+    ) -> (Shared<LocalBoxFuture<'static, T>>, Start) {
         match &self.spawner {
-            Some(spawn) => {
+            Some(_) => {
                 let (remote, handle) = work.remote_handle();
-                spawn(remote.boxed_local());
-                handle.boxed_local().shared()
+                (handle.boxed_local().shared(), Start(Some(remote.boxed_local())))
             }
-            None => work.shared(),
+            None => (work.shared(), Start(None)),
+        }
+    }
+
+    /// Starts shared work. It is polled once here, in the caller's own context: work that needs
+    /// no I/O (a memory backend, a synchronous creator) finishes now, so the caller's result is
+    /// ready without a task, a promise or a turn of the event loop; only what is still pending
+    /// is spawned.
+    pub(super) fn start(&self, start: Start) {
+        if let (Some(mut task), Some(spawn)) = (start.0, &self.spawner) {
+            if (&mut task).now_or_never().is_none() {
+                spawn(task);
+            }
         }
     }
 

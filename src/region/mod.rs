@@ -55,8 +55,6 @@ struct Inner<P: Clone + 'static> {
     stats: Stats,
     listener: RefCell<Option<Listener>>,
     invalidation: Cell<Invalidation>,
-    /// Counts invalidations, for [`Region::generation`].
-    invalidations: Cell<u64>,
     /// Backend reads in flight, one per key: concurrent callers share it.
     loading: RefCell<HashMap<String, LoadEntry<P>>>,
     /// Creations in flight, one per key: the in-isolate half of the dogpile lock.
@@ -162,7 +160,6 @@ impl RegionBuilder {
                 stats: Stats::default(),
                 listener: RefCell::new(None),
                 invalidation: Cell::new(Invalidation::default()),
-                invalidations: Cell::new(0),
                 loading: RefCell::new(HashMap::new()),
                 creating: RefCell::new(HashMap::new()),
                 next_creation: Cell::new(0),
@@ -232,24 +229,15 @@ impl<P: Clone + 'static> Region<P> {
     /// This is the whole cost of a memory hit.
     pub fn peek_fresh(&self, key: &str, ttl: Option<Ttl>) -> Result<Option<P>> {
         let key = self.mangle(key)?;
-        Ok(self.inner.peek_fresh(&key, ttl.unwrap_or(self.inner.ttl), None).map(|cv| cv.payload))
+        Ok(self.inner.peek_fresh(&key, ttl.unwrap_or(self.inner.ttl)).map(|cv| cv.payload))
     }
 
-    /// [`Region::peek_fresh`] at a time the caller already read from the region's clock (in
-    /// seconds), sparing the hit path a call out to the clock (from JS a round trip out of
-    /// wasm); with the metadata, so the caller knows until when the value stays fresh.
-    pub fn peek_fresh_at(&self, key: &str, ttl: Option<Ttl>, now: f64) -> Result<Option<CachedValue<P>>> {
-        let key = self.mangle(key)?;
-        Ok(self.inner.peek_fresh(&key, ttl.unwrap_or(self.inner.ttl), Some(now)))
-    }
-
-    /// A number that changes whenever a value [`Region::peek_fresh`] could return may have
-    /// changed: any write, removal or eviction in the backend, any invalidation. While it stays
-    /// the same, a value peeked earlier is still the one stored, fresh until its creation time
-    /// plus the TTL. `None` when the backend cannot tell (anything but the memory backend).
-    pub fn generation(&self) -> Option<u64> {
-        let store = self.inner.backend.generation()?;
-        Some(store.wrapping_add(self.inner.invalidations.get()))
+    /// The time at or before which values were created that no longer read as fresh because of
+    /// [`Region::invalidate`] (hard or soft); 0 when never invalidated. With the TTL, this is
+    /// all a hit needs to know: the JS layer judges its own hits by it.
+    pub fn fresh_after(&self) -> f64 {
+        let inv = self.inner.invalidation.get();
+        inv.hard.max(inv.soft)
     }
 
     /// The stored value unless it is missing, expired or invalidated (see [`GetOptions`]).
@@ -314,7 +302,6 @@ impl<P: Clone + 'static> Region<P> {
             inv.soft = at;
         }
         self.inner.invalidation.set(inv);
-        self.inner.invalidations.set(self.inner.invalidations.get().wrapping_add(1));
     }
 
     fn mangle_all(&self, keys: &[String]) -> Result<Vec<String>> {
@@ -335,10 +322,9 @@ impl<P: Clone + 'static> Inner<P> {
         classify(cv.map(|c| &c.metadata), self.now(), ttl, &self.invalidation.get())
     }
 
-    fn peek_fresh(&self, key: &str, ttl: Ttl, now: Option<f64>) -> Option<CachedValue<P>> {
+    fn peek_fresh(&self, key: &str, ttl: Ttl) -> Option<CachedValue<P>> {
         let found = self.backend.peek(key)??;
-        let now = now.unwrap_or_else(|| self.now());
-        match classify(Some(&found.metadata), now, ttl, &self.invalidation.get()) {
+        match classify(Some(&found.metadata), self.now(), ttl, &self.invalidation.get()) {
             State::Fresh => {
                 self.emit(EventKind::Hit, key);
                 Some(found)

@@ -99,7 +99,7 @@ impl<P: Clone + 'static> Region<P> {
         let ids: Vec<u64> = mkeys.iter().map(|_| self.inner.next_creation_id()).collect();
         let owned_ids = ids.clone();
         let inner = self.inner.clone();
-        let batch = self.inner.share(
+        let (batch, start) = self.inner.share(
             async move {
                 let result = create_batch(&inner, &mkeys, caller_keys, ttl, creator, &opts).await;
                 for (k, id) in mkeys.iter().zip(owned_ids) {
@@ -125,6 +125,7 @@ impl<P: Clone + 'static> Region<P> {
             self.inner.register_creation(mkey.clone(), id, one.clone(), false);
             per_key.push((i, one));
         }
+        self.inner.start(start);
         per_key
     }
 }

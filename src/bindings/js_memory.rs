@@ -1,0 +1,78 @@
+//! The memory backend of a JS region, as the core sees it. Its values live on the JS side
+//! (`src/js/memory-store.js`), where the region's hit path reads them without entering wasm;
+//! the core reaches them here for everything else (misses, stale values, writes).
+
+use futures::future::{ready, FutureExt};
+use wasm_bindgen::prelude::*;
+
+use crate::api::{CachedValue, Metadata, Ttl};
+use crate::backend::{Backend, BackendFuture, Capabilities};
+
+#[wasm_bindgen]
+extern "C" {
+    /// A `MemoryStore` of the JS layer: a bounded LRU of `CachedValue` objects.
+    pub type JsMemoryStore;
+    /// The entry for `key` (marking it recently used), or `undefined`.
+    #[wasm_bindgen(method, js_name = readEntry)]
+    fn read_entry(this: &JsMemoryStore, key: &str) -> Option<JsEntry>;
+    #[wasm_bindgen(method, js_name = writeEntry)]
+    fn write_entry(this: &JsMemoryStore, key: &str, payload: &JsValue, ct: f64, v: u32);
+    #[wasm_bindgen(method, js_name = removeEntry)]
+    fn remove_entry(this: &JsMemoryStore, key: &str);
+
+    /// A stored `CachedValue`; the store checked its shape when it was written.
+    type JsEntry;
+    #[wasm_bindgen(method, getter)]
+    fn payload(this: &JsEntry) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn metadata(this: &JsEntry) -> JsMetadata;
+
+    type JsMetadata;
+    #[wasm_bindgen(method, getter)]
+    fn ct(this: &JsMetadata) -> f64;
+    #[wasm_bindgen(method, getter)]
+    fn v(this: &JsMetadata) -> f64;
+}
+
+pub struct JsMemory {
+    store: JsMemoryStore,
+}
+
+impl JsMemory {
+    pub fn new(store: JsMemoryStore) -> Self {
+        JsMemory { store }
+    }
+
+    fn read(&self, key: &str) -> Option<CachedValue<JsValue>> {
+        let entry = self.store.read_entry(key)?;
+        let meta = entry.metadata();
+        let v = meta.v();
+        // A version that is not a u32 cannot be ours: it reads as another version (a miss).
+        let v = if (0.0..=u32::MAX as f64).contains(&v) && v.fract() == 0.0 { v as u32 } else { u32::MAX };
+        Some(CachedValue { payload: entry.payload(), metadata: Metadata { ct: meta.ct(), v } })
+    }
+}
+
+impl Backend<JsValue> for JsMemory {
+    fn capabilities(&self) -> Capabilities {
+        Capabilities { persists: true, sync_reads: true, bounded: true }
+    }
+
+    fn get<'a>(&'a self, key: &'a str) -> BackendFuture<'a, Option<CachedValue<JsValue>>> {
+        ready(Ok(self.read(key))).boxed_local()
+    }
+
+    fn set<'a>(&'a self, key: &'a str, value: CachedValue<JsValue>, _ttl: Ttl) -> BackendFuture<'a, ()> {
+        self.store.write_entry(key, &value.payload, value.metadata.ct, value.metadata.v);
+        ready(Ok(())).boxed_local()
+    }
+
+    fn delete<'a>(&'a self, key: &'a str) -> BackendFuture<'a, ()> {
+        self.store.remove_entry(key);
+        ready(Ok(())).boxed_local()
+    }
+
+    fn peek(&self, key: &str) -> Option<Option<CachedValue<JsValue>>> {
+        Some(self.read(key))
+    }
+}
