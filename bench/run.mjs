@@ -13,6 +13,7 @@ import { SUBJECTS } from "./subjects.mjs";
 import { expiry } from "./suites/expiry.mjs";
 import { acrossIsolates } from "./suites/isolates.mjs";
 import { kvOps } from "./suites/kv-ops.mjs";
+import { scale } from "./suites/scale.mjs";
 import { speed } from "./suites/speed.mjs";
 import { SHAPES, stored } from "./suites/stored.mjs";
 import { startup } from "./suites/startup.mjs";
@@ -55,6 +56,7 @@ let r = {
 
 const suites = [
   ["speed", () => speed(SUBJECTS, { n: config.n, kvN: config.kvN, rounds: Math.max(config.rounds, quick ? 1 : 5) })],
+  ["scale", () => scale(SUBJECTS, { n: quick ? 2000 : 100_000, cycles: quick ? 200 : 20_000, rounds: quick ? 1 : 5 })],
   ["kvOps", () => kvOps(SUBJECTS, { stampedes: config.stampedes, hits: config.hits })],
   ["isolates", () => acrossIsolates(SUBJECTS, config)],
   ["expiry", () => expiry(SUBJECTS, config.expiry)],

@@ -1,15 +1,16 @@
 // Every subject of the benchmark: one Worker each, bundled and run on its own.
 // `store`: where values live (memory: in the isolate; kv: Workers KV); `baseline`: the
 // no-library subject the others are compared with; `lease`: what coordinates isolates;
-// `speedOnly`: a variant measured for hit latency alone.
+// `speedOnly`: a variant measured for hit latency alone; `scale`: it answers the scale suite
+// (a get-or-create, a delete and a set over a store that holds all of the suite's keys).
 export const SUBJECTS = [
-  { id: "map", label: "no library: Map", store: "memory", baseline: true },
-  { id: "edgepile-memory", label: "edgepile", store: "memory" },
-  { id: "edgepile-decorated", label: "edgepile, cacheOnArguments", store: "memory", speedOnly: true },
+  { id: "map", label: "no library: Map", store: "memory", baseline: true, scale: true },
+  { id: "edgepile-memory", label: "edgepile", store: "memory", scale: true },
+  { id: "edgepile-decorated", label: "edgepile, cacheOnArguments", store: "memory", speedOnly: true, scale: true },
   { id: "edgepile-memory-listening", label: "edgepile, a hit listener on", store: "memory", speedOnly: true },
-  { id: "cachified-lru", label: "cachified + lru-cache", store: "memory" },
-  { id: "bentocache-memory", label: "bentocache (memory driver)", store: "memory" },
-  { id: "cache-manager-memory", label: "cache-manager 7 + keyv (memory)", store: "memory" },
+  { id: "cachified-lru", label: "cachified + lru-cache", store: "memory", scale: true },
+  { id: "bentocache-memory", label: "bentocache (memory driver)", store: "memory", scale: true },
+  { id: "cache-manager-memory", label: "cache-manager 7 + keyv (memory)", store: "memory", scale: true },
   { id: "kv-baseline", label: "no library: KV get/put", store: "kv", baseline: true },
   { id: "edgepile-kv", label: "edgepile, KV", store: "kv", lease: "none" },
   { id: "edgepile-kv-do", label: "edgepile, KV + DO lease", store: "kv", lease: "Durable Object" },

@@ -4,13 +4,19 @@ import { BentoCache, bentostore } from "bentocache";
 import { memoryDriver } from "bentocache/drivers/memory";
 import { serve } from "./lib/serve.js";
 
+const bentoOf = (maxItems) =>
+  new BentoCache({ default: "memory", stores: { memory: bentostore().useL1Layer(memoryDriver({ maxItems })) } });
+
 export default serve(() => {
-  const bento = new BentoCache({
-    default: "memory",
-    stores: { memory: bentostore().useL1Layer(memoryDriver({ maxItems: 10_000 })) },
-  });
+  const bento = bentoOf(10_000);
+  const big = bentoOf(200_000);
   return {
     get: (key, factory) => bento.getOrSet({ key, factory, ttl: 3_600_000 }),
     getExpiring: (key, factory) => bento.getOrSet({ key, factory, ttl: 1000, grace: 60_000, timeout: 0 }),
+    scale: {
+      get: (key, factory) => big.getOrSet({ key, factory, ttl: 3_600_000 }),
+      del: (key) => big.delete({ key }),
+      set: (key, value) => big.set({ key, value, ttl: 3_600_000 }),
+    },
   };
 });

@@ -3,15 +3,26 @@
 import { makeRegion } from "edgepile";
 import { serve } from "./lib/serve.js";
 
-export default serve(() => {
-  const region = makeRegion({ name: "bench" }).configure("edgepile.memory", { expirationTime: 3600 });
+function decorated(region) {
   let create;
   const user = region.cacheOnArguments(function user(id) {
     return create(id);
   });
-  const get = (key, creator) => {
-    create = creator;
-    return user(1);
+  return {
+    get: (id, creator) => {
+      create = creator;
+      return user(id);
+    },
+    del: (id) => user.invalidate(id),
+    set: (id, value) => user.set(value, id),
   };
-  return { get, getExpiring: get };
+}
+
+export default serve(() => {
+  const one = decorated(makeRegion({ name: "bench" }).configure("edgepile.memory", { expirationTime: 3600 }));
+  const get = (key, creator) => one.get(1, creator);
+  const scale = decorated(
+    makeRegion({ name: "bench-scale" }).configure("edgepile.memory", { expirationTime: 3600, arguments: { maxEntries: 200_000 } }),
+  );
+  return { get, getExpiring: get, scale };
 });

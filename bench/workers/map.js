@@ -3,13 +3,19 @@ import { serve } from "./lib/serve.js";
 
 function expiringMap(ttlMs) {
   const map = new Map();
-  return async (key, create) => {
+  const get = async (key, create) => {
     const hit = map.get(key);
     if (hit !== undefined && (hit.expires === 0 || hit.expires > Date.now())) return hit.value;
     const value = await create();
     map.set(key, { value, expires: ttlMs ? Date.now() + ttlMs : 0 });
     return value;
   };
+  get.del = async (key) => map.delete(key);
+  get.set = async (key, value) => map.set(key, { value, expires: ttlMs ? Date.now() + ttlMs : 0 });
+  return get;
 }
 
-export default serve(() => ({ get: expiringMap(0), getExpiring: expiringMap(1000) }));
+export default serve(() => {
+  const scale = expiringMap(0);
+  return { get: expiringMap(0), getExpiring: expiringMap(1000), scale: { get: scale, del: scale.del, set: scale.set } };
+});

@@ -15,8 +15,16 @@ pub async fn settle(value: JsValue) -> std::result::Result<JsValue, JsValue> {
     }
 }
 
+#[wasm_bindgen]
+extern "C" {
+    type MaybeThenable;
+    /// `value.then`, read structurally: no property-name string crosses the boundary.
+    #[wasm_bindgen(method, getter, catch)]
+    fn then(this: &MaybeThenable) -> std::result::Result<JsValue, JsValue>;
+}
+
 fn is_thenable(value: &JsValue) -> bool {
-    value.is_object() && js_sys::Reflect::get(value, &"then".into()).is_ok_and(|t| t.is_function())
+    value.is_object() && value.unchecked_ref::<MaybeThenable>().then().is_ok_and(|t| t.is_function())
 }
 
 /// Runs a JS creator with no arguments; whatever it throws or rejects with is the error.

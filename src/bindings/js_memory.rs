@@ -2,6 +2,8 @@
 //! (`src/js/memory-store.js`), where the region's hit path reads them without entering wasm;
 //! the core reaches them here for everything else (misses, stale values, writes).
 
+use std::cell::RefCell;
+
 use futures::future::{ready, FutureExt};
 use wasm_bindgen::prelude::*;
 
@@ -14,11 +16,11 @@ extern "C" {
     pub type JsMemoryStore;
     /// The entry for `key` (marking it recently used), or `undefined`.
     #[wasm_bindgen(method, js_name = readEntry)]
-    fn read_entry(this: &JsMemoryStore, key: &str) -> Option<JsEntry>;
+    fn read_entry(this: &JsMemoryStore, key: &JsValue) -> Option<JsEntry>;
     #[wasm_bindgen(method, js_name = writeEntry)]
-    fn write_entry(this: &JsMemoryStore, key: &str, payload: &JsValue, ct: f64, v: u32);
+    fn write_entry(this: &JsMemoryStore, key: &JsValue, payload: &JsValue, ct: f64, v: u32);
     #[wasm_bindgen(method, js_name = removeEntry)]
-    fn remove_entry(this: &JsMemoryStore, key: &str);
+    fn remove_entry(this: &JsMemoryStore, key: &JsValue);
 
     /// A stored `CachedValue`; the store checked its shape when it was written.
     type JsEntry;
@@ -36,15 +38,36 @@ extern "C" {
 
 pub struct JsMemory {
     store: JsMemoryStore,
+    /// The key of the latest call as both Rust and JS strings: the store is called with the JS
+    /// string the caller passed in, rather than one decoded anew from the Rust copy (a third of
+    /// a miss's time in the boundary went to decoding the same key back).
+    latest: RefCell<(String, JsValue)>,
 }
 
 impl JsMemory {
     pub fn new(store: JsMemoryStore) -> Self {
-        JsMemory { store }
+        JsMemory { store, latest: RefCell::new((String::new(), JsValue::UNDEFINED)) }
+    }
+
+    /// The key of a call about to reach the store (before any mangling).
+    pub fn remember(&self, key: &str, js: JsValue) {
+        let mut latest = self.latest.borrow_mut();
+        latest.0.clear();
+        latest.0.push_str(key);
+        latest.1 = js;
+    }
+
+    fn js_key(&self, key: &str) -> JsValue {
+        let latest = self.latest.borrow();
+        if latest.0 == key {
+            latest.1.clone()
+        } else {
+            JsValue::from_str(key)
+        }
     }
 
     fn read(&self, key: &str) -> Option<CachedValue<JsValue>> {
-        let entry = self.store.read_entry(key)?;
+        let entry = self.store.read_entry(&self.js_key(key))?;
         let meta = entry.metadata();
         let v = meta.v();
         // A version that is not a u32 cannot be ours: it reads as another version (a miss).
@@ -63,12 +86,12 @@ impl Backend<JsValue> for JsMemory {
     }
 
     fn set<'a>(&'a self, key: &'a str, value: CachedValue<JsValue>, _ttl: Ttl) -> BackendFuture<'a, ()> {
-        self.store.write_entry(key, &value.payload, value.metadata.ct, value.metadata.v);
+        self.store.write_entry(&self.js_key(key), &value.payload, value.metadata.ct, value.metadata.v);
         ready(Ok(())).boxed_local()
     }
 
     fn delete<'a>(&'a self, key: &'a str) -> BackendFuture<'a, ()> {
-        self.store.remove_entry(key);
+        self.store.remove_entry(&self.js_key(key));
         ready(Ok(())).boxed_local()
     }
 

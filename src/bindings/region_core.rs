@@ -24,6 +24,7 @@ use crate::region::{CreateOptions, Degradation, ErrorSink, GetOptions, Region, R
 #[wasm_bindgen]
 pub struct RegionCore {
     region: Region<JsValue>,
+    memory: Option<Rc<JsMemory>>,
 }
 
 /// The outcome now, when `work` needs no I/O (a memory backend, a synchronous creator): no
@@ -97,10 +98,14 @@ impl RegionCore {
             }) as ErrorSink
         });
         let reporter: Reporter = Rc::default();
-        let backend: Rc<dyn Backend<JsValue>> = match (chain.is_undefined(), memory) {
-            (false, _) => Rc::new(ChainBackend::new(chain, reporter.clone())),
-            (true, Some(memory)) => Rc::new(JsMemory::new(memory)),
-            (true, None) => Rc::new(NullBackend),
+        let memory = match (chain.is_undefined(), memory) {
+            (true, Some(store)) => Some(Rc::new(JsMemory::new(store))),
+            _ => None,
+        };
+        let backend: Rc<dyn Backend<JsValue>> = match (&memory, chain.is_undefined()) {
+            (Some(memory), _) => memory.clone(),
+            (None, false) => Rc::new(ChainBackend::new(chain, reporter.clone())),
+            (None, true) => Rc::new(NullBackend),
         };
         let mut b = RegionBuilder::new(name)
             .ttl(Ttl::from_seconds(default_ttl))
@@ -136,7 +141,16 @@ impl RegionCore {
         }
         let region = b.build(backend);
         *reporter.borrow_mut() = Some(Box::new(region.reporter()));
-        Ok(RegionCore { region })
+        Ok(RegionCore { region, memory })
+    }
+
+    /// The key of a call as a Rust string; the store of a memory region keeps the JS one too.
+    fn key(&self, key: JsValue) -> Result<String, JsValue> {
+        let k = key.as_string().ok_or_else(|| to_js(Error::validation("keys must be strings")))?;
+        if let Some(memory) = &self.memory {
+            memory.remember(&k, key);
+        }
+        Ok(k)
     }
 
     /// See [`Region::fresh_after`]: with the TTL, what the JS hit path judges freshness by.
@@ -148,13 +162,14 @@ impl RegionCore {
     #[wasm_bindgen(js_name = getOrCreate)]
     pub fn get_or_create(
         &self,
-        key: String,
+        key: JsValue,
         creator: Function,
         seconds: Option<f64>,
         should_cache: Option<Function>,
         runner: Option<Function>,
         degradation: Option<Vec<f64>>,
     ) -> Result<JsValue, JsValue> {
+        let key = self.key(key)?;
         let region = self.region.clone();
         let mut opts = create_options(seconds, should_cache, runner);
         opts.degradation = degradation_of(degradation);
@@ -182,7 +197,8 @@ impl RegionCore {
         })
     }
 
-    pub fn get(&self, key: String, seconds: Option<f64>, ignore_expiration: bool) -> Result<JsValue, JsValue> {
+    pub fn get(&self, key: JsValue, seconds: Option<f64>, ignore_expiration: bool) -> Result<JsValue, JsValue> {
+        let key = self.key(key)?;
         let region = self.region.clone();
         let opts = GetOptions { ttl: ttl(seconds), ignore_expiration };
         now_or_promise(async move { region.get(&key, opts).await.map(or_no_value).map_err(to_js) })
@@ -199,7 +215,8 @@ impl RegionCore {
         })
     }
 
-    pub fn set(&self, key: String, value: JsValue) -> Result<JsValue, JsValue> {
+    pub fn set(&self, key: JsValue, value: JsValue) -> Result<JsValue, JsValue> {
+        let key = self.key(key)?;
         let region = self.region.clone();
         now_or_promise(async move { region.set(&key, value).await.map(done).map_err(to_js) })
     }
@@ -214,7 +231,8 @@ impl RegionCore {
         })
     }
 
-    pub fn delete(&self, key: String) -> Result<JsValue, JsValue> {
+    pub fn delete(&self, key: JsValue) -> Result<JsValue, JsValue> {
+        let key = self.key(key)?;
         let region = self.region.clone();
         now_or_promise(async move { region.delete(&key).await.map(done).map_err(to_js) })
     }

@@ -10,8 +10,12 @@
 //   GET /load?seconds=&every=&callers=&ms=   constant load across expiries
 //   GET /store?shape=           create one value of a payload shape; bytes written to KV
 //   GET /counts, /reset         creator calls and KV operations in this isolate
+//   GET /scale-prep?n=&keys=&write=   fixes the scale workload (see zipf.js) for /scale
+//   GET /scale?n=               the first n operations of it through `scale`; answers the misses
+//   GET /cycle?n=               n times: delete one key, then get-or-create it (a miss)
 import { countingKv } from "./counting-kv.js";
 import { PAYLOADS } from "./payloads.js";
+import { DELETE, GET, workload } from "./zipf.js";
 
 const HIT_KEY = "user:1";
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -20,6 +24,13 @@ export function serve(setup) {
   let subject;
   let kv;
   let creatorCalls = 0;
+  let ops; // the scale workload
+  let scaleValue = 0;
+  // A synchronous creator, as a cache of computed values has: the miss path is the library's.
+  const scaleCreator = () => {
+    creatorCalls++;
+    return { n: ++scaleValue };
+  };
   const hitCreator = () => ({ id: 1, name: "value" });
   const slowCreator = (ms, value) => async () => {
     creatorCalls++;
@@ -89,6 +100,32 @@ export function serve(setup) {
       kv.reset();
       await subject.get(`${key}:${shape}`, make);
       return kv.counts.lastWrite;
+    },
+    async "/scale-prep"(q, key, url) {
+      ops = workload({ n: q("n", 0), keys: q("keys", 1), write: url.searchParams.get("write") ?? "none" });
+      return { n: ops.keys.length };
+    },
+    async "/scale"(q) {
+      const { get, del, set } = subject.scale;
+      const { keys, kinds } = ops;
+      const n = Math.min(q("n", 0), keys.length);
+      const before = creatorCalls;
+      for (let i = 0; i < n; i++) {
+        const kind = kinds[i];
+        if (kind === GET) await get(keys[i], scaleCreator);
+        else if (kind === DELETE) await del(keys[i]);
+        else await set(keys[i], { n: ++scaleValue });
+      }
+      return String(creatorCalls - before);
+    },
+    async "/cycle"(q) {
+      const { get, del } = subject.scale;
+      const n = q("n", 0);
+      for (let i = 0; i < n; i++) {
+        await del("cycle");
+        await get("cycle", scaleCreator);
+      }
+      return String(n);
     },
     async "/counts"() {
       return { creatorCalls, ...kv?.counts };

@@ -1,8 +1,9 @@
-// The memory hit path: values a region peeked are reused while nothing in its store changed
-// and they are within the TTL. Every change must be seen at once, and stats and events must
-// read as if every hit went to the store.
+// The memory hit path: a memory region's values live on the JS side and a hit is judged there,
+// by creation time, without entering the core. Every change must be seen at once, LRU order
+// must count those hits, writes to one key must not send another key's hits to the core, and
+// stats and events must read as if every hit went through the core.
 import { describe, expect, it } from "vitest";
-import { makeRegion } from "../../src/js/workerd.js";
+import { makeRegion, NO_VALUE } from "../../src/js/workerd.js";
 import { fakeClock } from "./helpers.js";
 
 function setup({ ttl = 60, maxEntries } = {}) {
@@ -24,7 +25,7 @@ function setup({ ttl = 60, maxEntries } = {}) {
   return { region, clock, mangled, creator, made: () => made };
 }
 
-describe("repeated memory hits", () => {
+describe("memory hits", () => {
   it("are served without going back to the store (the key is mangled once, not per hit)", async () => {
     const { region, mangled, creator, made } = setup();
     await region.getOrCreate("k", creator(1));
@@ -110,5 +111,78 @@ describe("repeated memory hits", () => {
     for (let i = 0; i < 5; i++) await region.getOrCreate("k", creator(1));
     expect(hits).toEqual(["k", "k", "k", "k", "k"]);
     expect(region.stats().hits).toBe(5);
+  });
+
+  it("keep LRU order: a key served only by hits is not the one evicted", async () => {
+    const { region, creator, made } = setup({ maxEntries: 3 });
+    for (const k of ["a", "b", "c"]) await region.getOrCreate(k, creator(k));
+    for (let i = 0; i < 10; i++) await region.getOrCreate("a", creator("x")); // a: most recent
+    await region.getOrCreate("d", creator("d")); // full: evicts b, the least recently used
+    expect(region.actualBackend.keys()).toEqual(["d", "a", "c"]);
+    expect(await region.getOrCreate("a", creator("a2"))).toEqual({ v: "a" });
+    expect(await region.getOrCreate("b", creator("b2"))).toEqual({ v: "b2" });
+    expect(made()).toBe(5);
+  });
+
+  it("of one key stay off the core while other keys are written, deleted and evicted", async () => {
+    const { region, mangled, creator } = setup({ maxEntries: 50 });
+    await region.getOrCreate("hot", creator("hot"));
+    await region.getOrCreate("hot", creator("hot"));
+    const hits = region.stats().hits;
+    // Every trip through the core runs the key mangler; a hit judged in JS does not.
+    const before = mangled.length;
+    for (let i = 0; i < 200; i++) {
+      await region.set(`w${i}`, { v: i }); // past 50 entries these evict older ones
+      if (i % 3 === 0) await region.delete(`w${i - 1}`);
+      expect(await region.getOrCreate("hot", creator("never"))).toEqual({ v: "hot" });
+    }
+    const coreMangles = mangled.length - before;
+    // set and delete each go through the core once; the 200 hits add nothing.
+    expect(coreMangles).toBe(200 + 67);
+    expect(region.stats().hits - hits).toBe(200);
+  });
+
+  it("never serve a replaced value, whichever path replaced it", async () => {
+    const { region, creator } = setup();
+    await region.getOrCreate("k", creator(1));
+    await region.getOrCreate("k", creator(1));
+    await region.setMulti({ k: { v: 2 } });
+    expect(await region.getOrCreate("k", creator(9))).toEqual({ v: 2 });
+    expect(await region.get("k")).toEqual({ v: 2 });
+    await region.deleteMulti(["k"]);
+    expect(await region.get("k")).toBe(NO_VALUE);
+    expect(await region.getOrCreateMulti(["k"], () => [{ v: 3 }])).toEqual([{ v: 3 }]);
+    expect(await region.getOrCreate("k", creator(9))).toEqual({ v: 3 });
+    region.actualBackend.set("k", { payload: { v: 4 }, metadata: { ct: Date.now() / 1000 + 1e6, v: 1 } });
+    expect(await region.getOrCreate("k", creator(9))).toEqual({ v: 4 });
+  });
+
+  it("honour get()'s own TTL and ignoreExpiration without counting as served", async () => {
+    const { region, clock, creator } = setup({ ttl: 10 });
+    await region.getOrCreate("k", creator(1));
+    clock.advance(5);
+    expect(await region.get("k")).toEqual({ v: 1 });
+    expect(await region.get("k", { expirationTime: 2 })).toBe(NO_VALUE);
+    clock.advance(10);
+    expect(await region.get("k")).toBe(NO_VALUE);
+    expect(await region.get("k", { ignoreExpiration: true })).toEqual({ v: 1 });
+    expect(region.stats().hits).toBe(0);
+  });
+
+  it("answer set, delete and a synchronous miss without a promise from the core", async () => {
+    // Proved by order: work that needs no I/O is done before the call's first await resumes.
+    const { region, creator } = setup();
+    const order = [];
+    const miss = region.getOrCreate("m", () => {
+      order.push("creator");
+      return { v: 1 };
+    });
+    order.push("returned");
+    expect(await miss).toEqual({ v: 1 });
+    expect(order).toEqual(["creator", "returned"]);
+    await region.set("s", { v: 2 });
+    expect(region.actualBackend.get("s").payload).toEqual({ v: 2 });
+    await region.getOrCreate("n", creator(5));
+    expect(region.actualBackend.keys()).toContain("n");
   });
 });
