@@ -40,24 +40,25 @@ describe("the default key generator", () => {
 });
 
 describe("key manglers", () => {
-  it("sha1MangleKey is SHA-1 of the UTF-8 key", () => {
+  it("sha1MangleKey is SHA-1 of the UTF-8 key (dogpile's; not collision-resistant)", () => {
     expect(sha1MangleKey("")).toBe("da39a3ee5e6b4b0d3255bfef95601890afd80709");
     expect(sha1MangleKey("abc")).toBe("a9993e364706816aba3e25717850c26c9cd0d89d");
     expect(sha1MangleKey("☃")).toHaveLength(40);
   });
 
-  it("lengthConditionalMangler only mangles keys over the length, in UTF-8 bytes", () => {
+  it("lengthConditionalMangler only mangles keys over the length, in UTF-8 bytes, marked with '#'", () => {
     const m = lengthConditionalMangler(10, sha1MangleKey);
     expect(m("short")).toBe("short");
     expect(m("0123456789")).toBe("0123456789");
-    expect(m("0123456789a")).toBe(sha1MangleKey("0123456789a"));
-    expect(m("☃☃☃☃")).toBe(sha1MangleKey("☃☃☃☃")); // 4 chars, 12 bytes
+    expect(m("0123456789a")).toBe(`#${sha1MangleKey("0123456789a")}`);
+    expect(m("☃☃☃☃")).toBe(`#${sha1MangleKey("☃☃☃☃")}`); // 4 chars, 12 bytes
     expect(() => lengthConditionalMangler(-1, sha1MangleKey)).toThrow(ValidationError);
   });
 
-  it("prefixMangler prefixes, after an inner mangler", () => {
-    expect(prefixMangler("app:")("k")).toBe("app:k");
-    expect(prefixMangler("app:", sha1MangleKey)("abc")).toBe("app:a9993e364706816aba3e25717850c26c9cd0d89d");
+  it("prefixMangler prefixes with the JSON-quoted prefix, after an inner mangler", () => {
+    expect(prefixMangler("app:")("k")).toBe('"app:"k');
+    expect(prefixMangler("app:", sha1MangleKey)("abc")).toBe('"app:"a9993e364706816aba3e25717850c26c9cd0d89d');
+    expect(prefixMangler("a:")("b:x")).not.toBe(prefixMangler("a:b:")("x"));
   });
 
   it("reaches the store in single, multi and decorator paths", async () => {
@@ -71,8 +72,8 @@ describe("key manglers", () => {
     await f(1);
     const keys = r.actualBackend.keys();
     expect(keys).toHaveLength(6);
-    expect(keys.every((k) => k.startsWith("p:"))).toBe(true);
-    expect(keys).toContain(`p:${sha1MangleKey("a-very-long-key")}`);
+    expect(keys.every((k) => k.startsWith('"p:"'))).toBe(true);
+    expect(keys).toContain(`"p:"#${sha1MangleKey("a-very-long-key")}`);
     expect(await r.getMulti(["a", "b", "c", "d", "a-very-long-key"])).toEqual([1, 2, 3, 1, 15]);
     await r.deleteMulti(["a", "b"]);
     expect(r.actualBackend.keys()).toHaveLength(4);
