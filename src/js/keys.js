@@ -1,9 +1,11 @@
 // Cache keys for decorated functions, and key manglers. What each guarantees: docs/keys.md.
 //
-// The default key is `name|namespace|args`, like dogpile's, but the arguments are written in
-// a canonical, typed form: strings quoted, numbers bare, objects with sorted keys. So
-// f("a b") ≠ f("a", "b"), f(1) ≠ f("1"), f(null) ≠ f("null"), and a separator inside a string
-// cannot fake an argument boundary.
+// The default key is `"name"|"namespace"|args`. Name and namespace are JSON strings (the
+// namespace slot empty when there is none), so the prefix ends at a point no name, namespace or
+// argument can move: distinct (name, namespace) pairs never share a key, whatever they contain.
+// The arguments are written in a canonical, typed form: strings quoted, numbers bare, objects
+// with sorted keys. So f("a b") ≠ f("a", "b"), f(1) ≠ f("1"), f(null) ≠ f("null"), and a
+// separator inside a string cannot fake an argument boundary.
 import { sha1MangleKey as sha1, sha256MangleKey as sha256 } from "../../pkg/edgepile.js";
 import { ValidationError } from "./errors.js";
 import { describe } from "./options.js";
@@ -52,7 +54,8 @@ export function encodeArg(v, depth = 0, path = undefined) {
 }
 
 function prefixFor(namespace, fn) {
-  const name = fn.name;
+  // A name redefined as something other than a string counts as no name.
+  const name = typeof fn.name === "string" ? fn.name : "";
   if (!name && (namespace === undefined || namespace === null)) {
     throw new ValidationError(
       "an anonymous function needs a namespace to be cached, or two of them would share keys " +
@@ -62,7 +65,11 @@ function prefixFor(namespace, fn) {
   if (namespace !== undefined && namespace !== null && typeof namespace !== "string") {
     throw new ValidationError(`namespace must be a string, got ${describe(namespace)}`);
   }
-  return namespace === undefined || namespace === null ? `${name}|` : `${name}|${namespace}|`;
+  // Always JSON-quoted, never bare: keys of earlier versions began with the bare name (or "|"
+  // for an anonymous function), never with a quote, so no key made here equals one of theirs and
+  // an entry written then is a one-time miss, not another function's hit.
+  const ns = namespace === undefined || namespace === null ? "" : JSON.stringify(namespace);
+  return `${JSON.stringify(name)}|${ns}|`;
 }
 
 function userStr(toStr, arg) {
