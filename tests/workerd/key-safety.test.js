@@ -64,6 +64,23 @@ for (const backend of BACKENDS) {
       expect(await r.get(long)).toBe("recreated");
     });
 
+    it("keys a URL or a path would normalize stay distinct (or are refused)", async () => {
+      const r = region();
+      const t = tag();
+      const odd = ["", ".", "..", "%2e", "%2E", "./", "a/..", "a/../b", "b", "?", "#", "a#b", "a?b", "a%20b", "a b", "\\", "/"]
+        .map((k) => (k === "" || k === "." || k === ".." ? k : `${t}${k}`));
+      const stored = [];
+      for (const k of odd) {
+        const ok = await r.set(k, `value of ${JSON.stringify(k)}`).then(() => true, (e) => {
+          if (!(e instanceof ValidationError)) throw e;
+          return false;
+        });
+        if (ok) stored.push(k);
+      }
+      expect(stored.length).toBeGreaterThan(odd.length - 4);
+      for (const k of stored) expect(await r.get(k), JSON.stringify(k)).toBe(`value of ${JSON.stringify(k)}`);
+    });
+
     itShared('regions prefixed "a:" and "a:b:" over one store share no key', async () => {
       const t = tag();
       const a = region(prefixMangler("a:"));
