@@ -6,19 +6,12 @@ import { describe, expect, it } from "vitest";
 import {
   lengthConditionalMangler, makeRegion, NO_VALUE, prefixMangler, sha1MangleKey, sha256MangleKey, ValidationError,
 } from "../../src/js/workerd.js";
+import { mapBackend } from "./helpers.js";
 
 let unique = 0;
 const tag = () => `${Date.now()}-${++unique}`;
 
-/** The smallest custom backend, one Map shared by every region over it. */
-function mapBackend() {
-  const map = new Map();
-  return {
-    get: (key) => (map.has(key) ? map.get(key) : NO_VALUE),
-    set: (key, value) => void map.set(key, value),
-    delete: (key) => void map.delete(key),
-  };
-}
+// One Map backend shared by every region over it.
 const sharedMap = mapBackend();
 
 // Every built-in store, and a plain object. `shared`: two regions over it see one store (a
@@ -128,6 +121,8 @@ describe("the manglers' stored keys", () => {
     expect(m("☃☃☃")).toBe("☃☃☃"); // 9 bytes
     expect(m("😀😀😀")).toBe(`#${sha256MangleKey("😀😀😀")}`); // 6 UTF-16 units, 12 bytes
     expect(m("#abc")).toBe("#00e16e1d31c0ba2b3b3d17583bb2ac3b898666620ddf540aae5bd0703d7d02e7");
+    expect(lengthConditionalMangler(10, sha1MangleKey)("0123456789a")).toBe(`#${sha1MangleKey("0123456789a")}`);
+    expect(() => lengthConditionalMangler(-1, sha256MangleKey)).toThrow(ValidationError);
     const kv = lengthConditionalMangler(512, sha256MangleKey);
     const oldDigest = "a9993e364706816aba3e25717850c26c9cd0d89d";
     expect(kv(oldDigest)).toBe(`#${sha256MangleKey(oldDigest)}`);

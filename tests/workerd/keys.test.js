@@ -101,15 +101,6 @@ describe("key manglers", () => {
     expect(sha1MangleKey("☃")).toHaveLength(40);
   });
 
-  it("lengthConditionalMangler only mangles keys over the length, in UTF-8 bytes, marked with '#'", () => {
-    const m = lengthConditionalMangler(10, sha1MangleKey);
-    expect(m("short")).toBe("short");
-    expect(m("0123456789")).toBe("0123456789");
-    expect(m("0123456789a")).toBe(`#${sha1MangleKey("0123456789a")}`);
-    expect(m("☃☃☃☃")).toBe(`#${sha1MangleKey("☃☃☃☃")}`); // 4 chars, 12 bytes
-    expect(() => lengthConditionalMangler(-1, sha1MangleKey)).toThrow(ValidationError);
-  });
-
   it("prefixMangler prefixes with the JSON-quoted prefix, after an inner mangler", () => {
     expect(prefixMangler("app:")("k")).toBe('"app:"k');
     expect(prefixMangler("app:", sha1MangleKey)("abc")).toBe('"app:"a9993e364706816aba3e25717850c26c9cd0d89d');
