@@ -160,8 +160,8 @@ function mangled(out, what) {
  * Keeps keys of at most `length` UTF-8 bytes (KV allows 512) as they are, and stores every other
  * key as `#` followed by `mangler(key)`. Kept keys never start with `#`: a short key that does is
  * digested too, and so is a short key spelled like a bare SHA-1 digest (40 lowercase hex
- * digits), the form earlier versions stored long keys under. So no key a caller chooses can name
- * another key's entry, before or after an upgrade.
+ * digits), the form earlier versions stored long keys under. So no key a caller chooses names
+ * another key's entry, and an entry an earlier version wrote for a long key is read by no key.
  */
 export function lengthConditionalMangler(length, mangler) {
   if (!Number.isSafeInteger(length) || length < 0) throw new ValidationError(`length must be a non-negative integer, got ${describe(length)}`);
