@@ -42,6 +42,9 @@
 //! - `worker`: `workers_rs` backends over workers-rs types (`workers_rs::KvBackend` over
 //!   `worker::kv::KvStore`).
 //!
+//! With either: [`keys`], key manglers whose key spaces never overlap
+//! (`keys::length_conditional(512, keys::sha256_mangle_key)` for KV's 512-byte keys).
+//!
 //! # Modules
 //!
 //! [`api`] (vocabulary), [`backend`] (the trait), [`backends`] (memory, null), [`lock`] (the
@@ -56,6 +59,8 @@ pub mod binary_text;
 pub mod codec;
 pub mod error;
 pub mod events;
+#[cfg(any(feature = "js", feature = "worker"))]
+pub mod keys;
 pub mod lease;
 pub mod lock;
 pub mod region;

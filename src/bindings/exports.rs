@@ -1,8 +1,8 @@
 //! Free functions for the JS layer: the envelope codec (for codec and compression proxies) and
-//! the SHA-1 key mangler.
+//! the digests behind the key manglers (in Rust because a mangler is synchronous and WebCrypto's
+//! digest is not: see docs/keys.md).
 
 use js_sys::Uint8Array;
-use sha1::{Digest, Sha1};
 use wasm_bindgen::prelude::*;
 
 use super::errors::{cached_value_from_js, cached_value_to_js, to_js};
@@ -23,10 +23,17 @@ pub fn decode_cached_value(bytes: &[u8]) -> Result<JsValue, JsValue> {
     js_codec::decode(bytes).map(|cv| cached_value_to_js(&cv)).map_err(to_js)
 }
 
-/// The SHA-1 of the key's UTF-8 bytes, as 40 hex digits (dogpile's `sha1_mangle_key`).
+/// The SHA-1 of the key's UTF-8 bytes, as 40 hex digits (dogpile's `sha1_mangle_key`; not
+/// collision-resistant).
 #[wasm_bindgen(js_name = sha1MangleKey)]
 pub fn sha1_mangle_key(key: &str) -> String {
-    hex::encode(Sha1::digest(key.as_bytes()))
+    crate::keys::sha1_mangle_key(key)
+}
+
+/// The SHA-256 of the key's UTF-8 bytes, as 64 hex digits.
+#[wasm_bindgen(js_name = sha256MangleKey)]
+pub fn sha256_mangle_key(key: &str) -> String {
+    crate::keys::sha256_mangle_key(key)
 }
 
 /// Bytes as binary-safe UTF-8 text, as KV stores binary values (see `binary_text`).

@@ -427,11 +427,27 @@ export declare const functionKeyGenerator: FunctionKeyGenerator;
 export declare const functionMultiKeyGenerator: FunctionMultiKeyGenerator;
 /** For functions that take one options object. */
 export declare const kwargFunctionKeyGenerator: FunctionKeyGenerator;
-/** 40 hex digits of the SHA-1 of the key's UTF-8 bytes. */
+/**
+ * 40 hex digits of the SHA-1 of the key's UTF-8 bytes (dogpile's `sha1_mangle_key`). SHA-1 is
+ * not collision-resistant: use {@link sha256MangleKey} for new regions.
+ */
 export declare function sha1MangleKey(key: string): string;
-/** Applies `mangler` to keys longer than `length` UTF-8 bytes. */
+/**
+ * 64 hex digits of the SHA-256 of the key's UTF-8 bytes, computed synchronously (in wasm), as a
+ * mangler must be: `lengthConditionalMangler(512, sha256MangleKey)` for KV.
+ */
+export declare function sha256MangleKey(key: string): string;
+/**
+ * Keeps keys of at most `length` UTF-8 bytes as they are and stores every other key as `#`
+ * followed by `mangler(key)`. A short key that starts with `#`, or is 40 lowercase hex digits
+ * (an earlier version's bare digest), is mangled too, so a chosen key never reaches another's
+ * entry. See docs/keys.md.
+ */
 export declare function lengthConditionalMangler(length: number, mangler: KeyMangler): KeyMangler;
-/** Prefixes every key, after applying `then` if given. */
+/**
+ * Prefixes every key, after applying `then` if given. The prefix is stored JSON-quoted
+ * (`"app:"key`), so regions whose prefixes are prefixes of each other never share a key.
+ */
 export declare function prefixMangler(prefix: string, then?: KeyMangler): KeyMangler;
 /** A CachedValue as edgepile's MessagePack envelope. */
 export declare function encodeCachedValue(value: CachedValue): Uint8Array;

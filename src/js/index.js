@@ -14,7 +14,7 @@ export { JsonCodecProxy } from "./proxies/json.js";
 export { CompressionProxy } from "./proxies/compression.js";
 export {
   functionKeyGenerator, functionMultiKeyGenerator, kwargFunctionKeyGenerator,
-  sha1MangleKey, lengthConditionalMangler, prefixMangler,
+  sha1MangleKey, sha256MangleKey, lengthConditionalMangler, prefixMangler,
 } from "./keys.js";
 export {
   EdgepileError, RegionNotConfigured, RegionAlreadyConfigured, ValidationError, BackendError, LockTimeout, TimeoutError,

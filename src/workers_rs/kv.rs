@@ -52,7 +52,9 @@ impl<P: Serialize + DeserializeOwned + Clone + 'static> KvBackend<P> {
 fn check_key(key: &str) -> crate::Result<()> {
     if key.len() > MAX_KEY_BYTES {
         return Err(Error::validation(format!(
-            "KV keys are at most {MAX_KEY_BYTES} bytes; this one is {}. Shorten long keys with a key mangler (SHA-1)",
+            "KV keys are at most {MAX_KEY_BYTES} bytes; this one is {}. Shorten long keys with \
+             .key_mangler(edgepile::keys::length_conditional({MAX_KEY_BYTES}, edgepile::keys::sha256_mangle_key)) \
+             (in JS: lengthConditionalMangler({MAX_KEY_BYTES}, sha256MangleKey))",
             key.len()
         )));
     }

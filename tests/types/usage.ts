@@ -2,7 +2,7 @@
 // wrapped function's argument and return types. Lines marked @ts-expect-error must stay errors.
 import {
   CachedValue, CompressionProxy, JsonCodecProxy, kwargFunctionKeyGenerator, lengthConditionalMangler, makeRegion,
-  NO_VALUE, prefixMangler, ProxyBackend, sha1MangleKey, StatsProxy, ValidationError, type StoredItem,
+  NO_VALUE, prefixMangler, ProxyBackend, sha1MangleKey, sha256MangleKey, StatsProxy, ValidationError, type StoredItem,
 } from "edgepile";
 
 class Logging extends ProxyBackend {
@@ -73,7 +73,10 @@ void main();
 // Platform backends, leases, events (types only).
 declare const env: { CACHE: import("edgepile").KVNamespaceLike; LEASES: import("edgepile").DurableObjectNamespaceLike };
 declare const ctx: { waitUntil(p: Promise<unknown>): void };
-const kvRegion = makeRegion({ sleep: (ms) => new Promise((r) => setTimeout(r, ms)) }).configure("edgepile.cloudflare_kv", {
+const kvRegion = makeRegion({
+  keyMangler: lengthConditionalMangler(512, sha256MangleKey),
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+}).configure("edgepile.cloudflare_kv", {
   expirationTime: 60,
   arguments: { namespace: env.CACHE, lockNamespace: env.LEASES, lockTimeout: 5, staleTtl: 120 },
 });
@@ -83,7 +86,10 @@ const ratio: number = kvRegion.stats().hitRatio;
 void kvRegion.withContext(ctx).getOrCreate("k", () => 1, { ctx });
 // @ts-expect-error: not an event
 kvRegion.on("hits", () => {});
-console.log(ratio);
+const digest: string = sha256MangleKey("k");
+// @ts-expect-error: a mangler takes a string key
+sha256MangleKey(1);
+console.log(ratio, digest);
 
 // Degradation and fault injection (types only).
 import { FaultProxy, TimeoutError } from "edgepile";

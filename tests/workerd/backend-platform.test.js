@@ -1,8 +1,9 @@
 // The conformance suite over the platform's stores, inside workerd with local KV, Cache API and
 // Durable Objects, and over a plain JS object backend.
 import { env } from "cloudflare:test";
-import { NO_VALUE, registerBackend } from "../../src/js/workerd.js";
+import { registerBackend } from "../../src/js/workerd.js";
 import { conformance } from "./conformance.js";
+import { mapBackend } from "./helpers.js";
 
 conformance("cloudflare_kv", { backend: "edgepile.cloudflare_kv", arguments: () => ({ namespace: env.CACHE }), persists: true });
 conformance("cloudflare_cache", { backend: "edgepile.cloudflare_cache", arguments: { cacheName: "conformance" }, persists: true });
@@ -12,15 +13,6 @@ conformance("durable_object", {
   persists: true,
 });
 
-/** The smallest custom backend: a Map, get/set/delete only (the multi forms are filled in). */
-function mapBackend() {
-  const map = new Map();
-  return {
-    get: (key) => (map.has(key) ? map.get(key) : NO_VALUE),
-    set: (key, value) => void map.set(key, value),
-    delete: (key) => void map.delete(key),
-  };
-}
 conformance("js object", { backend: mapBackend, persists: true });
 
 registerBackend("test.map", () => mapBackend());

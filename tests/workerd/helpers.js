@@ -1,5 +1,7 @@
 // Test helpers: a fake clock (workerd's clock stands still during computation), deferred
-// promises to hold a creator open, and a flush of pending microtasks.
+// promises to hold a creator open, a flush of pending microtasks, and the smallest backend.
+import { NO_VALUE } from "../../src/js/workerd.js";
+
 export function fakeClock(startMs = 1_700_000_000_000) {
   let now = startMs;
   const clock = () => now;
@@ -34,4 +36,14 @@ export function track(promises) {
     ),
   );
   return state;
+}
+
+/** The smallest custom backend: a Map, get/set/delete only (the multi forms are filled in). */
+export function mapBackend() {
+  const map = new Map();
+  return {
+    get: (key) => (map.has(key) ? map.get(key) : NO_VALUE),
+    set: (key, value) => void map.set(key, value),
+    delete: (key) => void map.delete(key),
+  };
 }

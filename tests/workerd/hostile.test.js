@@ -68,8 +68,8 @@ describe("isolation", () => {
     expect(await b.get("user:1")).toBe("b's");
     expect(await b.getOrCreate("user:2", () => "b made")).toBe("b made");
     expect(await a.get("user:2")).toBe(NO_VALUE);
-    const listed = (await env.CACHE.list({ prefix: "tenant-" })).keys.map((k) => k.name).sort();
-    expect(listed).toEqual(["tenant-a:user:1", "tenant-b:user:1", "tenant-b:user:2"]);
+    const listed = (await env.CACHE.list({ prefix: '"tenant-' })).keys.map((k) => k.name).sort();
+    expect(listed).toEqual(['"tenant-a:"user:1', '"tenant-b:"user:1', '"tenant-b:"user:2']);
   });
 });
 

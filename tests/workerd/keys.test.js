@@ -1,7 +1,8 @@
 // Key generation and key manglers.
 import { describe, expect, it } from "vitest";
 import {
-  functionKeyGenerator, lengthConditionalMangler, makeRegion, prefixMangler, sha1MangleKey, ValidationError,
+  functionKeyGenerator, functionMultiKeyGenerator, lengthConditionalMangler, makeRegion, prefixMangler, sha1MangleKey,
+  ValidationError,
 } from "../../src/js/workerd.js";
 
 const keyOf = functionKeyGenerator(undefined, function f() {});
@@ -23,12 +24,13 @@ describe("the default key generator", () => {
     expect(keyOf({ a: 1, b: [2, { c: 3, d: 4 }] })).toBe(keyOf({ b: [2, { d: 4, c: 3 }], a: 1 }));
     expect(keyOf(new Date(5))).toBe(keyOf(new Date(5)));
     expect(keyOf(new Map([[1, "a"], [2, "b"]]))).toBe(keyOf(new Map([[2, "b"], [1, "a"]])));
-    expect(keyOf("x")).toBe('f|"x"');
+    expect(keyOf("x")).toBe('"f"||"x"');
   });
 
-  it("carries function name and namespace", () => {
-    expect(functionKeyGenerator("ns", function load() {})(1)).toBe("load|ns|1");
-    expect(functionKeyGenerator(undefined, function load() {}, String)(1, "a b")).toBe("load|1 a b");
+  it("carries function name and namespace, as JSON strings", () => {
+    expect(functionKeyGenerator("ns", function load() {})(1)).toBe('"load"|"ns"|1');
+    expect(functionKeyGenerator(undefined, function load() {}, String)(1, "a b")).toBe('"load"||1 a b');
+    expect(functionKeyGenerator("", function load() {})(1)).toBe('"load"|""|1');
   });
 
   it("refuses what has no stable key", () => {
@@ -39,25 +41,70 @@ describe("the default key generator", () => {
   });
 });
 
+describe("names and namespaces", () => {
+  const named = (name) => Object.defineProperty(function () {}, "name", { value: name });
+  // Names and namespaces that contain the separator, quote it, equal each other or are empty.
+  const NAMES = ["f", "g", "f|", "f|ns", "ns", "", '"f"', 'f"', "f||", "|", "a b"];
+  const NAMESPACES = [undefined, "", "ns", "|", "f", "ns|x", '"', 'ns"|', "x|", '"ns"', "|ns"];
+  // Arguments a caller chooses, written raw by toStr: they try to continue a prefix.
+  const ARGS = ["x", "|x", "ns|x", '"ns"|x', '"|x', "", "|", '||"x"', '"x"'];
+
+  // Per key generator: one function's keys are all written one way (with or without toStr); two
+  // functions of one name and namespace share keys on purpose, as in dogpile.
+  it("distinct (name, namespace, arguments) never share a key, with or without toStr", () => {
+    const byKey = { default: new Map(), toStr: new Map() };
+    const add = (kind, key, id) => {
+      const map = byKey[kind];
+      const seen = map.get(key);
+      if (seen === undefined) map.set(key, id);
+      else expect(seen, `${JSON.stringify(key)} for two calls`).toBe(id);
+    };
+    for (const name of NAMES) {
+      for (const namespace of NAMESPACES) {
+        if (name === "" && namespace === undefined) continue; // refused: tested below
+        const fn = named(name);
+        const who = JSON.stringify([name, namespace ?? null]);
+        for (const arg of ARGS) {
+          const id = `${who} ${JSON.stringify(arg)}`;
+          add("default", functionKeyGenerator(namespace, fn)(arg), id);
+          add("default", functionMultiKeyGenerator(namespace, fn)(arg)[0], id);
+          add("toStr", functionKeyGenerator(namespace, fn, String)(arg), id);
+        }
+      }
+    }
+    // a null namespace is no namespace: the same function, the same keys
+    expect(functionKeyGenerator(null, named("f"))("x")).toBe(functionKeyGenerator(undefined, named("f"))("x"));
+    for (const map of Object.values(byKey)) expect(map.size).toBe(NAMES.length * NAMESPACES.length * ARGS.length - ARGS.length);
+  });
+
+  it("every key starts with a quote, where earlier versions' keys began with the bare name", () => {
+    for (const name of NAMES.filter(Boolean)) {
+      for (const namespace of NAMESPACES) {
+        const key = functionKeyGenerator(namespace, named(name), String)("|x");
+        expect(key.startsWith(JSON.stringify(name)), key).toBe(true);
+      }
+    }
+    expect(functionKeyGenerator("ns", named(""))(1)).toBe('""|"ns"|1');
+  });
+
+  it("an anonymous function without a namespace, or a namespace that is no string, is refused", () => {
+    expect(() => functionKeyGenerator(undefined, named(""))).toThrow(ValidationError);
+    expect(() => functionKeyGenerator(undefined, named(42))).toThrow(ValidationError);
+    expect(() => functionKeyGenerator(7, named("f"))).toThrow(ValidationError);
+  });
+});
+
 describe("key manglers", () => {
-  it("sha1MangleKey is SHA-1 of the UTF-8 key", () => {
+  it("sha1MangleKey is SHA-1 of the UTF-8 key (dogpile's; not collision-resistant)", () => {
     expect(sha1MangleKey("")).toBe("da39a3ee5e6b4b0d3255bfef95601890afd80709");
     expect(sha1MangleKey("abc")).toBe("a9993e364706816aba3e25717850c26c9cd0d89d");
     expect(sha1MangleKey("☃")).toHaveLength(40);
   });
 
-  it("lengthConditionalMangler only mangles keys over the length, in UTF-8 bytes", () => {
-    const m = lengthConditionalMangler(10, sha1MangleKey);
-    expect(m("short")).toBe("short");
-    expect(m("0123456789")).toBe("0123456789");
-    expect(m("0123456789a")).toBe(sha1MangleKey("0123456789a"));
-    expect(m("☃☃☃☃")).toBe(sha1MangleKey("☃☃☃☃")); // 4 chars, 12 bytes
-    expect(() => lengthConditionalMangler(-1, sha1MangleKey)).toThrow(ValidationError);
-  });
-
-  it("prefixMangler prefixes, after an inner mangler", () => {
-    expect(prefixMangler("app:")("k")).toBe("app:k");
-    expect(prefixMangler("app:", sha1MangleKey)("abc")).toBe("app:a9993e364706816aba3e25717850c26c9cd0d89d");
+  it("prefixMangler prefixes with the JSON-quoted prefix, after an inner mangler", () => {
+    expect(prefixMangler("app:")("k")).toBe('"app:"k');
+    expect(prefixMangler("app:", sha1MangleKey)("abc")).toBe('"app:"a9993e364706816aba3e25717850c26c9cd0d89d');
+    expect(prefixMangler("a:")("b:x")).not.toBe(prefixMangler("a:b:")("x"));
   });
 
   it("reaches the store in single, multi and decorator paths", async () => {
@@ -71,8 +118,8 @@ describe("key manglers", () => {
     await f(1);
     const keys = r.actualBackend.keys();
     expect(keys).toHaveLength(6);
-    expect(keys.every((k) => k.startsWith("p:"))).toBe(true);
-    expect(keys).toContain(`p:${sha1MangleKey("a-very-long-key")}`);
+    expect(keys.every((k) => k.startsWith('"p:"'))).toBe(true);
+    expect(keys).toContain(`"p:"#${sha1MangleKey("a-very-long-key")}`);
     expect(await r.getMulti(["a", "b", "c", "d", "a-very-long-key"])).toEqual([1, 2, 3, 1, 15]);
     await r.deleteMulti(["a", "b"]);
     expect(r.actualBackend.keys()).toHaveLength(4);

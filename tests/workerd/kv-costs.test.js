@@ -119,9 +119,9 @@ describe("KV limits and failures", () => {
     const long = "k".repeat(600);
     const err = await region.set(long, 1).catch((e) => e);
     expect(err).toBeInstanceOf(ValidationError);
-    expect(err.message).toContain("lengthConditionalMangler(512, sha1MangleKey)");
-    const { lengthConditionalMangler, sha1MangleKey } = await import("../../src/js/workerd.js");
-    const { region: mangled } = kvRegion({}, {}, { keyMangler: lengthConditionalMangler(512, sha1MangleKey) });
+    expect(err.message).toContain("lengthConditionalMangler(512, sha256MangleKey)");
+    const { lengthConditionalMangler, sha256MangleKey } = await import("../../src/js/workerd.js");
+    const { region: mangled } = kvRegion({}, {}, { keyMangler: lengthConditionalMangler(512, sha256MangleKey) });
     await mangled.set(long, 1);
     expect(await mangled.get(long)).toBe(1);
   });

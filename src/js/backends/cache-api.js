@@ -25,6 +25,10 @@ export class CacheApiBackend {
   }
 
   url(key) {
+    // encodeURIComponent leaves "." as it is and a URL drops "." and ".." path segments, so "",
+    // "." and ".." would all be the base URL, one entry. They get a leading "=", which
+    // encodeURIComponent never emits, so no other key is spelled the same.
+    if (key === "" || key === "." || key === "..") return `${this.baseUrl}=${key}`;
     return this.baseUrl + encodeURIComponent(key);
   }
 

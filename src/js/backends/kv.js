@@ -24,7 +24,7 @@ export function checkKvKey(key) {
   if (bytes > KV_MAX_KEY_BYTES) {
     throw new ValidationError(
       `KV keys are at most ${KV_MAX_KEY_BYTES} bytes; this one is ${bytes}. Shorten long keys with ` +
-        "makeRegion({ keyMangler: lengthConditionalMangler(512, sha1MangleKey) })",
+        `makeRegion({ keyMangler: lengthConditionalMangler(${KV_MAX_KEY_BYTES}, sha256MangleKey) })`,
     );
   }
   return key;
