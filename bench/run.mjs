@@ -33,6 +33,8 @@ const config = {
   rounds: Number(values.rounds ?? (quick ? 1 : 7)),
   n: quick ? 2000 : 100_000,
   kvN: quick ? 50 : 2000,
+  scaleN: quick ? 2000 : 100_000,
+  scaleCycles: quick ? 200 : 20_000,
   hits: quick ? 10 : 100,
   stampedes: quick ? [100] : [100, 1000],
   isolates: 8,
@@ -56,7 +58,7 @@ let r = {
 
 const suites = [
   ["speed", () => speed(SUBJECTS, { n: config.n, kvN: config.kvN, rounds: Math.max(config.rounds, quick ? 1 : 5) })],
-  ["scale", () => scale(SUBJECTS, { n: quick ? 2000 : 100_000, cycles: quick ? 200 : 20_000, rounds: quick ? 1 : 5 })],
+  ["scale", () => scale(SUBJECTS, { n: config.scaleN, cycles: config.scaleCycles, rounds: Math.max(config.rounds, quick ? 1 : 5) })],
   ["kvOps", () => kvOps(SUBJECTS, { stampedes: config.stampedes, hits: config.hits })],
   ["isolates", () => acrossIsolates(SUBJECTS, config)],
   ["expiry", () => expiry(SUBJECTS, config.expiry)],

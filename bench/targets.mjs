@@ -1,4 +1,6 @@
 // The targets edgepile is held to, each judged from this run's figures.
+import { scaleGrowth } from "./report.mjs";
+
 const find = (rows, id) => rows?.find((r) => r.id === id);
 
 export function targets(r) {
@@ -8,6 +10,19 @@ export function targets(r) {
   const c = find(r.speed, "cachified-lru");
   if (e) add("memory hit ≤ 246 ns/op", `${e.median.toFixed(0)} ns/op`, e.median <= 246);
   if (e && c) add("memory hit ≥ 2× faster than cachified + lru-cache", `${(c.median / e.median).toFixed(1)}×`, c.median / e.median >= 2);
+  if (e && c) add("single-key hit ≥ 3.3× faster than cachified + lru-cache", `${(c.median / e.median).toFixed(1)}×`, c.median / e.median >= 3.3);
+  const ze = find(r.scale, "edgepile-memory");
+  const zc = find(r.scale, "cachified-lru");
+  if (ze && zc) {
+    const ratios = ze.cells.map((x, i) => zc.cells[i].median / x.median);
+    const worst = Math.min(...ratios);
+    add("scale suite: ≥ 2× faster than cachified + lru-cache in every cell", `worst cell ${worst.toFixed(1)}×`, worst >= 2);
+    const cyc = ze.cycle.median / zc.cycle.median;
+    add("delete + miss + re-create cycle ≤ 1× cachified's", `${cyc.toFixed(2)}×`, cyc <= 1);
+    const g = scaleGrowth(ze);
+    const most = Math.max(...Object.values(g));
+    add("cost per operation grows ≤ 1.5× from 1 to 100,000 keys", `${g.none.toFixed(2)}× / ${g.delete.toFixed(2)}× / ${g.set.toFixed(2)}× (no writes / deletes / sets)`, most <= 1.5);
+  }
   const kv = find(r.kvOps, "edgepile-kv");
   if (kv) {
     add("KV hit = 1 read, 0 writes", `${kv.hit.reads} read, ${kv.hit.writes} writes`, kv.hit.reads === 1 && kv.hit.writes === 0);
