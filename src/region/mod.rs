@@ -291,8 +291,9 @@ impl<P: Clone + 'static> Region<P> {
 
     /// dogpile's `invalidate`: hard makes every existing value read as missing (callers wait
     /// for a new one); soft makes them stale (served while one caller regenerates).
-    /// The mark is held by this region object, i.e. per isolate.
-    pub fn invalidate(&self, hard: bool) {
+    /// The mark is held by this region object, i.e. per isolate; the time it was set at is
+    /// returned, for a coherence point to hand to other isolates ([`Region::merge_invalidation`]).
+    pub fn invalidate(&self, hard: bool) -> f64 {
         let mut inv = self.inner.invalidation.get();
         // Never earlier than a value already stamped after the previous mark.
         let at = inv.creation_time(self.inner.now());
@@ -300,6 +301,20 @@ impl<P: Clone + 'static> Region<P> {
             inv.hard = at;
         } else {
             inv.soft = at;
+        }
+        self.inner.invalidation.set(inv);
+        at
+    }
+
+    /// Takes on invalidation marks set elsewhere (another isolate, through a coherence point):
+    /// each mark moves forward only, so applying an old or repeated one changes nothing.
+    pub fn merge_invalidation(&self, hard: f64, soft: f64) {
+        let mut inv = self.inner.invalidation.get();
+        if hard.is_finite() && hard > inv.hard {
+            inv.hard = hard;
+        }
+        if soft.is_finite() && soft > inv.soft {
+            inv.soft = soft;
         }
         self.inner.invalidation.set(inv);
     }
