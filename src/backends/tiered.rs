@@ -14,7 +14,7 @@ use futures::future::LocalBoxFuture;
 use futures::FutureExt;
 
 use crate::api::{CachedValue, Ttl};
-use crate::backend::{Backend, BackendFuture, Capabilities};
+use crate::backend::{Backend, BackendFuture, Capabilities, Usable};
 use crate::backends::MemoryStore;
 use crate::error::Result;
 use crate::region::Clock;
@@ -112,8 +112,13 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
     }
 
     fn get<'a>(&'a self, key: &'a str) -> BackendFuture<'a, Option<CachedValue<P>>> {
+        self.get_usable(key, &|_| true)
+    }
+
+    fn get_usable<'a>(&'a self, key: &'a str, usable: Usable<'a, P>) -> BackendFuture<'a, Option<CachedValue<P>>> {
         async move {
-            if let Some(cv) = self.l1.read(key, (self.clock)()) {
+            // An entry the reader cannot use (stale, invalidated) may already be replaced in L2.
+            if let Some(cv) = self.l1.read(key, (self.clock)()).filter(|cv| usable(cv)) {
                 return Ok(Some(cv));
             }
             let found = self.l2.get(key).await?;
@@ -157,9 +162,18 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
     }
 
     fn get_multi<'a>(&'a self, keys: &'a [String]) -> BackendFuture<'a, Vec<Option<CachedValue<P>>>> {
+        self.get_multi_usable(keys, &|_| true)
+    }
+
+    fn get_multi_usable<'a>(
+        &'a self,
+        keys: &'a [String],
+        usable: Usable<'a, P>,
+    ) -> BackendFuture<'a, Vec<Option<CachedValue<P>>>> {
         async move {
             let now = (self.clock)();
-            let mut out: Vec<Option<CachedValue<P>>> = keys.iter().map(|k| self.l1.read(k, now)).collect();
+            let mut out: Vec<Option<CachedValue<P>>> =
+                keys.iter().map(|k| self.l1.read(k, now).filter(|cv| usable(cv))).collect();
             let missing: Vec<String> =
                 keys.iter().zip(&out).filter(|(_, found)| found.is_none()).map(|(k, _)| k.clone()).collect();
             if missing.is_empty() {
