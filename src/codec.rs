@@ -1,5 +1,6 @@
 //! The stored form of a [`CachedValue`] in byte stores: one MessagePack array
-//! `[payload, [<ct seconds>, <version>]]`, encoded once. The layout mirrors dogpile's
+//! `[payload, [<ct seconds>, <version>]]` (`[payload, [ct, v, [tags…]]]` for a tagged entry),
+//! encoded once. The layout mirrors dogpile's
 //! `(payload, metadata)` tuple, so any MessagePack reader can take the payload out. Metadata is
 //! positional because it is on every entry: naming its fields cost 7 of the 85 bytes KV stores for
 //! a small object. Readers also accept the named form `{"ct": …, "v": …}`.
@@ -13,8 +14,11 @@ use crate::error::{Error, Result};
 /// Encodes `cv` for a byte store.
 pub fn encode<P: Serialize>(cv: &CachedValue<P>) -> Result<Vec<u8>> {
     // Named: a payload struct stays a map any reader understands; the tuple stays an array.
-    rmp_serde::to_vec_named(&(&cv.payload, (cv.metadata.ct, cv.metadata.v)))
-        .map_err(|e| Error::validation(format!("cannot encode the value as MessagePack: {e}")))
+    let fail = |e: rmp_serde::encode::Error| Error::validation(format!("cannot encode the value as MessagePack: {e}"));
+    match &cv.tags {
+        None => rmp_serde::to_vec_named(&(&cv.payload, (cv.metadata.ct, cv.metadata.v))).map_err(fail),
+        Some(tags) => rmp_serde::to_vec_named(&(&cv.payload, (cv.metadata.ct, cv.metadata.v, &**tags))).map_err(fail),
+    }
 }
 
 /// Decodes what [`encode`] wrote. Anything else (another tool's bytes, a truncated write) is an
@@ -26,18 +30,20 @@ pub fn decode<P: DeserializeOwned>(bytes: &[u8]) -> Result<CachedValue<P>> {
     if !rest.is_empty() {
         return Err(Error::backend("stored bytes have trailing data after the edgepile value"));
     }
-    let metadata = match metadata {
-        StoredMetadata::Positional(ct, v) => Metadata { ct, v },
-        StoredMetadata::Named(m) => m,
+    let (metadata, tags) = match metadata {
+        StoredMetadata::Positional(ct, v) => (Metadata { ct, v }, None),
+        StoredMetadata::Tagged(ct, v, tags) => (Metadata { ct, v }, Some(tags.into())),
+        StoredMetadata::Named(m) => (m, None),
     };
-    Ok(CachedValue { payload, metadata })
+    Ok(CachedValue { payload, metadata, tags })
 }
 
-/// Metadata as written (`[ct, v]`) or in the named form (`{"ct", "v"}`).
+/// Metadata as written (`[ct, v]`, `[ct, v, tags]`) or in the named form (`{"ct", "v"}`).
 #[derive(serde::Deserialize)]
 #[serde(untagged)]
 enum StoredMetadata {
     Positional(f64, u32),
+    Tagged(f64, u32, Vec<String>),
     Named(Metadata),
 }
 
@@ -45,7 +51,7 @@ enum StoredMetadata {
 /// what the JS layer turns into plain JS data. Nesting is bounded (`max_depth`) and nothing is
 /// preallocated from lengths the bytes claim, so hostile input is an error, never a panic.
 #[cfg(feature = "js")]
-pub fn parse_envelope(bytes: &[u8], max_depth: usize) -> Result<(rmpv::Value, Metadata)> {
+pub fn parse_envelope(bytes: &[u8], max_depth: usize) -> Result<(rmpv::Value, Metadata, crate::api::Tags)> {
     let corrupt = |why: &str| Error::backend(format!("stored bytes are not an edgepile value: {why}"));
     let mut rest = bytes;
     let value = rmpv::decode::read_value_with_max_depth(&mut rest, max_depth).map_err(|e| corrupt(&e.to_string()))?;
@@ -58,17 +64,22 @@ pub fn parse_envelope(bytes: &[u8], max_depth: usize) -> Result<(rmpv::Value, Me
     }
     let meta = parts.pop().ok_or_else(|| corrupt("no metadata"))?;
     let payload = parts.pop().ok_or_else(|| corrupt("no payload"))?;
-    let metadata = metadata_of(&meta).ok_or_else(|| corrupt("bad metadata"))?;
-    Ok((payload, metadata))
+    let (metadata, tags) = metadata_of(&meta).ok_or_else(|| corrupt("bad metadata"))?;
+    Ok((payload, metadata, tags))
 }
 
 #[cfg(feature = "js")]
-fn metadata_of(v: &rmpv::Value) -> Option<Metadata> {
+fn metadata_of(v: &rmpv::Value) -> Option<(Metadata, crate::api::Tags)> {
     let as_ct = |v: &rmpv::Value| v.as_f64().or_else(|| v.as_i64().map(|i| i as f64));
     let as_version = |v: &rmpv::Value| v.as_u64().and_then(|n| u32::try_from(n).ok());
     if let Some(parts) = v.as_array() {
         return match parts.as_slice() {
-            [ct, version] => Some(Metadata { ct: as_ct(ct)?, v: as_version(version)? }),
+            [ct, version] => Some((Metadata { ct: as_ct(ct)?, v: as_version(version)? }, None)),
+            [ct, version, tags] => {
+                let tags: Option<Vec<String>> =
+                    tags.as_array()?.iter().map(|t| t.as_str().map(str::to_owned)).collect();
+                Some((Metadata { ct: as_ct(ct)?, v: as_version(version)? }, Some(tags?.into())))
+            }
             _ => None,
         };
     }
@@ -81,5 +92,5 @@ fn metadata_of(v: &rmpv::Value) -> Option<Metadata> {
             _ => {}
         }
     }
-    Some(Metadata { ct: ct?, v: version? })
+    Some((Metadata { ct: ct?, v: version? }, None))
 }

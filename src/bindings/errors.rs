@@ -62,7 +62,10 @@ pub fn cached_value_to_js(cv: &CachedValue<JsValue>) -> JsValue {
         i.borrow()
             .make_cached_value
             .as_ref()
-            .and_then(|f| f.call3(&JsValue::UNDEFINED, &cv.payload, &cv.metadata.ct.into(), &cv.metadata.v.into()).ok())
+            .and_then(|f| {
+                let tags = super::tags::tags_to_js(&cv.tags);
+                f.call4(&JsValue::UNDEFINED, &cv.payload, &cv.metadata.ct.into(), &cv.metadata.v.into(), &tags).ok()
+            })
     });
     made.unwrap_or(JsValue::UNDEFINED)
 }
@@ -79,7 +82,8 @@ pub fn cached_value_from_js(v: &JsValue) -> Option<CachedValue<JsValue>> {
     if !(0.0..=u32::MAX as f64).contains(&version) || version.fract() != 0.0 {
         return None;
     }
-    Some(CachedValue { payload: get(v, "payload")?, metadata: Metadata { ct, v: version as u32 } })
+    let tags = get(&meta, "tags").and_then(|t| super::tags::tags_from_js(&t));
+    Some(CachedValue { payload: get(v, "payload")?, metadata: Metadata { ct, v: version as u32 }, tags })
 }
 
 /// An error thrown by user JS (a proxy, a custom backend) that is already one of ours keeps its

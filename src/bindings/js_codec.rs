@@ -16,10 +16,17 @@ pub fn encode(cv: &CachedValue<JsValue>) -> Result<Vec<u8>> {
     let fail = |e: &dyn std::fmt::Display| Error::validation(format!("cannot encode the value as MessagePack: {e}"));
     rmp::encode::write_array_len(&mut out, 2).map_err(|e| fail(&e))?;
     write_js(&mut out, &cv.payload, 0)?;
-    // [ct: f64, v: u32], as codec::encode writes it.
-    rmp::encode::write_array_len(&mut out, 2).map_err(|e| fail(&e))?;
+    // [ct: f64, v: u32] or [ct, v, [tags]], as codec::encode writes it.
+    let len = if cv.tags.is_some() { 3 } else { 2 };
+    rmp::encode::write_array_len(&mut out, len).map_err(|e| fail(&e))?;
     rmp::encode::write_f64(&mut out, cv.metadata.ct).map_err(|e| fail(&e))?;
     rmp::encode::write_uint(&mut out, u64::from(cv.metadata.v)).map_err(|e| fail(&e))?;
+    if let Some(tags) = &cv.tags {
+        rmp::encode::write_array_len(&mut out, tags.len() as u32).map_err(|e| fail(&e))?;
+        for tag in tags.iter() {
+            rmp::encode::write_str(&mut out, tag).map_err(|e| fail(&e))?;
+        }
+    }
     Ok(out)
 }
 
@@ -82,10 +89,10 @@ fn write_js(out: &mut Vec<u8>, v: &JsValue, depth: usize) -> Result<()> {
 }
 
 pub fn decode(bytes: &[u8]) -> Result<CachedValue<JsValue>> {
-    let (payload, metadata) = crate::codec::parse_envelope(bytes, MAX_DEPTH)?;
+    let (payload, metadata, tags) = crate::codec::parse_envelope(bytes, MAX_DEPTH)?;
     let payload = to_js(payload)
         .ok_or_else(|| Error::backend("stored bytes are not an edgepile value: payload is not plain data"))?;
-    Ok(CachedValue { payload, metadata })
+    Ok(CachedValue { payload, metadata, tags })
 }
 
 /// MessagePack → plain JS data. Map keys must be strings; objects are built with

@@ -9,6 +9,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::api::{CachedValue, Metadata, Ttl};
 use crate::backend::{Backend, BackendFuture, Capabilities};
+use super::tags::{tags_from_js, tags_to_js};
 use crate::backends::L1Store;
 
 #[wasm_bindgen]
@@ -20,7 +21,7 @@ extern "C" {
     #[wasm_bindgen(method, js_name = readEntry)]
     fn read_entry(this: &JsMemoryStore, key: &JsValue, now: f64) -> Option<JsEntry>;
     #[wasm_bindgen(method, js_name = writeEntry)]
-    fn write_entry(this: &JsMemoryStore, key: &JsValue, payload: &JsValue, ct: f64, v: u32, until: f64);
+    fn write_entry(this: &JsMemoryStore, key: &JsValue, payload: &JsValue, ct: f64, v: u32, until: f64, tags: &JsValue);
     #[wasm_bindgen(method, js_name = removeEntry)]
     fn remove_entry(this: &JsMemoryStore, key: &JsValue);
 
@@ -36,6 +37,8 @@ extern "C" {
     fn ct(this: &JsMetadata) -> f64;
     #[wasm_bindgen(method, getter)]
     fn v(this: &JsMetadata) -> f64;
+    #[wasm_bindgen(method, getter)]
+    fn tags(this: &JsMetadata) -> JsValue;
 }
 
 pub struct JsMemory {
@@ -74,7 +77,8 @@ impl JsMemory {
         let v = meta.v();
         // A version that is not a u32 cannot be ours: it reads as another version (a miss).
         let v = if (0.0..=u32::MAX as f64).contains(&v) && v.fract() == 0.0 { v as u32 } else { u32::MAX };
-        Some(CachedValue { payload: entry.payload(), metadata: Metadata { ct: meta.ct(), v } })
+        let tags = tags_from_js(&meta.tags());
+        Some(CachedValue { payload: entry.payload(), metadata: Metadata { ct: meta.ct(), v }, tags })
     }
 }
 
@@ -88,7 +92,7 @@ impl Backend<JsValue> for JsMemory {
     }
 
     fn set<'a>(&'a self, key: &'a str, value: CachedValue<JsValue>, _ttl: Ttl) -> BackendFuture<'a, ()> {
-        self.store.write_entry(&self.js_key(key), &value.payload, value.metadata.ct, value.metadata.v, f64::INFINITY);
+        self.store.write_entry(&self.js_key(key), &value.payload, value.metadata.ct, value.metadata.v, f64::INFINITY, &tags_to_js(&value.tags));
         ready(Ok(())).boxed_local()
     }
 
@@ -109,7 +113,7 @@ impl L1Store<JsValue> for JsMemory {
     }
 
     fn write(&self, key: &str, value: CachedValue<JsValue>, until: f64) {
-        self.store.write_entry(&self.js_key(key), &value.payload, value.metadata.ct, value.metadata.v, until);
+        self.store.write_entry(&self.js_key(key), &value.payload, value.metadata.ct, value.metadata.v, until, &tags_to_js(&value.tags));
     }
 
     fn remove(&self, key: &str) {

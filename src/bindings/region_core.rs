@@ -14,6 +14,7 @@ use super::chain::{ChainBackend, Reporter};
 use super::errors::{from_backend_js, no_value, to_js};
 use super::js_leases;
 use super::js_memory::{JsMemory, JsMemoryStore};
+use super::tags::tags_of;
 use crate::api::Ttl;
 use crate::backend::Backend;
 use crate::backends::{ChangeHook, NullBackend, TieredBackend};
@@ -78,6 +79,7 @@ fn create_options(
         should_cache: should_cache.map(|f| Rc::new(move |v: &JsValue| call_predicate(&f, v)) as _),
         runner: runner.map(js_leases::runner),
         degradation: Degradation::default(),
+        tags: None,
     }
 }
 
@@ -196,11 +198,13 @@ impl RegionCore {
         should_cache: Option<Function>,
         runner: Option<Function>,
         degradation: Option<Vec<f64>>,
+        tags: Option<Vec<String>>,
     ) -> Result<JsValue, JsValue> {
         let key = self.key(key)?;
         let region = self.region.clone();
         let mut opts = create_options(seconds, should_cache, runner);
         opts.degradation = degradation_of(degradation);
+        opts.tags = tags_of(tags);
         now_or_promise(async move {
             let creator = Box::new(move || call_creator(creator).boxed_local());
             region.get_or_create(&key, creator, opts).await.map_err(to_js)
@@ -214,9 +218,11 @@ impl RegionCore {
         creator: Function,
         seconds: Option<f64>,
         should_cache: Option<Function>,
+        tags: Option<Vec<String>>,
     ) -> Result<JsValue, JsValue> {
         let region = self.region.clone();
-        let opts = create_options(seconds, should_cache, None);
+        let mut opts = create_options(seconds, should_cache, None);
+        opts.tags = tags_of(tags);
         now_or_promise(async move {
             let keys = keys_of(keys)?;
             let creator = Box::new(move |ks: Vec<String>| call_multi_creator(creator, ks).boxed_local());
@@ -243,19 +249,19 @@ impl RegionCore {
         })
     }
 
-    pub fn set(&self, key: JsValue, value: JsValue) -> Result<JsValue, JsValue> {
+    pub fn set(&self, key: JsValue, value: JsValue, tags: Option<Vec<String>>) -> Result<JsValue, JsValue> {
         let key = self.key(key)?;
         let region = self.region.clone();
-        now_or_promise(async move { region.set(&key, value).await.map(done).map_err(to_js) })
+        now_or_promise(async move { region.set_tagged(&key, value, tags_of(tags)).await.map(done).map_err(to_js) })
     }
 
     #[wasm_bindgen(js_name = setMulti)]
-    pub fn set_multi(&self, keys: Array, values: Array) -> Result<JsValue, JsValue> {
+    pub fn set_multi(&self, keys: Array, values: Array, tags: Option<Vec<String>>) -> Result<JsValue, JsValue> {
         let region = self.region.clone();
         now_or_promise(async move {
             let keys = keys_of(keys)?;
             let items = keys.into_iter().zip(values.iter()).collect();
-            region.set_multi(items).await.map(done).map_err(to_js)
+            region.set_multi_tagged(items, tags_of(tags)).await.map(done).map_err(to_js)
         })
     }
 
@@ -277,6 +283,18 @@ impl RegionCore {
     /// Sets the mark; returns its time (seconds), for a coherence point to pass on.
     pub fn invalidate(&self, hard: bool) -> f64 {
         self.region.invalidate(hard)
+    }
+
+    /// Invalidates `tags` (see [`Region::invalidate_tags`]); returns the mark's time.
+    #[wasm_bindgen(js_name = invalidateTags)]
+    pub fn invalidate_tags(&self, tags: Vec<String>, hard: bool) -> f64 {
+        self.region.invalidate_tags(&tags, hard)
+    }
+
+    /// A tag's marks set by another isolate (see [`Region::merge_tag_marks`]).
+    #[wasm_bindgen(js_name = mergeTagMarks)]
+    pub fn merge_tag_marks(&self, tag: &str, hard: f64, soft: f64) {
+        self.region.merge_tag_marks(tag, hard, soft);
     }
 
     /// Marks set by another isolate (see [`Region::merge_invalidation`]).

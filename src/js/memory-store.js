@@ -76,8 +76,8 @@ export class MemoryStore {
     return slot.value;
   }
 
-  writeEntry(key, payload, ct, v, until = Infinity) {
-    this.#put(key, new CachedValue(payload, { ct, v }), until);
+  writeEntry(key, payload, ct, v, until = Infinity, tags = undefined) {
+    this.#put(key, new CachedValue(payload, tags === undefined ? { ct, v } : { ct, v, tags }), until);
   }
 
   removeEntry(key) {

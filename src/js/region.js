@@ -15,6 +15,7 @@ import { checkStorable } from "./storable.js";
 import { NO_VALUE } from "./no-value.js";
 import { DEFAULT_MAX_ENTRIES, MemoryStore } from "./memory-store.js";
 import { coherenceOf, l1Options } from "./tiers.js";
+import { checkTags, MAX_INVALIDATED_TAGS, TagMarks } from "./tags.js";
 
 let installed = false;
 let VALUE_VERSION = NaN;
@@ -68,8 +69,9 @@ function degradationSeconds(options, what) {
   return v;
 }
 const GET_OPTIONS = ["expirationTime", "ignoreExpiration"];
-const CREATE_OPTIONS = ["expirationTime", "shouldCacheFn", "creatorArgs", "ctx", ...DEGRADATION];
-const MULTI_OPTIONS = ["expirationTime", "shouldCacheFn"];
+const CREATE_OPTIONS = ["expirationTime", "shouldCacheFn", "creatorArgs", "ctx", "tags", ...DEGRADATION];
+const MULTI_OPTIONS = ["expirationTime", "shouldCacheFn", "tags"];
+const SET_OPTIONS = ["tags"];
 
 function isThenable(v) {
   return v !== null && (typeof v === "object" || typeof v === "function") && typeof v.then === "function";
@@ -114,6 +116,7 @@ export class CacheRegion {
   #mangled = undefined; // key → mangled key, so a hit does not run the mangler again
   #hits = 0; // hits served here, added to stats().hits
   #coherenceErrors = 0; // failed coherence checks and records, added to stats().backendErrors
+  #tagMarks = new TagMarks(); // tag invalidations known here, mirrored from the core for the hit path
   #listening = false; // a listener wants every hit as an event
   #options;
   #backend = undefined;
@@ -272,17 +275,20 @@ export class CacheRegion {
     return core.getMulti(keys, this.#ttl(expirationTime), Boolean(ignoreExpiration));
   }
 
-  async set(key, value) {
+  /** Stores `value` as created now; `tags`: what it is about (see invalidateTags). */
+  async set(key, value, options) {
     const core = this.#ready();
     checkKey(key);
+    const tags = options === undefined ? undefined : checkTags(checkOptions(options, SET_OPTIONS, "set").tags);
     checkStorable(value);
-    const out = core.set(key, value);
+    const out = core.set(key, value, tags);
     if (out instanceof Promise) await out;
   }
 
   /** Stores every entry of a plain object or a Map; checks them all before writing any. */
-  async setMulti(mapping) {
+  async setMulti(mapping, options) {
     const core = this.#ready();
+    const tags = options === undefined ? undefined : checkTags(checkOptions(options, SET_OPTIONS, "setMulti").tags);
     const entries = mapping instanceof Map ? [...mapping] :
       mapping !== null && typeof mapping === "object" && !Array.isArray(mapping) ? Object.entries(mapping) : undefined;
     if (entries === undefined) throw new ValidationError(`setMulti takes an object or a Map, got ${describe(mapping)}`);
@@ -290,7 +296,7 @@ export class CacheRegion {
       checkKey(k);
       checkStorable(v);
     }
-    const out = core.setMulti(entries.map((e) => e[0]), entries.map((e) => e[1]));
+    const out = core.setMulti(entries.map((e) => e[0]), entries.map((e) => e[1]), tags);
     if (out instanceof Promise) await out;
   }
 
@@ -316,12 +322,13 @@ export class CacheRegion {
     const core = this.#ready();
     checkKey(key);
     checkFunction(creator, "creator");
-    let ttl, shouldCacheFn, creatorArgs, ctx;
+    let ttl, shouldCacheFn, creatorArgs, ctx, tags;
     if (options === undefined) {
       if (this.#ttlFn !== undefined) ttl = seconds(this.#ttlFn);
     } else {
       ({ shouldCacheFn, creatorArgs, ctx } = checkOptions(options, CREATE_OPTIONS, "getOrCreate"));
       ttl = this.#ttl(options.expirationTime);
+      tags = checkTags(options.tags);
     }
     let now = this.#now();
     const due = this.#coherence && this.#check(now);
@@ -342,7 +349,7 @@ export class CacheRegion {
     const degradation = options !== undefined && DEGRADATION.some((k) => options[k] !== undefined)
       ? Float64Array.from(DEGRADATION, (k) => degradationSeconds(options, k) ?? NaN)
       : undefined;
-    return holdOpen(core.getOrCreate(key, storableCreator(creator, creatorArgs), ttl, shouldCacheFn, waitUntilRunner(ctx), degradation));
+    return holdOpen(core.getOrCreate(key, storableCreator(creator, creatorArgs), ttl, shouldCacheFn, waitUntilRunner(ctx), degradation, tags));
   }
 
   /** The region's clock in seconds, read as the core reads it: an injected clock gives
@@ -370,6 +377,8 @@ export class CacheRegion {
     const { ct, v } = e.metadata;
     const limit = ttl === undefined ? this.#fixedTtl : ttl < 0 ? Infinity : ttl;
     if (v !== VALUE_VERSION || !(ct > this.#freshAfter) || now - ct > limit) return NO_VALUE;
+    const tags = e.metadata.tags;
+    if (tags !== undefined && this.#tagMarks.size > 0 && this.#tagMarks.touches(tags, ct)) return NO_VALUE;
     if (served) {
       this.#hits++;
       if (this.#listening) this.#dispatch("hit", mkey, true, undefined);
@@ -401,12 +410,18 @@ export class CacheRegion {
   }
 
   /** What other isolates did: their invalidation marks, and the keys to drop from L1. */
-  #applyCoherence({ hard, soft, keys }) {
+  #applyCoherence({ hard, soft, keys, tags }) {
     this.#core.mergeInvalidation(hard, soft);
     this.#freshAfter = this.#core.freshAfter();
+    for (const [tag, tagHard, tagSoft] of tags ?? []) this.#mergeTag(tag, tagHard, tagSoft);
     if (!this.#tiered) return;
     if (keys === null) this.#memory.clear();
     else for (const k of keys) this.#memory.removeEntry(k);
+  }
+
+  #mergeTag(tag, hard, soft) {
+    this.#core.mergeTagMarks(tag, hard, soft);
+    this.#tagMarks.merge(tag, hard, soft);
   }
 
   /** A coherence failure reaches no caller: it is counted, reported and an event. */
@@ -446,12 +461,13 @@ export class CacheRegion {
     const core = this.#ready();
     checkKeys(keys);
     checkFunction(creator, "creator");
-    const { expirationTime, shouldCacheFn } = checkOptions(options, MULTI_OPTIONS, "getOrCreateMulti");
+    const { expirationTime, shouldCacheFn, tags } = checkOptions(options, MULTI_OPTIONS, "getOrCreateMulti");
+    checkTags(tags);
     if (shouldCacheFn !== undefined) checkFunction(shouldCacheFn, "shouldCacheFn");
     const keep = shouldCacheFn === undefined ? notNoValue : (v) => v !== NO_VALUE && shouldCacheFn(v);
     const due = this.#coherence && this.#check(this.#now());
     if (due) await due;
-    return holdOpen(core.getOrCreateMulti(keys, storableMultiCreator(creator), this.#ttl(expirationTime), keep));
+    return holdOpen(core.getOrCreateMulti(keys, storableMultiCreator(creator), this.#ttl(expirationTime), keep, checkTags(tags)));
   }
 
   /**
@@ -550,6 +566,27 @@ export class CacheRegion {
       });
     }
     return undefined;
+  }
+
+  /**
+   * Invalidates every entry carrying one of `tags` that was created at or before now; untagged
+   * entries and other tags' entries are untouched. hard (default, as for invalidate()): they read
+   * as missing, callers wait for new values; soft: they read as stale, served while one caller
+   * regenerates. In this isolate at once; with `coherence`, in every isolate within the interval,
+   * and the Promise settles once the coherence point has recorded it.
+   */
+  invalidateTags(tags, options) {
+    const core = this.#ready();
+    const { hard = true } = checkOptions(options, ["hard"], "invalidateTags");
+    const list = checkTags(tags, "invalidateTags: tags", MAX_INVALIDATED_TAGS);
+    if (list === undefined) return Promise.resolve();
+    const at = core.invalidateTags(list, Boolean(hard));
+    for (const tag of list) this.#tagMarks.merge(tag, hard ? at : 0, hard ? 0 : at);
+    if (this.#coherence === undefined) return Promise.resolve();
+    return this.#coherence.invalidateTags(list, Boolean(hard), at).catch((e) => {
+      this.#coherenceFailed(e);
+      throw e;
+    });
   }
 }
 

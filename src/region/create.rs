@@ -328,7 +328,7 @@ async fn create_and_store<P: Clone + 'static>(
         None => true,
     };
     if keep {
-        let cv = CachedValue::new(value.clone(), inner.creation_time());
+        let cv = CachedValue::new(value.clone(), inner.creation_time(&opts.tags)).with_tags(opts.tags.clone());
         // The value exists; a failed write must not take it from the caller.
         if let Err(e) = inner.io_for(&opts.degradation, inner.backend.set(key, cv, ttl)).await {
             inner.report(key, &e);

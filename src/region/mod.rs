@@ -20,12 +20,12 @@ pub use options::{
     Spawner,
 };
 
-use crate::api::{CachedValue, Ttl};
+use crate::api::{CachedValue, Tags, Ttl};
 use crate::backend::{Backend, Capabilities};
 use crate::error::{Error, ErrorKind, Result};
 use crate::events::{Event, EventKind, Listener, Stats, StatsSnapshot};
 use crate::lease::{LeaseConfig, Sleep};
-use crate::lock::{classify, Invalidation, State};
+use crate::lock::{classify_tagged, Invalidation, State};
 use create::LoadEntry;
 use inflight::CreationEntry;
 
@@ -55,6 +55,8 @@ struct Inner<P: Clone + 'static> {
     stats: Stats,
     listener: RefCell<Option<Listener>>,
     invalidation: Cell<Invalidation>,
+    /// Tag invalidation marks known to this isolate (its own, and a coherence point's).
+    tag_marks: RefCell<HashMap<String, Invalidation>>,
     /// Backend reads in flight, one per key: concurrent callers share it.
     loading: RefCell<HashMap<String, LoadEntry<P>>>,
     /// Creations in flight, one per key: the in-isolate half of the dogpile lock.
@@ -160,6 +162,7 @@ impl RegionBuilder {
                 stats: Stats::default(),
                 listener: RefCell::new(None),
                 invalidation: Cell::new(Invalidation::default()),
+                tag_marks: RefCell::new(HashMap::new()),
                 loading: RefCell::new(HashMap::new()),
                 creating: RefCell::new(HashMap::new()),
                 next_creation: Cell::new(0),
@@ -258,18 +261,28 @@ impl<P: Clone + 'static> Region<P> {
     /// Stores `value` as created now. Callers waiting on a creation for this key are unaffected;
     /// readers already in flight will not regenerate over it.
     pub async fn set(&self, key: &str, value: P) -> Result<()> {
+        self.set_tagged(key, value, None).await
+    }
+
+    /// [`Region::set`] of a value with tags.
+    pub async fn set_tagged(&self, key: &str, value: P, tags: Tags) -> Result<()> {
         let key = self.mangle(key)?;
-        let cv = CachedValue::new(value, self.inner.creation_time());
+        let cv = CachedValue::new(value, self.inner.creation_time(&tags)).with_tags(tags);
         self.inner.io(self.inner.backend.set(&key, cv, self.inner.ttl)).await?;
         self.inner.superseded(&key);
         Ok(())
     }
 
     pub async fn set_multi(&self, items: Vec<(String, P)>) -> Result<()> {
-        let ct = self.inner.creation_time();
+        self.set_multi_tagged(items, None).await
+    }
+
+    /// [`Region::set_multi`] of values that share `tags`.
+    pub async fn set_multi_tagged(&self, items: Vec<(String, P)>, tags: Tags) -> Result<()> {
+        let ct = self.inner.creation_time(&tags);
         let mut mangled = Vec::with_capacity(items.len());
         for (k, v) in items {
-            mangled.push((self.mangle(&k)?.into_owned(), CachedValue::new(v, ct)));
+            mangled.push((self.mangle(&k)?.into_owned(), CachedValue::new(v, ct).with_tags(tags.clone())));
         }
         let keys: Vec<String> = mangled.iter().map(|(k, _)| k.clone()).collect();
         self.inner.io(self.inner.backend.set_multi(mangled, self.inner.ttl)).await?;
@@ -308,6 +321,29 @@ impl<P: Clone + 'static> Region<P> {
         at
     }
 
+    /// Invalidates every entry carrying one of `tags` and created at or before now: hard, they
+    /// read as missing; soft, as stale (served while one caller regenerates). Untagged entries
+    /// and other tags' entries are untouched. Returns the mark's time, for a coherence point.
+    pub fn invalidate_tags(&self, tags: &[String], hard: bool) -> f64 {
+        let at = self.inner.now();
+        for tag in tags {
+            self.merge_tag_marks(tag, if hard { at } else { 0.0 }, if hard { 0.0 } else { at });
+        }
+        at
+    }
+
+    /// Takes on a tag's marks set elsewhere; like [`Region::merge_invalidation`], forward only.
+    pub fn merge_tag_marks(&self, tag: &str, hard: f64, soft: f64) {
+        let mut marks = self.inner.tag_marks.borrow_mut();
+        let mark = marks.entry(tag.to_owned()).or_default();
+        if hard.is_finite() && hard > mark.hard {
+            mark.hard = hard;
+        }
+        if soft.is_finite() && soft > mark.soft {
+            mark.soft = soft;
+        }
+    }
+
     /// Takes on invalidation marks set elsewhere (another isolate, through a coherence point):
     /// each mark moves forward only, so applying an old or repeated one changes nothing.
     pub fn merge_invalidation(&self, hard: f64, soft: f64) {
@@ -331,17 +367,36 @@ impl<P: Clone + 'static> Inner<P> {
         (self.clock)()
     }
 
-    fn creation_time(&self) -> f64 {
-        self.invalidation.get().creation_time(self.now())
+    /// The creation time of a value with `tags` created now: after every mark that could
+    /// otherwise invalidate it at birth (the clock may not have moved since the mark was set).
+    fn creation_time(&self, tags: &Tags) -> f64 {
+        let mut ct = self.invalidation.get().creation_time(self.now());
+        if let Some(tags) = tags {
+            let marks = self.tag_marks.borrow();
+            for mark in tags.iter().filter_map(|t| marks.get(t)) {
+                ct = mark.creation_time(ct);
+            }
+        }
+        ct
     }
 
     fn state(&self, cv: Option<&CachedValue<P>>, ttl: Ttl) -> State {
-        classify(cv.map(|c| &c.metadata), self.now(), ttl, &self.invalidation.get())
+        let tags = cv.and_then(|c| c.tags.as_deref()).unwrap_or_default();
+        let marks = self.tag_marks.borrow();
+        let mark_of = |t: &str| if marks.is_empty() { None } else { marks.get(t).copied() };
+        classify_tagged(
+            cv.map(|c| &c.metadata),
+            tags.iter().map(String::as_str),
+            self.now(),
+            ttl,
+            &self.invalidation.get(),
+            mark_of,
+        )
     }
 
     fn peek_fresh(&self, key: &str, ttl: Ttl) -> Option<CachedValue<P>> {
         let found = self.backend.peek(key)??;
-        match classify(Some(&found.metadata), self.now(), ttl, &self.invalidation.get()) {
+        match self.state(Some(&found), ttl) {
             State::Fresh => {
                 self.emit(EventKind::Hit, key);
                 Some(found)

@@ -157,7 +157,7 @@ async fn create_batch<P: Clone + 'static>(
             wanted
         )));
     }
-    let ct = inner.creation_time();
+    let ct = inner.creation_time(&opts.tags);
     let mut store = Vec::new();
     for (k, v) in mkeys.iter().zip(values.iter()) {
         let keep = match &opts.should_cache {
@@ -165,7 +165,7 @@ async fn create_batch<P: Clone + 'static>(
             None => true,
         };
         if keep {
-            store.push((k.clone(), CachedValue::new(v.clone(), ct)));
+            store.push((k.clone(), CachedValue::new(v.clone(), ct).with_tags(opts.tags.clone())));
         }
     }
     if !store.is_empty() {

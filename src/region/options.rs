@@ -39,6 +39,8 @@ pub struct CreateOptions<P> {
     pub runner: Option<Runner>,
     /// Overrides the region's [`Degradation`] settings for this call, field by field.
     pub degradation: Degradation,
+    /// Tags of the values this call creates (see [`super::Region::invalidate_tags`]).
+    pub tags: crate::api::Tags,
 }
 
 /// How a region degrades when its creator or backend misbehaves. Seconds; `None` = off.
@@ -71,7 +73,7 @@ impl Degradation {
 
 impl<P> Default for CreateOptions<P> {
     fn default() -> Self {
-        CreateOptions { ttl: None, should_cache: None, runner: None, degradation: Degradation::default() }
+        CreateOptions { ttl: None, should_cache: None, runner: None, degradation: Degradation::default(), tags: None }
     }
 }
 
@@ -82,6 +84,7 @@ impl<P> Clone for CreateOptions<P> {
             should_cache: self.should_cache.clone(),
             runner: self.runner.clone(),
             degradation: self.degradation,
+            tags: self.tags.clone(),
         }
     }
 }

@@ -21,4 +21,18 @@ export class DurableObjectCoherence {
   invalidate(region, hard, at) {
     return this.#stub(region).invalidate(hard, at);
   }
+
+  #shard(region, shard) {
+    return this.namespace.get(this.namespace.idFromName(`${this.prefix}${region}#tags${shard}`));
+  }
+
+  tagChanges(region, shard, since) {
+    return this.#shard(region, shard).tagChanges(since);
+  }
+
+  /** Marks the tags in their shard's object, then tells the region's object the shard moved. */
+  async invalidateTags(region, shard, tags, hard, at) {
+    const version = await this.#shard(region, shard).invalidateTags(tags, hard, at);
+    await this.#stub(region).shardChanged(shard, version);
+  }
 }

@@ -3,7 +3,7 @@
 // and KV takes one write per second per key, so writes recorded in the same second can fail
 // (reported, and then bounded by l1.ttl like any missed change). Read-modify-write: two
 // isolates recording at once can lose one of the two changes.
-import { changesSince, emptyState, mark, record } from "./log.js";
+import { changesSince, emptyState, emptyTags, mark, markTags, record, shardAt, tagChangesSince } from "./log.js";
 
 export class KvCoherence {
   constructor(namespace, prefix = "edgepile-coherence:") {
@@ -24,6 +24,21 @@ export class KvCoherence {
     const version = record(state, keys);
     await this.namespace.put(this.prefix + region, JSON.stringify(state));
     return version;
+  }
+
+  async tagChanges(region, shard, since) {
+    return tagChangesSince((await this.namespace.get(`${this.prefix}${region}#tags${shard}`, "json")) ?? emptyTags(), since);
+  }
+
+  async invalidateTags(region, shard, tags, hard, at) {
+    const key = `${this.prefix}${region}#tags${shard}`;
+    const tagState = (await this.namespace.get(key, "json")) ?? emptyTags();
+    const version = markTags(tagState, tags, hard, at);
+    await this.namespace.put(key, JSON.stringify(tagState));
+    const state = await this.#state(region);
+    shardAt(state, shard, version);
+    state.version++;
+    await this.namespace.put(this.prefix + region, JSON.stringify(state));
   }
 
   async invalidate(region, hard, at) {

@@ -6,6 +6,7 @@
 // version number; a check asks what changed since the version this isolate last saw.
 import { BackendError, ValidationError } from "../errors.js";
 import { describe } from "../options.js";
+import { tagShard } from "../tags.js";
 import { DurableObjectCoherence } from "./durable-object.js";
 import { KvCoherence } from "./kv.js";
 
@@ -46,6 +47,7 @@ export class Coherence {
   #checkedAt = -Infinity;
   #inflight = undefined;
   #own = new Set();
+  #shards = []; // the version of each tag shard this isolate has taken on
 
   /** `interval`, `timeout`: seconds. */
   constructor(transport, { region, interval, timeout }) {
@@ -74,7 +76,8 @@ export class Coherence {
       try {
         const state = await withTimeout(() => this.#transport.changes(this.#region, this.#version), this.#timeout, "the coherence point");
         const keys = state.changes === null ? null : state.changes.filter(([v]) => !this.#own.has(v)).map(([, k]) => k);
-        apply({ hard: state.hard ?? 0, soft: state.soft ?? 0, keys });
+        const tags = await this.#tagChanges(state.shards ?? []);
+        apply({ hard: state.hard ?? 0, soft: state.soft ?? 0, keys, tags });
         this.#version = state.version;
       } catch (e) {
         failed(e);
@@ -84,6 +87,37 @@ export class Coherence {
       }
     })();
     return this.#inflight;
+  }
+
+  /** The marks of the tag shards that moved since this isolate last asked: one request each. */
+  async #tagChanges(shards) {
+    const moved = [];
+    shards.forEach((v, s) => {
+      if (typeof v === "number" && v > (this.#shards[s] ?? 0)) moved.push(s);
+    });
+    if (moved.length === 0) return [];
+    const answers = await Promise.all(
+      moved.map((s) => withTimeout(() => this.#transport.tagChanges(this.#region, s, this.#shards[s] ?? 0), this.#timeout, "the coherence point")),
+    );
+    moved.forEach((s, i) => {
+      this.#shards[s] = answers[i].version;
+    });
+    return answers.flatMap((a) => a.marks);
+  }
+
+  /** Records an invalidation of `tags` made at `at`, in each tag's shard. */
+  async invalidateTags(tags, hard, at) {
+    if (typeof this.#transport.invalidateTags !== "function") {
+      throw new ValidationError("this coherence point has no invalidateTags(region, shard, tags, hard, at): tags stay in this isolate");
+    }
+    const byShard = new Map();
+    for (const tag of tags) {
+      const s = tagShard(tag);
+      byShard.set(s, [...(byShard.get(s) ?? []), tag]);
+    }
+    await Promise.all(
+      [...byShard].map(([s, group]) => withTimeout(() => this.#transport.invalidateTags(this.#region, s, group, hard, at), this.#timeout, "the coherence point")),
+    );
   }
 
   /** Records writes or deletes of `keys` (backend keys); this isolate will not drop them again. */
