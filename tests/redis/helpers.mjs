@@ -40,14 +40,7 @@ export async function countCommands(raw, work) {
   return counts;
 }
 
-export function fakeClock(startMs = 1_700_000_000_000) {
-  let now = startMs;
-  const clock = () => now;
-  clock.advance = (seconds) => {
-    now += seconds * 1000;
-  };
-  return clock;
-}
+export { fakeClock } from "../workerd/fake-clock.js";
 
 let unique = 0;
 /** A key no other test uses. */
