@@ -10,7 +10,7 @@ import { makeRegion } from "../src/js/workerd.js";
 import { fetchElement, upstreamCalls } from "./upstream.js";
 import { recordLatency, snapshot, watch } from "./telemetry.js";
 
-export { LeaseCoordinator, EdgepileStore } from "../src/js/workerd.js";
+export { LeaseCoordinator, EdgepileStore, CoherenceCoordinator } from "../src/js/workerd.js";
 
 let region;
 let stampedes = 0;

@@ -9,16 +9,18 @@ use wasm_bindgen::prelude::*;
 
 use crate::api::{CachedValue, Metadata, Ttl};
 use crate::backend::{Backend, BackendFuture, Capabilities};
+use crate::backends::L1Store;
 
 #[wasm_bindgen]
 extern "C" {
     /// A `MemoryStore` of the JS layer: a bounded LRU of `CachedValue` objects.
     pub type JsMemoryStore;
-    /// The entry for `key` (marking it recently used), or `undefined`.
+    /// The entry for `key` (marking it recently used), or `undefined`; also `undefined` when
+    /// `now` is past the time the entry was written with (an L1 entry's).
     #[wasm_bindgen(method, js_name = readEntry)]
-    fn read_entry(this: &JsMemoryStore, key: &JsValue) -> Option<JsEntry>;
+    fn read_entry(this: &JsMemoryStore, key: &JsValue, now: f64) -> Option<JsEntry>;
     #[wasm_bindgen(method, js_name = writeEntry)]
-    fn write_entry(this: &JsMemoryStore, key: &JsValue, payload: &JsValue, ct: f64, v: u32);
+    fn write_entry(this: &JsMemoryStore, key: &JsValue, payload: &JsValue, ct: f64, v: u32, until: f64);
     #[wasm_bindgen(method, js_name = removeEntry)]
     fn remove_entry(this: &JsMemoryStore, key: &JsValue);
 
@@ -66,8 +68,8 @@ impl JsMemory {
         }
     }
 
-    fn read(&self, key: &str) -> Option<CachedValue<JsValue>> {
-        let entry = self.store.read_entry(&self.js_key(key))?;
+    fn read(&self, key: &str, now: f64) -> Option<CachedValue<JsValue>> {
+        let entry = self.store.read_entry(&self.js_key(key), now)?;
         let meta = entry.metadata();
         let v = meta.v();
         // A version that is not a u32 cannot be ours: it reads as another version (a miss).
@@ -82,11 +84,11 @@ impl Backend<JsValue> for JsMemory {
     }
 
     fn get<'a>(&'a self, key: &'a str) -> BackendFuture<'a, Option<CachedValue<JsValue>>> {
-        ready(Ok(self.read(key))).boxed_local()
+        ready(Ok(self.read(key, f64::NEG_INFINITY))).boxed_local()
     }
 
     fn set<'a>(&'a self, key: &'a str, value: CachedValue<JsValue>, _ttl: Ttl) -> BackendFuture<'a, ()> {
-        self.store.write_entry(&self.js_key(key), &value.payload, value.metadata.ct, value.metadata.v);
+        self.store.write_entry(&self.js_key(key), &value.payload, value.metadata.ct, value.metadata.v, f64::INFINITY);
         ready(Ok(())).boxed_local()
     }
 
@@ -96,6 +98,21 @@ impl Backend<JsValue> for JsMemory {
     }
 
     fn peek(&self, key: &str) -> Option<Option<CachedValue<JsValue>>> {
-        Some(self.read(key))
+        Some(self.read(key, f64::NEG_INFINITY))
+    }
+}
+
+/// As the L1 of a tiered region.
+impl L1Store<JsValue> for JsMemory {
+    fn read(&self, key: &str, now: f64) -> Option<CachedValue<JsValue>> {
+        JsMemory::read(self, key, now)
+    }
+
+    fn write(&self, key: &str, value: CachedValue<JsValue>, until: f64) {
+        self.store.write_entry(&self.js_key(key), &value.payload, value.metadata.ct, value.metadata.v, until);
+    }
+
+    fn remove(&self, key: &str) {
+        self.store.remove_entry(&self.js_key(key));
     }
 }

@@ -9,17 +9,17 @@ use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::callbacks::{call_clock, call_creator, call_mangler, call_multi_creator, call_predicate};
+use super::callbacks::{call_clock, call_creator, call_mangler, call_multi_creator, call_predicate, settle};
 use super::chain::{ChainBackend, Reporter};
-use super::errors::{no_value, to_js};
+use super::errors::{from_backend_js, no_value, to_js};
 use super::js_leases;
 use super::js_memory::{JsMemory, JsMemoryStore};
 use crate::api::Ttl;
 use crate::backend::Backend;
-use crate::backends::NullBackend;
+use crate::backends::{ChangeHook, NullBackend, TieredBackend};
 use crate::error::Error;
 use crate::lease::LeaseConfig;
-use crate::region::{CreateOptions, Degradation, ErrorSink, GetOptions, Region, RegionBuilder};
+use crate::region::{Clock, CreateOptions, Degradation, ErrorSink, GetOptions, Region, RegionBuilder};
 
 #[wasm_bindgen]
 pub struct RegionCore {
@@ -40,6 +40,19 @@ fn now_or_promise(work: impl Future<Output = Result<JsValue, JsValue>> + 'static
 
 fn done(_: ()) -> JsValue {
     JsValue::UNDEFINED
+}
+
+/// `publish(keys) → Promise | undefined` from JS, as the tiers' change hook.
+fn publisher(publish: Function) -> ChangeHook {
+    Rc::new(move |keys: Vec<String>| {
+        let keys: Array = keys.iter().map(|k| JsValue::from_str(k)).collect();
+        let out = publish.call1(&JsValue::UNDEFINED, &keys);
+        async move {
+            let out = out.map_err(from_backend_js)?;
+            settle(out).await.map(drop).map_err(from_backend_js)
+        }
+        .boxed_local()
+    })
 }
 
 /// `undefined` → the region's default; any negative number → never (JS layer validated it).
@@ -78,9 +91,10 @@ fn degradation_of(values: Option<Vec<f64>>) -> Degradation {
 #[wasm_bindgen]
 impl RegionCore {
     /// A region over the JS object `chain` (the outermost proxy, or a custom backend), or over
-    /// the JS layer's `memory` store, or over nothing (the null backend). `hooks` holds
-    /// optional JS functions and settings: clock, keyMangler, onError, runner, and leases with
-    /// sleep, leaseTtl, lockTimeout.
+    /// the JS layer's `memory` store, or over both as two tiers (`memory` the L1, see
+    /// `backends::tiered`), or over nothing (the null backend). `hooks` holds optional JS
+    /// functions and settings: clock, keyMangler, onError, runner, leases with sleep, leaseTtl,
+    /// lockTimeout, and for two tiers l1Ttl and publish(keys) (told of every write and delete).
     #[wasm_bindgen(constructor)]
     pub fn new(
         name: String,
@@ -98,21 +112,35 @@ impl RegionCore {
             }) as ErrorSink
         });
         let reporter: Reporter = Rc::default();
-        let memory = match (chain.is_undefined(), memory) {
-            (true, Some(store)) => Some(Rc::new(JsMemory::new(store))),
-            _ => None,
+        let clock: Clock = match func("clock") {
+            Some(f) => Rc::new(move || call_clock(&f)),
+            None => Rc::new(|| js_sys::Date::now() / 1000.0),
         };
+        let memory = memory.map(|store| Rc::new(JsMemory::new(store)));
         let backend: Rc<dyn Backend<JsValue>> = match (&memory, chain.is_undefined()) {
-            (Some(memory), _) => memory.clone(),
+            (Some(memory), true) => memory.clone(),
+            (Some(memory), false) => {
+                let l2 = Rc::new(ChainBackend::new(chain, reporter.clone()));
+                let l1_ttl = hook("l1Ttl").and_then(|v| v.as_f64()).unwrap_or(f64::INFINITY);
+                let mut tiers = TieredBackend::new(memory.clone(), l2, l1_ttl, clock.clone());
+                if let Some(publish) = func("publish") {
+                    tiers = tiers.on_change(publisher(publish));
+                }
+                let cell = reporter.clone();
+                tiers = tiers.reporter(Rc::new(move |key: &str, e: &Error| {
+                    if let Some(report) = cell.borrow().as_ref() {
+                        report(key, e);
+                    }
+                }));
+                Rc::new(tiers)
+            }
             (None, false) => Rc::new(ChainBackend::new(chain, reporter.clone())),
             (None, true) => Rc::new(NullBackend),
         };
         let mut b = RegionBuilder::new(name)
             .ttl(Ttl::from_seconds(default_ttl))
-            .spawner(Rc::new(wasm_bindgen_futures::spawn_local));
-        if let Some(f) = func("clock") {
-            b = b.clock(Rc::new(move || call_clock(&f)));
-        }
+            .spawner(Rc::new(wasm_bindgen_futures::spawn_local))
+            .clock(clock);
         if let Some(f) = func("keyMangler") {
             b = b.key_mangler(Rc::new(move |k: &str| call_mangler(&f, k)));
         }
@@ -246,8 +274,15 @@ impl RegionCore {
         })
     }
 
-    pub fn invalidate(&self, hard: bool) {
-        self.region.invalidate(hard);
+    /// Sets the mark; returns its time (seconds), for a coherence point to pass on.
+    pub fn invalidate(&self, hard: bool) -> f64 {
+        self.region.invalidate(hard)
+    }
+
+    /// Marks set by another isolate (see [`Region::merge_invalidation`]).
+    #[wasm_bindgen(js_name = mergeInvalidation)]
+    pub fn merge_invalidation(&self, hard: f64, soft: f64) {
+        self.region.merge_invalidation(hard, soft);
     }
 
     /// `listener(name, key, ok, error)` for every event from now on; `undefined` stops them.

@@ -14,6 +14,7 @@ import { KvLeases } from "./leases/kv.js";
 import { checkStorable } from "./storable.js";
 import { NO_VALUE } from "./no-value.js";
 import { DEFAULT_MAX_ENTRIES, MemoryStore } from "./memory-store.js";
+import { coherenceOf, l1Options } from "./tiers.js";
 
 let installed = false;
 let VALUE_VERSION = NaN;
@@ -58,7 +59,7 @@ const EVENTS = [
 ];
 const STAT_NAMES = ["hits", "misses", "staleServed", "regenerations", "creatorErrors", "backendErrors", "leaseWaits", "leaseTimeouts"];
 const DEGRADATION = ["staleIfError", "creatorSoftTimeout", "creatorTimeout", "backendTimeout"];
-const CONFIGURE_OPTIONS = ["expirationTime", "arguments", "wrap", "replaceExistingBackend", ...DEGRADATION];
+const CONFIGURE_OPTIONS = ["expirationTime", "arguments", "wrap", "replaceExistingBackend", "l1", "coherence", ...DEGRADATION];
 
 /** Throws unless the lease settings in `args` are well formed. */
 function checkLeaseArguments({ lockTimeout, leaseTtl, lockPrefix }) {
@@ -117,11 +118,14 @@ export class CacheRegion {
   #ttlFn = undefined; // set when the region's expirationTime is a function
   // The hit path of a memory region, all in JS: the store's entry, judged by its creation time
   // against the TTL and the core's invalidation mark. Anything but a fresh hit goes to the core.
-  #memory = undefined; // the MemoryStore of "edgepile.memory" without proxies
+  #memory = undefined; // the MemoryStore of "edgepile.memory" without proxies, or the L1 tier
+  #tiered = false; // #memory is an L1 over a shared backend
+  #coherence = undefined; // the Coherence every isolate consults (tiers.js)
   #fixedTtl = Infinity; // the region's fixed expiration, seconds
   #freshAfter = 0; // the core's fresh_after(): values created at or before it are not fresh
   #mangled = undefined; // key → mangled key, so a hit does not run the mangler again
   #hits = 0; // hits served here, added to stats().hits
+  #coherenceErrors = 0; // failed coherence checks and records, added to stats().backendErrors
   #listening = false; // a listener wants every hit as an event
   #options;
   #backend = undefined;
@@ -180,6 +184,8 @@ export class CacheRegion {
       throw new ValidationError(`wrap must be an array of proxies, got ${describe(wrap)}`);
     }
     checkLeaseArguments(args);
+    const l1 = l1Options(opts.l1, core);
+    const coherence = coherenceOf(opts.coherence, this.name, degradationSeconds(opts, "backendTimeout"));
     installOnce();
     const chained = (wrap !== undefined && wrap.length > 0) || !core;
     let store, memory;
@@ -194,17 +200,22 @@ export class CacheRegion {
     const terminal = core ? (store ?? memory) : makeBackend(backend, args, { expirationTime: fixed < 0 ? undefined : fixed, backendTimeout: opts.backendTimeout });
     const leases = this.#leases(backend, args, core ? undefined : terminal);
     const outer = chained ? buildChain(wrap ?? [], terminal) : undefined;
-    if (chained) memory = undefined;
+    if (chained) memory = l1 === undefined ? undefined : new MemoryStore(l1.maxEntries);
     const { keyMangler, clock, onError, asyncCreationRunner, sleep = defaultSleep } = this.#options;
     const runner = asyncCreationRunner === undefined ? undefined : (key, run) => asyncCreationRunner(this, key, run, { key });
     const hooks = {
       clock, keyMangler, onError, runner, sleep,
       leases, leaseTtl: args.leaseTtl, lockTimeout: args.lockTimeout,
       ...Object.fromEntries(DEGRADATION.map((k) => [k, degradationSeconds(opts, k)])),
+      l1Ttl: l1?.ttl,
+      // Other isolates drop what this one writes or deletes from their L1.
+      publish: l1 !== undefined && coherence !== undefined ? (keys) => coherence.publish(keys) : undefined,
     };
     this.#core = new RegionCore(this.name, outer, memory, fixed, hooks);
     this.#ttlFn = typeof expirationTime === "function" ? expirationTime : undefined;
     this.#memory = memory;
+    this.#tiered = l1 !== undefined;
+    this.#coherence = coherence;
     this.#fixedTtl = fixed < 0 ? Infinity : fixed;
     this.#freshAfter = this.#core.freshAfter();
     this.#mangled = memory !== undefined && keyMangler !== undefined ? new Map() : undefined;
@@ -251,6 +262,8 @@ export class CacheRegion {
     checkKey(key);
     const { expirationTime, ignoreExpiration = false } = checkOptions(options, GET_OPTIONS, "get");
     const ttl = this.#ttl(expirationTime);
+    const due = this.#coherence && this.#check();
+    if (due) await due;
     if (this.#memory !== undefined && !ignoreExpiration) {
       const hit = this.#fresh(key, ttl, false);
       if (hit !== NO_VALUE) return hit;
@@ -262,6 +275,8 @@ export class CacheRegion {
     const core = this.#ready();
     checkKeys(keys);
     const { expirationTime, ignoreExpiration = false } = checkOptions(options, GET_OPTIONS, "getMulti");
+    const due = this.#coherence && this.#check();
+    if (due) await due;
     return core.getMulti(keys, this.#ttl(expirationTime), Boolean(ignoreExpiration));
   }
 
@@ -316,8 +331,10 @@ export class CacheRegion {
       ({ shouldCacheFn, creatorArgs, ctx } = checkOptions(options, CREATE_OPTIONS, "getOrCreate"));
       ttl = this.#ttl(options.expirationTime);
     }
-    // The hit path: all in JS, no call into wasm. Only the memory backend answers here; any
-    // other goes straight to the core.
+    const due = this.#coherence && this.#check();
+    if (due) await due;
+    // The hit path: all in JS, no call into wasm. Only the memory backend (or an L1) answers
+    // here; any other goes straight to the core.
     if (this.#memory !== undefined) {
       const hit = this.#fresh(key, ttl, true);
       if (hit !== NO_VALUE) return hit;
@@ -352,11 +369,12 @@ export class CacheRegion {
       mkey = this.#mangledKey(key);
       if (mkey === undefined) return NO_VALUE; // the core's path reports the mangler's failure
     }
-    const e = this.#memory.readEntry(mkey);
+    const now = this.#now();
+    const e = this.#memory.readEntry(mkey, now);
     if (e === undefined) return NO_VALUE;
     const { ct, v } = e.metadata;
     const limit = ttl === undefined ? this.#fixedTtl : ttl < 0 ? Infinity : ttl;
-    if (v !== VALUE_VERSION || !(ct > this.#freshAfter) || this.#now() - ct > limit) return NO_VALUE;
+    if (v !== VALUE_VERSION || !(ct > this.#freshAfter) || now - ct > limit) return NO_VALUE;
     if (served) {
       this.#hits++;
       if (this.#listening) this.#dispatch("hit", mkey, true, undefined);
@@ -379,6 +397,33 @@ export class CacheRegion {
       this.#mangled.set(key, m);
     }
     return m;
+  }
+
+  /** The coherence check, when one is due (undefined otherwise); it never throws. */
+  #check() {
+    const now = this.#now();
+    if (!this.#coherence.due(now)) return undefined;
+    return this.#coherence.sync(now, (state) => this.#applyCoherence(state), (e) => this.#coherenceFailed(e));
+  }
+
+  /** What other isolates did: their invalidation marks, and the keys to drop from L1. */
+  #applyCoherence({ hard, soft, keys }) {
+    this.#core.mergeInvalidation(hard, soft);
+    this.#freshAfter = this.#core.freshAfter();
+    if (!this.#tiered) return;
+    if (keys === null) this.#memory.clear();
+    else for (const k of keys) this.#memory.removeEntry(k);
+  }
+
+  /** A coherence failure reaches no caller: it is counted, reported and an event. */
+  #coherenceFailed(error) {
+    this.#coherenceErrors++;
+    try {
+      this.#options.onError?.(error);
+    } catch {
+      // a failing error hook must not fail the call
+    }
+    if (this.#listening) this.#dispatch("backendError", `coherence:${this.name}`, false, error);
   }
 
   /**
@@ -410,6 +455,8 @@ export class CacheRegion {
     const { expirationTime, shouldCacheFn } = checkOptions(options, MULTI_OPTIONS, "getOrCreateMulti");
     if (shouldCacheFn !== undefined) checkFunction(shouldCacheFn, "shouldCacheFn");
     const keep = shouldCacheFn === undefined ? notNoValue : (v) => v !== NO_VALUE && shouldCacheFn(v);
+    const due = this.#coherence && this.#check();
+    if (due) await due;
     return holdOpen(core.getOrCreateMulti(keys, storableMultiCreator(creator), this.#ttl(expirationTime), keep));
   }
 
@@ -478,6 +525,8 @@ export class CacheRegion {
     const values = this.#ready().stats();
     const out = Object.fromEntries(STAT_NAMES.map((name, i) => [name, values[i]]));
     out.hits += this.#hits;
+    out.l1Hits = this.#tiered ? this.#hits : 0;
+    out.backendErrors += this.#coherenceErrors;
     const served = out.hits + out.staleServed + out.misses;
     out.hitRatio = served === 0 ? 0 : (out.hits + out.staleServed) / served;
     return out;
@@ -486,17 +535,27 @@ export class CacheRegion {
   resetStats() {
     this.#ready().resetStats();
     this.#hits = 0;
+    this.#coherenceErrors = 0;
   }
 
   /**
    * hard (default): every value now reads as missing, callers wait for a new one.
    * soft (`false`): values read as stale, served while one caller regenerates.
-   * The mark lives in this region object, i.e. in this isolate.
+   * The mark lives in this region object, i.e. in this isolate, at once; with `coherence`,
+   * every other isolate takes it on within the coherence interval, and the Promise returned
+   * settles once the coherence point has it (it rejects with a BackendError if it could not).
    */
   invalidate(hard = true) {
     const core = this.#ready();
-    core.invalidate(Boolean(hard));
+    const at = core.invalidate(Boolean(hard));
     this.#freshAfter = core.freshAfter();
+    if (this.#coherence !== undefined) {
+      return this.#coherence.invalidate(Boolean(hard), at).catch((e) => {
+        this.#coherenceFailed(e);
+        throw e;
+      });
+    }
+    return undefined;
   }
 }
 

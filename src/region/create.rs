@@ -144,7 +144,8 @@ async fn decide_after_read<P: Clone + 'static>(
     let mut reread = false;
     let background_ok = inner.runner.is_some() || opts.runner.is_some();
     loop {
-        let found = inner.io_for(&opts.degradation, inner.backend.get(key)).await?;
+        let fresh = |cv: &CachedValue<P>| inner.state(Some(cv), ttl) == State::Fresh;
+        let found = inner.io_for(&opts.degradation, inner.backend.get_usable(key, &fresh)).await?;
         let state = inner.state(found.as_ref(), ttl);
         let running = match inner.creation(key) {
             Some((_, true)) if state == State::Missing => None,
@@ -283,7 +284,8 @@ async fn leased_creation<P: Clone + 'static>(
             let (token, waited) = inner.wait_for_lease(key).await;
             if waited {
                 // Whoever held the lease may have stored the value meanwhile.
-                match inner.io_for(&opts.degradation, inner.backend.get(key)).await {
+                let fresh = |cv: &CachedValue<P>| inner.state(Some(cv), ttl) == State::Fresh;
+                match inner.io_for(&opts.degradation, inner.backend.get_usable(key, &fresh)).await {
                     Ok(found) if inner.state(found.as_ref(), ttl) == State::Fresh => {
                         inner.release(key, token).await;
                         if let Some(cv) = found {

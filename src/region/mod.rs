@@ -243,13 +243,15 @@ impl<P: Clone + 'static> Region<P> {
     /// The stored value unless it is missing, expired or invalidated (see [`GetOptions`]).
     pub async fn get(&self, key: &str, opts: GetOptions) -> Result<Option<P>> {
         let key = self.mangle(key)?;
-        let found = self.inner.io(self.inner.backend.get(&key)).await?;
+        let usable = |cv: &CachedValue<P>| self.inner.can_use(cv, &opts);
+        let found = self.inner.io(self.inner.backend.get_usable(&key, &usable)).await?;
         Ok(self.inner.usable(found, &opts))
     }
 
     pub async fn get_multi(&self, keys: &[String], opts: GetOptions) -> Result<Vec<Option<P>>> {
         let mangled = self.mangle_all(keys)?;
-        let found = self.inner.io(self.inner.backend.get_multi(&mangled)).await?;
+        let usable = |cv: &CachedValue<P>| self.inner.can_use(cv, &opts);
+        let found = self.inner.io(self.inner.backend.get_multi_usable(&mangled, &usable)).await?;
         Ok(found.into_iter().map(|f| self.inner.usable(f, &opts)).collect())
     }
 
@@ -291,8 +293,9 @@ impl<P: Clone + 'static> Region<P> {
 
     /// dogpile's `invalidate`: hard makes every existing value read as missing (callers wait
     /// for a new one); soft makes them stale (served while one caller regenerates).
-    /// The mark is held by this region object, i.e. per isolate.
-    pub fn invalidate(&self, hard: bool) {
+    /// The mark is held by this region object, i.e. per isolate; the time it was set at is
+    /// returned, for a coherence point to hand to other isolates ([`Region::merge_invalidation`]).
+    pub fn invalidate(&self, hard: bool) -> f64 {
         let mut inv = self.inner.invalidation.get();
         // Never earlier than a value already stamped after the previous mark.
         let at = inv.creation_time(self.inner.now());
@@ -300,6 +303,20 @@ impl<P: Clone + 'static> Region<P> {
             inv.hard = at;
         } else {
             inv.soft = at;
+        }
+        self.inner.invalidation.set(inv);
+        at
+    }
+
+    /// Takes on invalidation marks set elsewhere (another isolate, through a coherence point):
+    /// each mark moves forward only, so applying an old or repeated one changes nothing.
+    pub fn merge_invalidation(&self, hard: f64, soft: f64) {
+        let mut inv = self.inner.invalidation.get();
+        if hard.is_finite() && hard > inv.hard {
+            inv.hard = hard;
+        }
+        if soft.is_finite() && soft > inv.soft {
+            inv.soft = soft;
         }
         self.inner.invalidation.set(inv);
     }
@@ -347,15 +364,15 @@ impl<P: Clone + 'static> Inner<P> {
     }
 
     fn usable(&self, found: Option<CachedValue<P>>, opts: &GetOptions) -> Option<P> {
-        let found = found?;
+        found.filter(|cv| self.can_use(cv, opts)).map(|cv| cv.payload)
+    }
+
+    /// What a plain read returns: fresh values, or with `ignore_expiration` any of this version.
+    fn can_use(&self, cv: &CachedValue<P>, opts: &GetOptions) -> bool {
         if opts.ignore_expiration {
-            let unreadable = found.metadata.v != crate::api::VALUE_VERSION;
-            return if unreadable { None } else { Some(found.payload) };
+            return cv.metadata.v == crate::api::VALUE_VERSION;
         }
-        match self.state(Some(&found), opts.ttl.unwrap_or(self.ttl)) {
-            State::Fresh => Some(found.payload),
-            _ => None,
-        }
+        self.state(Some(cv), opts.ttl.unwrap_or(self.ttl)) == State::Fresh
     }
 
     /// A failure that reaches no caller (or reaches it after being counted here).

@@ -39,7 +39,8 @@ impl<P: Clone + 'static> Region<P> {
             slots.push(slot);
         }
         let mangled: Vec<String> = unique.iter().map(|(_, m)| m.clone()).collect();
-        let found = self.inner.io(self.inner.backend.get_multi(&mangled)).await?;
+        let fresh = |cv: &CachedValue<P>| self.inner.state(Some(cv), ttl) == State::Fresh;
+        let found = self.inner.io(self.inner.backend.get_multi_usable(&mangled, &fresh)).await?;
 
         let mut values: Vec<Option<P>> = vec![None; unique.len()];
         let mut waits: Vec<(usize, Creation<P>)> = Vec::new();

@@ -1,5 +1,6 @@
 // The conformance suite over edgepile.redis: with the dogpile lock (the default) and without,
-// with a client edgepile opens from a URL and with one passed in, bare and under a byte codec.
+// with a client edgepile opens from a URL and with one passed in, with a memory L1 in front,
+// bare and under a byte codec.
 import { createClient } from "redis";
 import { afterAll, beforeAll, inject } from "vitest";
 import { CompressionProxy, RedisBackend, registerBackend } from "../../src/js/node.js";
@@ -28,4 +29,5 @@ afterAll(async () => {
 conformance("redis (url, lock)", { backend: "test.redis-url", arguments: { url }, persists: true });
 conformance("redis (client, lock)", { backend: "edgepile.redis", arguments: () => ({ client }), persists: true });
 conformance("redis (client, no lock)", { backend: "edgepile.redis", arguments: () => ({ client, distributedLock: false }), persists: true });
+conformance("redis (client, lock, l1)", { backend: "edgepile.redis", arguments: () => ({ client }), configure: { l1: { maxEntries: 100 } }, persists: true });
 conformance("redis+compression", { backend: "edgepile.redis", arguments: () => ({ client }), wrap: () => [new CompressionProxy()], persists: true });

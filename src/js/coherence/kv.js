@@ -1,0 +1,34 @@
+// The coherence point in one KV key per region, for regions without a Durable Object. Best
+// effort, as KV is: a change reaches other locations only as KV propagates it (up to ~60 s),
+// and KV takes one write per second per key, so writes recorded in the same second can fail
+// (reported, and then bounded by l1.ttl like any missed change). Read-modify-write: two
+// isolates recording at once can lose one of the two changes.
+import { changesSince, emptyState, mark, record } from "./log.js";
+
+export class KvCoherence {
+  constructor(namespace, prefix = "edgepile-coherence:") {
+    this.namespace = namespace;
+    this.prefix = prefix;
+  }
+
+  async #state(region) {
+    return (await this.namespace.get(this.prefix + region, "json")) ?? emptyState();
+  }
+
+  async changes(region, since) {
+    return changesSince(await this.#state(region), since);
+  }
+
+  async publish(region, keys) {
+    const state = await this.#state(region);
+    const version = record(state, keys);
+    await this.namespace.put(this.prefix + region, JSON.stringify(state));
+    return version;
+  }
+
+  async invalidate(region, hard, at) {
+    const state = await this.#state(region);
+    mark(state, hard, at);
+    await this.namespace.put(this.prefix + region, JSON.stringify(state));
+  }
+}
