@@ -1,6 +1,7 @@
 // The Node/Redis section of docs/benchmarks.md.
 const table = (head, rows) => [`| ${head.join(" | ")} |`, `|${head.map((h, i) => (i ? "---:" : "---")).join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
-const us = (ns) => (ns / 1000).toFixed(1);
+const us = (ns) => (ns / 1000).toFixed(ns < 10_000 ? 2 : 1);
+const ratio = (x) => `${x < 0.1 ? x.toPrecision(2) : x.toFixed(2)}×`;
 const commands = (byCommand) => Object.entries(byCommand).map(([c, k]) => (k > 1 ? `${k} ${c}` : c)).join(", ");
 
 export function redisSection(x) {
@@ -21,13 +22,13 @@ export function redisSection(x) {
         r.lock,
         us(r.median),
         `${us(r.min)}–${us(r.max)}`,
-        base ? `${(r.median / base.median).toFixed(2)}×` : "–",
+        base ? ratio(r.median / base.median) : "–",
         r.hitRequests.toFixed(r.hitRequests % 1 ? 2 : 0),
         `${r.missRequests} (${commands(r.missCommands)})`,
         r.stampede.creatorCalls,
         r.stampede.wrong,
       ]),
     ),
-    "A hit through Redis is one GET for every library without an L1: the time is the round trip plus each library's own work. bentocache's memory L1 answers hits without Redis, which is what an L1 is for; edgepile has no L1 in front of Redis yet. edgepile's cold miss with the lease is four requests (GET, SET NX PX for the lease, SET PX for the value, EVALSHA to release the lease) against two without it; in exchange, one process creates the value while the others wait for it, where each process of the other libraries (and edgepile without the lease) creates its own.",
+    "A hit through Redis is one GET for every library without an L1: the time is the round trip plus each library's own work. A memory L1 (edgepile's `l1`, bentocache's L1 layer) answers hits without Redis. edgepile's cold miss with the lease is four requests (GET, SET NX PX for the lease, SET PX for the value, EVALSHA to release the lease) against two without it; in exchange, one process creates the value while the others wait for it, where each process of the other libraries (and edgepile without the lease) creates its own.",
   ];
 }

@@ -120,11 +120,11 @@ export type RedisArguments = (
 };
 
 /**
- * Messages between processes over a Redis region's connection (`actualBackend.transport`): the
+ * Messages between processes over a Redis region's connection (`actualBackend.bus`): the
  * seam for work across processes. Best effort, as Redis pub/sub is: a subscriber misses what is
  * published while it is disconnected, and `onReconnect` tells it that it may have.
  */
-export interface RedisTransport {
+export interface RedisBus {
   /** Resolves with the number of subscribers that received the message. */
   publish(channel: string, message: string): Promise<number>;
   /** Resolves with the function that unsubscribes. */
@@ -292,7 +292,7 @@ export interface ActualBackend extends BackendLike {
   /** edgepile.redis: closes the connection it opened from `url` (a `client` passed in stays open). */
   close?(): Promise<void>;
   /** edgepile.redis: pub/sub over its connection. */
-  transport?: RedisTransport;
+  bus?: RedisBus;
 }
 
 /** Base class of proxies: override any method and call `this.proxied`. */
@@ -474,7 +474,7 @@ export declare class RedisBackend implements BackendObject {
   deleteMulti(keys: string[]): Promise<void>;
   /** The region's lease client, unless `distributedLock: false`. */
   readonly leases: RedisLeases | undefined;
-  readonly transport: RedisTransport;
+  readonly bus: RedisBus;
   close(): Promise<void>;
 }
 /** Leases as `SET key token NX PX ttl`, released by compare-and-delete (node entry only). */

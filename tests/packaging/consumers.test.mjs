@@ -42,7 +42,7 @@ it("the tarball holds exactly what ships", () => {
     "src/js/keys.js", "src/js/leases/durable-object.js", "src/js/leases/kv.js", "src/js/leases/redis.js", "src/js/memory-store.js",
     "src/js/no-value.js", "src/js/node.js",
     "src/js/options.js", "src/js/proxies/codec.js", "src/js/proxies/compression.js", "src/js/proxies/fault.js", "src/js/proxies/json.js",
-    "src/js/proxies/stats.js", "src/js/proxy.js", "src/js/redis/connection.js", "src/js/redis/script.js", "src/js/redis/transport.js",
+    "src/js/proxies/stats.js", "src/js/proxy.js", "src/js/redis/connection.js", "src/js/redis/script.js", "src/js/redis/bus.js",
     "src/js/region.js", "src/js/storable.js", "src/js/workerd.js",
     "src/js/workers/durable-objects.js",
   ]);

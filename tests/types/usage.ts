@@ -109,7 +109,7 @@ const redisRegion = makeRegion().configure("edgepile.redis", {
 });
 makeRegion().configure("edgepile.redis", { arguments: { client, distributedLock: false } });
 void redisRegion.actualBackend.close?.();
-void redisRegion.actualBackend.transport?.subscribe("edgepile", (m: string) => console.log(m), { onReconnect: () => {} });
+void redisRegion.actualBackend.bus?.subscribe("edgepile", (m: string) => console.log(m), { onReconnect: () => {} });
 const typedBackend: RedisBackend = new RedisBackend({ url: "redis://127.0.0.1:6379" });
 void typedBackend.leases?.acquire("k", 30);
 // @ts-expect-error: url and client are exclusive

@@ -7,13 +7,13 @@
 // - A hit is one GET; getMulti is one MGET; setMulti is one MULTI/EXEC; deleteMulti one DEL.
 // - The dogpile lock is on unless `distributedLock: false`: `leases` is the region's lease
 //   client (leases/redis.js) over the same connection.
-// - `transport` is the connection, with publish/subscribe for what runs across processes.
+// - `bus` is pub/sub over the same Redis, for what runs across processes.
 import { ValidationError } from "../errors.js";
 import { describe } from "../options.js";
 import { NO_VALUE } from "../no-value.js";
 import { RedisLeases } from "../leases/redis.js";
 import { RedisConnection } from "../redis/connection.js";
-import { RedisTransport } from "../redis/transport.js";
+import { RedisBus } from "../redis/bus.js";
 import { encodeItem } from "./items.js";
 
 /** Default stale window, seconds: as long as the expiration itself, at least a minute. */
@@ -44,7 +44,7 @@ export class RedisBackend {
     }
     if (typeof distributedLock !== "boolean") throw new ValidationError(`distributedLock must be true or false, got ${describe(distributedLock)}`);
     this.connection = new RedisConnection(args ?? {}, { timeout: region.backendTimeout });
-    this.transport = new RedisTransport(this.connection);
+    this.bus = new RedisBus(this.connection);
     this.staleTtl = staleTtl;
     this.defaultTtl = typeof region.expirationTime === "number" ? region.expirationTime : undefined;
     this.leases = distributedLock ? new RedisLeases(this.connection, lockPrefix) : undefined;
@@ -87,7 +87,7 @@ export class RedisBackend {
 
   /** Closes the connection this backend opened from `url` (a `client` passed in stays open). */
   async close() {
-    await this.transport.close();
+    await this.bus.close();
     await this.connection.close();
   }
 }

@@ -137,7 +137,7 @@ export class RedisConnection {
     return client;
   }
 
-  /** The client once connected (the pub/sub transport duplicates it). */
+  /** The client once connected (the pub/sub bus duplicates it). */
   async connected(what = "connect") {
     try {
       const c = this.#ready();

@@ -1,4 +1,4 @@
-// The pub/sub transport over a region's connection: the seam for work across processes.
+// The pub/sub bus over a region's Redis: the seam for work across processes.
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { makeRegion } from "../../src/js/node.js";
@@ -27,11 +27,11 @@ it("messages reach the other connection's subscribers until they unsubscribe", a
   const [a, b] = [region(), region()];
   t.after(() => Promise.all([a.actualBackend.close(), b.actualBackend.close()]));
   const box = inbox();
-  const unsubscribe = await b.actualBackend.transport.subscribe("edgepile:test", box.listener);
-  assert.equal(await a.actualBackend.transport.publish("edgepile:test", "drop k1"), 1);
+  const unsubscribe = await b.actualBackend.bus.subscribe("edgepile:test", box.listener);
+  assert.equal(await a.actualBackend.bus.publish("edgepile:test", "drop k1"), 1);
   assert.deepEqual(await box.next(), ["drop k1"]);
   await unsubscribe();
-  assert.equal(await a.actualBackend.transport.publish("edgepile:test", "drop k2"), 0);
+  assert.equal(await a.actualBackend.bus.publish("edgepile:test", "drop k2"), 0);
   assert.deepEqual(await box.next(1, 200), []);
 });
 
@@ -40,11 +40,11 @@ it("after a server restart the subscriber is told (onReconnect) and receives aga
   t.after(() => Promise.all([a.actualBackend.close(), b.actualBackend.close()]));
   const box = inbox();
   let reconnects = 0;
-  await b.actualBackend.transport.subscribe("edgepile:restart", box.listener, { onReconnect: () => reconnects++ });
+  await b.actualBackend.bus.subscribe("edgepile:restart", box.listener, { onReconnect: () => reconnects++ });
   await redis.server.restart();
   let delivered = 0;
   for (let i = 0; i < 50 && delivered === 0; i++) {
-    delivered = await a.actualBackend.transport.publish("edgepile:restart", "after").catch(() => 0);
+    delivered = await a.actualBackend.bus.publish("edgepile:restart", "after").catch(() => 0);
     if (delivered === 0) await new Promise((r) => setTimeout(r, 100));
   }
   assert.equal(delivered, 1);

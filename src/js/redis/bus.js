@@ -11,7 +11,7 @@
 // commands), a duplicate of the region's client, opened on the first subscribe.
 import { BackendError } from "../errors.js";
 
-export class RedisTransport {
+export class RedisBus {
   #connection;
   #subscriber; // a promise of the subscribed client
   #reconnectListeners = new Set();
