@@ -18,7 +18,11 @@ export class RedisLeases {
     this.prefix = prefix;
   }
 
-  /** A token if the lease on `key` was free (now ours for `ttlSeconds`), else null. */
+  /**
+   * A token if the lease on `key` was free (now ours for `ttlSeconds`), else null. A SET that
+   * misses its deadline may still take the lease on the server: it is then held by nobody until
+   * it expires, as a dead holder's would be.
+   */
   async acquire(key, ttlSeconds) {
     const token = randomUUID();
     const ms = String(Math.max(1, Math.ceil(ttlSeconds * 1000)));

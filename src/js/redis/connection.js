@@ -96,11 +96,6 @@ export class RedisConnection {
     this.#timeoutMs = Math.max(1, Math.round((timeout ?? DEFAULT_COMMAND_TIMEOUT) * 1000));
   }
 
-  /** Milliseconds a command may take. */
-  get timeoutMs() {
-    return this.#timeoutMs;
-  }
-
   /** The client, opened on first use: configure() stays synchronous and free of side effects. */
   #ready() {
     if (this.#client !== undefined) return this.#client;
