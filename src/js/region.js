@@ -173,7 +173,8 @@ export class CacheRegion {
     }
     const core = CORE_BACKENDS.includes(backend);
     if (!core && typeof backend === "string" && !knownBackends().includes(backend)) {
-      throw new ValidationError(`unknown backend ${describe(backend)}; known: ${knownBackends().join(", ")}, or an object with get/set/delete`);
+      const where = backend === "edgepile.redis" ? " (edgepile.redis runs in Node: import edgepile there)" : "";
+      throw new ValidationError(`unknown backend ${describe(backend)}${where}; known: ${knownBackends().join(", ")}, or an object with get/set/delete`);
     }
     const { expirationTime = -1, wrap } = opts;
     const allowed = typeof backend === "string" && BACKEND_ARGUMENTS[backend];
