@@ -14,6 +14,7 @@ import { SUBJECTS } from "./subjects.mjs";
 import { expiry } from "./suites/expiry.mjs";
 import { acrossIsolates } from "./suites/isolates.mjs";
 import { kvOps } from "./suites/kv-ops.mjs";
+import { coherence } from "./suites/coherence.mjs";
 import { scale } from "./suites/scale.mjs";
 import { speed } from "./suites/speed.mjs";
 import { SHAPES, stored } from "./suites/stored.mjs";
@@ -62,6 +63,7 @@ let r = {
 const suites = [
   ["speed", () => speed(SUBJECTS, { n: config.n, kvN: config.kvN, rounds: Math.max(config.rounds, quick ? 1 : 5) })],
   ["scale", () => scale(SUBJECTS, { n: config.scaleN, cycles: config.scaleCycles, rounds: Math.max(config.rounds, quick ? 1 : 5) })],
+  ["coherence", () => coherence(quick ? { trials: 1, checks: 200, interval: 0.5 } : { trials: 7, checks: 5000 })],
   ["kvOps", () => kvOps(SUBJECTS, { stampedes: config.stampedes, hits: config.hits })],
   ["isolates", () => acrossIsolates(SUBJECTS, config)],
   ["expiry", () => expiry(SUBJECTS, config.expiry)],

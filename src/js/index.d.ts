@@ -177,8 +177,41 @@ export interface RegionStats {
   backendErrors: number;
   leaseWaits: number;
   leaseTimeouts: number;
+  /** Hits served by the region's L1 without touching the shared backend (0 without `l1`). */
+  l1Hits: number;
   /** (hits + staleServed) / (hits + staleServed + misses), 0 before any call. */
   hitRatio: number;
+}
+
+/** An in-isolate tier over a shared backend (KV, Cache API, Durable Object storage, objects). */
+export interface L1Options {
+  /** Entries kept in this isolate (default 10,000); the least recently used go first. */
+  maxEntries?: number;
+  /**
+   * Seconds an entry is served from L1 after it was read or written here (default 60): without
+   * a coherence point, the longest a write or delete made by another isolate can go unseen here.
+   */
+  ttl?: number;
+}
+
+/**
+ * The point every isolate consults, at most once per `interval`, to learn of other isolates'
+ * invalidations and writes: a CoherenceCoordinator binding (exact), a KV namespace (best effort,
+ * KV's propagation), or any object with the same three methods.
+ */
+export interface CoherenceOptions {
+  namespace: DurableObjectNamespaceLike | KVNamespaceLike | CoherencePoint;
+  /** Seconds between an isolate's checks (default 1). */
+  interval?: number;
+}
+
+/** A pluggable coherence point (dogpile's region_invalidator idea). Versions count up per region. */
+export interface CoherencePoint {
+  /** Marks (seconds) and the [version, key] changes after `since`, or null when they are no longer known. */
+  changes(region: string, since: number): Promise<{ version: number; hard: number; soft: number; changes: Array<[number, string]> | null }>;
+  /** Records writes or deletes of backend keys; returns the version of the last. */
+  publish(region: string, keys: string[]): Promise<number | void>;
+  invalidate(region: string, hard: boolean, at: number): Promise<void>;
 }
 
 /** Turns a cache key into the key the backend sees. */
@@ -241,6 +274,10 @@ export interface ConfigureOptions extends DegradationOptions {
   wrap?: Array<ProxyBackend | (new () => ProxyBackend)>;
   /** Replace the backend of an already configured region instead of throwing. */
   replaceExistingBackend?: boolean;
+  /** An in-isolate tier over a shared backend. */
+  l1?: L1Options;
+  /** Invalidation (and, with `l1`, writes and deletes) seen by every isolate within `interval`. */
+  coherence?: CoherenceOptions;
 }
 
 export interface GetOptions {
@@ -404,8 +441,12 @@ export declare class CacheRegion {
     creator: (...missingKeys: string[]) => T[] | Promise<T[]>,
     options?: GetOrCreateMultiOptions<T>,
   ): Promise<T[]>;
-  /** hard (default): values read as missing; soft (false): values read as stale. Per isolate. */
-  invalidate(hard?: boolean): void;
+  /**
+   * hard (default): values read as missing; soft (false): values read as stale. In this isolate
+   * at once; with `coherence`, in every isolate within the interval, and the Promise settles once
+   * the coherence point has recorded it.
+   */
+  invalidate(hard?: boolean): Promise<void> | undefined;
   cacheOnArguments<F extends Fn>(fn: F, options?: CacheOnArgumentsOptions<F>): CachedFunction<F>;
   cacheMultiOnArguments<A, V extends Storable>(
     fn: (...args: A[]) => V[] | Promise<V[]>,
@@ -489,6 +530,12 @@ export declare class LeaseCoordinator {
   acquire(key: string, ttlMs: number): Promise<string | null>;
   release(key: string, token: string): Promise<boolean>;
   alarm(): Promise<void>;
+}
+export declare class CoherenceCoordinator {
+  constructor(ctx: any, env: any);
+  changes(since: number): { version: number; hard: number; soft: number; changes: Array<[number, string]> | null };
+  publish(keys: string[]): Promise<number>;
+  invalidate(hard: boolean, at: number): Promise<void>;
 }
 export declare class EdgepileStore {
   constructor(ctx: any, env: any);

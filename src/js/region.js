@@ -263,10 +263,14 @@ export class CacheRegion {
     checkKey(key);
     const { expirationTime, ignoreExpiration = false } = checkOptions(options, GET_OPTIONS, "get");
     const ttl = this.#ttl(expirationTime);
-    const due = this.#coherence && this.#check();
-    if (due) await due;
+    let now = this.#now();
+    const due = this.#coherence && this.#check(now);
+    if (due) {
+      await due;
+      now = this.#now();
+    }
     if (this.#memory !== undefined && !ignoreExpiration) {
-      const hit = this.#fresh(key, ttl, false);
+      const hit = this.#fresh(key, ttl, false, now);
       if (hit !== NO_VALUE) return hit;
     }
     return core.get(key, ttl, Boolean(ignoreExpiration));
@@ -276,7 +280,7 @@ export class CacheRegion {
     const core = this.#ready();
     checkKeys(keys);
     const { expirationTime, ignoreExpiration = false } = checkOptions(options, GET_OPTIONS, "getMulti");
-    const due = this.#coherence && this.#check();
+    const due = this.#coherence && this.#check(this.#now());
     if (due) await due;
     return core.getMulti(keys, this.#ttl(expirationTime), Boolean(ignoreExpiration));
   }
@@ -332,12 +336,16 @@ export class CacheRegion {
       ({ shouldCacheFn, creatorArgs, ctx } = checkOptions(options, CREATE_OPTIONS, "getOrCreate"));
       ttl = this.#ttl(options.expirationTime);
     }
-    const due = this.#coherence && this.#check();
-    if (due) await due;
+    let now = this.#now();
+    const due = this.#coherence && this.#check(now);
+    if (due) {
+      await due;
+      now = this.#now();
+    }
     // The hit path: all in JS, no call into wasm. Only the memory backend (or an L1) answers
     // here; any other goes straight to the core.
     if (this.#memory !== undefined) {
-      const hit = this.#fresh(key, ttl, true);
+      const hit = this.#fresh(key, ttl, true, now);
       if (hit !== NO_VALUE) return hit;
     }
     if (shouldCacheFn !== undefined) checkFunction(shouldCacheFn, "shouldCacheFn");
@@ -364,13 +372,12 @@ export class CacheRegion {
    * for the region's), else NO_VALUE: the core's rule (lock.rs `classify`) for a value known
    * to exist. A hit of getOrCreate (`served`) counts as one and is an event, as in the core.
    */
-  #fresh(key, ttl, served) {
+  #fresh(key, ttl, served, now) {
     let mkey = key;
     if (this.#mangled !== undefined) {
       mkey = this.#mangledKey(key);
       if (mkey === undefined) return NO_VALUE; // the core's path reports the mangler's failure
     }
-    const now = this.#now();
     const e = this.#memory.readEntry(mkey, now);
     if (e === undefined) return NO_VALUE;
     const { ct, v } = e.metadata;
@@ -401,8 +408,7 @@ export class CacheRegion {
   }
 
   /** The coherence check, when one is due (undefined otherwise); it never throws. */
-  #check() {
-    const now = this.#now();
+  #check(now) {
     if (!this.#coherence.due(now)) return undefined;
     return this.#coherence.sync(now, (state) => this.#applyCoherence(state), (e) => this.#coherenceFailed(e));
   }
@@ -456,7 +462,7 @@ export class CacheRegion {
     const { expirationTime, shouldCacheFn } = checkOptions(options, MULTI_OPTIONS, "getOrCreateMulti");
     if (shouldCacheFn !== undefined) checkFunction(shouldCacheFn, "shouldCacheFn");
     const keep = shouldCacheFn === undefined ? notNoValue : (v) => v !== NO_VALUE && shouldCacheFn(v);
-    const due = this.#coherence && this.#check();
+    const due = this.#coherence && this.#check(this.#now());
     if (due) await due;
     return holdOpen(core.getOrCreateMulti(keys, storableMultiCreator(creator), this.#ttl(expirationTime), keep));
   }

@@ -99,6 +99,26 @@ const degraded = makeRegion().configure("edgepile.memory", {
 });
 void degraded.getOrCreate("k", () => 1, { staleIfError: 0 }).catch((e) => e instanceof TimeoutError);
 
+// Two tiers and the coherence point (types only).
+import { CoherenceCoordinator, type CoherencePoint } from "edgepile";
+declare const coherenceEnv: { COHERENCE: import("edgepile").DurableObjectNamespaceLike };
+const tiered = makeRegion().configure("edgepile.cloudflare_kv", {
+  arguments: { namespace: env.CACHE },
+  l1: { maxEntries: 1000, ttl: 30 },
+  coherence: { namespace: coherenceEnv.COHERENCE, interval: 1 },
+});
+const l1Hits: number = tiered.stats().l1Hits;
+void tiered.invalidate(true)?.then(() => l1Hits);
+const point: CoherencePoint = {
+  changes: async () => ({ version: 0, hard: 0, soft: 0, changes: [] }),
+  publish: async () => 0,
+  invalidate: async () => {},
+};
+makeRegion().configure("edgepile.cloudflare_kv", { arguments: { namespace: env.CACHE }, coherence: { namespace: point } });
+// @ts-expect-error: l1 takes maxEntries and ttl
+makeRegion().configure("edgepile.cloudflare_kv", { arguments: { namespace: env.CACHE }, l1: { size: 3 } });
+void CoherenceCoordinator;
+
 // Node over Redis (types only).
 import { RedisBackend, type NodeRedisClientLike } from "edgepile";
 declare const client: NodeRedisClientLike; // createClient({ url, disableOfflineQueue: true }) from "redis"
