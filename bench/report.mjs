@@ -1,6 +1,7 @@
 // docs/benchmarks.md from a run's results: tables, charts, targets and how they were measured.
 import { SHAPES } from "./suites/stored.mjs";
 import { PRICES } from "./cost.mjs";
+import { redisSection } from "./node/report.mjs";
 
 const ns = (x) => x.toFixed(0);
 const x2 = (x) => `${x.toFixed(x < 10 ? 2 : 1)}×`;
@@ -181,10 +182,11 @@ export function report(r, charts) {
       `![cost](${charts.cost})`,
     );
   }
+  if (r.redis) p(...redisSection(r.redis));
   p(
     "## Reproduce",
-    "```sh\nnpm run bench              # full run: this file, docs/benchmarks/*.svg and the README summary\nnode bench/run.mjs --quick  # seconds-long smoke pass (part of npm test), written to .build/bench/\nnode bench/run.mjs --from docs/benchmarks/results.json  # re-render the report without measuring\n```",
-    "Subjects are in bench/workers/ (one file per library, written the way its README shows), the routes they share in bench/workers/lib/serve.js, the suites in bench/suites/.",
+    "```sh\nnpm run bench              # full run: this file, docs/benchmarks/*.svg and the README summary\nnode bench/run.mjs --quick  # seconds-long smoke pass (part of npm test), written to .build/bench/\nnode bench/run.mjs --from docs/benchmarks/results.json  # re-render the report without measuring\nnode bench/run.mjs --only redis --out .build/bench-redis  # the Node/Redis section alone\n```",
+    "Subjects are in bench/workers/ (one file per library, written the way its README shows), the routes they share in bench/workers/lib/serve.js, the suites in bench/suites/; the Node/Redis subjects and suite in bench/node/.",
   );
   return out.join("\n");
 }

@@ -45,6 +45,8 @@ export function targets(r) {
   }
   const iso = find(r.isolates, "edgepile-kv-do");
   if (iso) add(`${r.config.isolates} isolates with the DO lease = 1 creator call`, `${iso.creatorCalls} creator call`, iso.creatorCalls === 1);
+  const rs = find(r.redis?.rows, "edgepile-redis");
+  if (rs) add(`${r.redis.processes} Node processes over Redis with the lease = 1 creator call`, `${rs.stampede.creatorCalls} creator call`, rs.stampede.creatorCalls === 1);
   const se = find(r.stored, "edgepile-kv");
   const sc = find(r.stored, "cachified-kv");
   if (se && sc) {

@@ -28,7 +28,9 @@ export type BackendName =
   | "edgepile.null"
   | "edgepile.cloudflare_kv"
   | "edgepile.cloudflare_cache"
-  | "edgepile.durable_object";
+  | "edgepile.durable_object"
+  /** Node only (the package's node entry): see RedisArguments. */
+  | "edgepile.redis";
 
 /** A KV namespace binding, as much of it as edgepile uses. */
 export interface KVNamespaceLike {
@@ -49,7 +51,10 @@ export interface DurableObjectNamespaceLike {
 export interface LeaseArguments {
   /** The binding of the LeaseCoordinator Durable Object: exact leases. */
   lockNamespace?: DurableObjectNamespaceLike;
-  /** edgepile.cloudflare_kv only: best-effort lease keys in the same namespace. */
+  /**
+   * edgepile.cloudflare_kv: best-effort lease keys in the same namespace (default off).
+   * edgepile.redis: SET NX PX lease keys, on by default; `false` turns the lock off.
+   */
   distributedLock?: boolean;
   /** Default "edgepile-lock:". */
   lockPrefix?: string;
@@ -78,6 +83,53 @@ export interface DurableObjectArguments extends LeaseArguments {
   name?: string;
   shards?: number;
   staleTtl?: number;
+}
+
+/**
+ * A connected node-redis client (`createClient` from "redis", version 5 or 6), as much of it as
+ * edgepile uses. Give it `disableOfflineQueue: true` so commands fail at once while it is
+ * disconnected instead of waiting for the reconnection.
+ */
+export interface NodeRedisClientLike {
+  sendCommand(args: ReadonlyArray<string | Uint8Array>, options?: object): Promise<unknown>;
+  multi(): unknown;
+  duplicate(): unknown;
+  readonly isOpen: boolean;
+  readonly isReady: boolean;
+}
+
+/**
+ * edgepile.redis (Node): `url` to let edgepile open (and `close()`) its own connection, or
+ * `client` to use yours. Each command is bounded by the region's `backendTimeout` (5 s without
+ * one). See docs/redis.md.
+ */
+export type RedisArguments = (
+  | { url: string; client?: undefined }
+  | { client: NodeRedisClientLike; url?: undefined }
+) & {
+  /** Seconds a value is kept past its expiration to be served stale (default: its expiration, ≥ 60). */
+  staleTtl?: number;
+  /** The dogpile lock across processes: on unless false. */
+  distributedLock?: boolean;
+  /** Default "edgepile-lock:". */
+  lockPrefix?: string;
+  /** Seconds a caller with nothing to serve waits for another holder (default 10). */
+  lockTimeout?: number;
+  /** Seconds a lease lives unless released (default 30). */
+  leaseTtl?: number;
+};
+
+/**
+ * Messages between processes over a Redis region's connection (`actualBackend.bus`): the
+ * seam for work across processes. Best effort, as Redis pub/sub is: a subscriber misses what is
+ * published while it is disconnected, and `onReconnect` tells it that it may have.
+ */
+export interface RedisBus {
+  /** Resolves with the number of subscribers that received the message. */
+  publish(channel: string, message: string): Promise<number>;
+  /** Resolves with the function that unsubscribes. */
+  subscribe(channel: string, listener: (message: string) => void, options?: { onReconnect?: () => void }): Promise<() => Promise<void>>;
+  close(): Promise<void>;
 }
 
 /** A backend of your own: get/set/delete, sync or async; the multi forms are optional. */
@@ -217,7 +269,7 @@ export interface DegradationOptions {
 export interface ConfigureOptions extends DegradationOptions {
   /** Default -1 (never). */
   expirationTime?: ExpirationTime;
-  arguments?: (MemoryArguments & LeaseArguments) | KvArguments | CacheApiArguments | DurableObjectArguments | Record<string, unknown>;
+  arguments?: (MemoryArguments & LeaseArguments) | KvArguments | CacheApiArguments | DurableObjectArguments | RedisArguments | Record<string, unknown>;
   /** Proxies, first item outermost: ProxyBackend subclasses (built with no arguments) or instances. */
   wrap?: Array<ProxyBackend | (new () => ProxyBackend)>;
   /** Replace the backend of an already configured region instead of throwing. */
@@ -274,6 +326,10 @@ export interface BackendLike {
 export interface ActualBackend extends BackendLike {
   get(key: string): StoredItem;
   keys(): string[];
+  /** edgepile.redis: closes the connection it opened from `url` (a `client` passed in stays open). */
+  close?(): Promise<void>;
+  /** edgepile.redis: pub/sub over its connection. */
+  bus?: RedisBus;
 }
 
 /** Base class of proxies: override any method and call `this.proxied`. */
@@ -444,6 +500,26 @@ export declare class DurableObjectLeases implements LeaseClient {
 }
 export declare class KvLeases implements LeaseClient {
   constructor(namespace: KVNamespaceLike, prefix?: string);
+  acquire(key: string, ttlSeconds: number): Promise<string | null>;
+  release(key: string, token: string): Promise<void>;
+}
+
+/** edgepile.redis's store (node entry only): what `configure("edgepile.redis", …)` builds. */
+export declare class RedisBackend implements BackendObject {
+  constructor(args: RedisArguments, region?: { expirationTime?: number; backendTimeout?: number });
+  get(key: string): Promise<StoredItem>;
+  set(key: string, value: StoredItem, options?: { ttl: number }): Promise<void>;
+  delete(key: string): Promise<void>;
+  getMulti(keys: string[]): Promise<StoredItem[]>;
+  setMulti(mapping: Record<string, StoredItem>, options?: { ttl: number }): Promise<void>;
+  deleteMulti(keys: string[]): Promise<void>;
+  /** The region's lease client, unless `distributedLock: false`. */
+  readonly leases: RedisLeases | undefined;
+  readonly bus: RedisBus;
+  close(): Promise<void>;
+}
+/** Leases as `SET key token NX PX ttl`, released by compare-and-delete (node entry only). */
+export declare class RedisLeases implements LeaseClient {
   acquire(key: string, ttlSeconds: number): Promise<string | null>;
   release(key: string, token: string): Promise<void>;
 }

@@ -46,6 +46,8 @@ const BACKEND_ARGUMENTS = {
   "edgepile.cloudflare_kv": ["namespace", "staleTtl"],
   "edgepile.cloudflare_cache": ["cacheName", "baseUrl", "staleTtl"],
   "edgepile.durable_object": ["namespace", "name", "shards", "staleTtl"],
+  // Node only (registered by node.js); its lease client comes with the backend.
+  "edgepile.redis": ["url", "client", "staleTtl"],
 };
 
 const REGION_OPTIONS = [
@@ -59,6 +61,16 @@ const EVENTS = [
 const STAT_NAMES = ["hits", "misses", "staleServed", "regenerations", "creatorErrors", "backendErrors", "leaseWaits", "leaseTimeouts"];
 const DEGRADATION = ["staleIfError", "creatorSoftTimeout", "creatorTimeout", "backendTimeout"];
 const CONFIGURE_OPTIONS = ["expirationTime", "arguments", "wrap", "replaceExistingBackend", "l1", "coherence", ...DEGRADATION];
+
+/** Throws unless the lease settings in `args` are well formed. */
+function checkLeaseArguments({ lockTimeout, leaseTtl, lockPrefix }) {
+  for (const [what, v] of Object.entries({ lockTimeout, leaseTtl })) {
+    if (v !== undefined && !(typeof v === "number" && v > 0 && Number.isFinite(v))) {
+      throw new ValidationError(`${what} must be a positive number of seconds, got ${describe(v)}`);
+    }
+  }
+  if (lockPrefix !== undefined && typeof lockPrefix !== "string") throw new ValidationError("lockPrefix must be a string");
+}
 
 /** Seconds > 0 (or undefined) for a degradation setting. */
 function degradationSeconds(options, what) {
@@ -164,7 +176,8 @@ export class CacheRegion {
     }
     const core = CORE_BACKENDS.includes(backend);
     if (!core && typeof backend === "string" && !knownBackends().includes(backend)) {
-      throw new ValidationError(`unknown backend ${describe(backend)}; known: ${knownBackends().join(", ")}, or an object with get/set/delete`);
+      const where = backend === "edgepile.redis" ? " (edgepile.redis runs in Node: import edgepile there)" : "";
+      throw new ValidationError(`unknown backend ${describe(backend)}${where}; known: ${knownBackends().join(", ")}, or an object with get/set/delete`);
     }
     const { expirationTime = -1, wrap } = opts;
     const allowed = typeof backend === "string" && BACKEND_ARGUMENTS[backend];
@@ -174,7 +187,7 @@ export class CacheRegion {
     if (wrap !== undefined && !Array.isArray(wrap)) {
       throw new ValidationError(`wrap must be an array of proxies, got ${describe(wrap)}`);
     }
-    const leases = this.#leases(backend, args);
+    checkLeaseArguments(args);
     const l1 = l1Options(opts.l1, core);
     const coherence = coherenceOf(opts.coherence, this.name, degradationSeconds(opts, "backendTimeout"));
     installOnce();
@@ -188,7 +201,8 @@ export class CacheRegion {
     } else if (backend === "edgepile.null") {
       store = StoreHandle.null();
     }
-    const terminal = core ? (store ?? memory) : makeBackend(backend, args, { expirationTime: fixed < 0 ? undefined : fixed });
+    const terminal = core ? (store ?? memory) : makeBackend(backend, args, { expirationTime: fixed < 0 ? undefined : fixed, backendTimeout: opts.backendTimeout });
+    const leases = this.#leases(backend, args, core ? undefined : terminal);
     const outer = chained ? buildChain(wrap ?? [], terminal) : undefined;
     if (chained) memory = l1 === undefined ? undefined : new MemoryStore(l1.maxEntries);
     const { keyMangler, clock, onError, asyncCreationRunner, sleep = defaultSleep } = this.#options;
@@ -215,16 +229,15 @@ export class CacheRegion {
     return this;
   }
 
-  /** The lease client for `arguments`: the LeaseCoordinator Durable Object, or KV lease keys. */
-  #leases(backend, args) {
-    const { lockNamespace, distributedLock, lockPrefix, lockTimeout, leaseTtl } = args;
-    for (const [what, v] of Object.entries({ lockTimeout, leaseTtl })) {
-      if (v !== undefined && !(typeof v === "number" && v > 0 && Number.isFinite(v))) {
-        throw new ValidationError(`${what} must be a positive number of seconds, got ${describe(v)}`);
-      }
-    }
-    if (lockPrefix !== undefined && typeof lockPrefix !== "string") throw new ValidationError("lockPrefix must be a string");
+  /**
+   * The lease client for `arguments`: the LeaseCoordinator Durable Object, the backend's own
+   * (`terminal.leases`: Redis), or KV lease keys.
+   */
+  #leases(backend, args, terminal) {
+    const { lockNamespace, distributedLock, lockPrefix } = args;
     if (lockNamespace !== undefined) return new DurableObjectLeases(lockNamespace, lockPrefix);
+    // A registered backend may bring its own lease client (edgepile.redis does).
+    if (typeof backend === "string" && terminal?.leases !== undefined) return terminal.leases;
     if (distributedLock) {
       if (backend !== "edgepile.cloudflare_kv") {
         throw new ValidationError("distributedLock (KV lease keys) needs edgepile.cloudflare_kv; pass lockNamespace for Durable Object leases");

@@ -118,3 +118,19 @@ makeRegion().configure("edgepile.cloudflare_kv", { arguments: { namespace: env.C
 // @ts-expect-error: l1 takes maxEntries and ttl
 makeRegion().configure("edgepile.cloudflare_kv", { arguments: { namespace: env.CACHE }, l1: { size: 3 } });
 void CoherenceCoordinator;
+
+// Node over Redis (types only).
+import { RedisBackend, type NodeRedisClientLike } from "edgepile";
+declare const client: NodeRedisClientLike; // createClient({ url, disableOfflineQueue: true }) from "redis"
+const redisRegion = makeRegion().configure("edgepile.redis", {
+  expirationTime: 300,
+  backendTimeout: 0.5,
+  arguments: { url: "redis://127.0.0.1:6379", staleTtl: 60, lockTimeout: 5, leaseTtl: 10 },
+});
+makeRegion().configure("edgepile.redis", { arguments: { client, distributedLock: false } });
+void redisRegion.actualBackend.close?.();
+void redisRegion.actualBackend.bus?.subscribe("edgepile", (m: string) => console.log(m), { onReconnect: () => {} });
+const typedBackend: RedisBackend = new RedisBackend({ url: "redis://127.0.0.1:6379" });
+void typedBackend.leases?.acquire("k", 30);
+// @ts-expect-error: url and client are exclusive
+makeRegion().configure("edgepile.redis", { arguments: { url: "redis://h", client } satisfies import("edgepile").RedisArguments });
