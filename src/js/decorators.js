@@ -4,8 +4,8 @@ import { functionKeyGenerator, functionMultiKeyGenerator } from "./keys.js";
 import { NO_VALUE } from "./no-value.js";
 import { checkFunction, checkOptions, describe, seconds } from "./options.js";
 
-const SINGLE_OPTIONS = ["namespace", "expirationTime", "shouldCacheFn", "toStr", "functionKeyGenerator"];
-const MULTI_OPTIONS = ["namespace", "expirationTime", "shouldCacheFn", "asdict", "toStr", "functionMultiKeyGenerator"];
+const SINGLE_OPTIONS = ["namespace", "expirationTime", "shouldCacheFn", "toStr", "functionKeyGenerator", "tags"];
+const MULTI_OPTIONS = ["namespace", "expirationTime", "shouldCacheFn", "asdict", "toStr", "functionMultiKeyGenerator", "tags"];
 
 function checkCommon(fn, options, allowed, where) {
   checkFunction(fn, `${where}: the function to cache`);
@@ -13,6 +13,7 @@ function checkCommon(fn, options, allowed, where) {
   if (opts.expirationTime !== undefined && typeof opts.expirationTime !== "function") seconds(opts.expirationTime);
   if (opts.shouldCacheFn !== undefined) checkFunction(opts.shouldCacheFn, "shouldCacheFn");
   if (opts.toStr !== undefined) checkFunction(opts.toStr, "toStr");
+  if (opts.tags !== undefined) checkFunction(opts.tags, "tags (a function of the arguments, returning tags)");
   return opts;
 }
 
@@ -49,6 +50,9 @@ export function cacheOnArguments(region, fn, options) {
   const { expirationTime, shouldCacheFn } = opts;
   const createOptions = expirationTime === undefined && shouldCacheFn === undefined ? undefined : { expirationTime, shouldCacheFn };
   const getOptions = expirationTime === undefined ? undefined : { expirationTime };
+  // Tags computed from the arguments: what each entry is about (see region.invalidateTags).
+  const tagsOf = opts.tags === undefined ? undefined : (args) => ({ tags: opts.tags(...args) });
+  const setOptions = (args) => tagsOf?.(args);
 
   const cached = named(function (...args) {
     let k;
@@ -57,11 +61,19 @@ export function cacheOnArguments(region, fn, options) {
     } catch (e) {
       return Promise.reject(e);
     }
-    return region.getOrCreate(k, () => fn.apply(this, args), createOptions);
+    let options = createOptions;
+    if (tagsOf !== undefined) {
+      try {
+        options = { ...createOptions, ...tagsOf(args) };
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    return region.getOrCreate(k, () => fn.apply(this, args), options);
   }, fn);
   cached.original = fn;
   cached.invalidate = (...args) => promised(() => region.delete(key(args)));
-  cached.set = (value, ...args) => promised(() => region.set(key(args), value));
+  cached.set = (value, ...args) => promised(() => region.set(key(args), value, setOptions(args)));
   cached.get = (...args) => promised(() => region.get(key(args), getOptions));
   /** Calls the function now and stores its result, whatever is cached (dogpile's refresh). */
   cached.refresh = function (...args) {
@@ -69,7 +81,7 @@ export function cacheOnArguments(region, fn, options) {
     return promised(async () => {
       const k = key(args);
       const value = await fn.apply(self, args);
-      await region.set(k, value);
+      await region.set(k, value, setOptions(args));
       return value;
     });
   };
@@ -108,7 +120,8 @@ export function cacheMultiOnArguments(region, fn, options) {
         // Arguments the function left out are returned as missing and not cached.
         return missingArgs.map((a) => lookup(out, a));
       };
-      const values = await region.getOrCreateMulti(ks, creator, { expirationTime, shouldCacheFn });
+      const tags = opts.tags === undefined ? undefined : opts.tags(...args); // shared by this call's entries
+      const values = await region.getOrCreateMulti(ks, creator, { expirationTime, shouldCacheFn, tags });
       if (!asdict) return values;
       const result = {};
       args.forEach((a, i) => {

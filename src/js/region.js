@@ -588,18 +588,22 @@ export class CacheRegion {
    * regenerates. In this isolate at once; with `coherence`, in every isolate within the interval,
    * and the Promise settles once the coherence point has recorded it.
    */
-  invalidateTags(tags, options) {
+  async invalidateTags(tags, options) {
+    // async: bad input rejects like every other operation; everything up to the coherence
+    // point's answer still happens within this call, synchronously.
     const core = this.#ready();
     const { hard = true } = checkOptions(options, ["hard"], "invalidateTags");
     const list = checkTags(tags, "invalidateTags: tags", MAX_INVALIDATED_TAGS);
-    if (list === undefined) return Promise.resolve();
+    if (list === undefined) return;
     const at = core.invalidateTags(list, Boolean(hard));
     for (const tag of list) this.#tagMarks.merge(tag, hard ? at : 0, hard ? 0 : at);
-    if (this.#coherence === undefined) return Promise.resolve();
-    return this.#coherence.invalidateTags(list, Boolean(hard), at).catch((e) => {
+    if (this.#coherence === undefined) return;
+    try {
+      await this.#coherence.invalidateTags(list, Boolean(hard), at);
+    } catch (e) {
       this.#coherenceFailed(e);
       throw e;
-    });
+    }
   }
 }
 

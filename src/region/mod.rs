@@ -57,6 +57,9 @@ struct Inner<P: Clone + 'static> {
     invalidation: Cell<Invalidation>,
     /// Tag invalidation marks known to this isolate (its own, and a coherence point's).
     tag_marks: RefCell<HashMap<String, Invalidation>>,
+    /// The latest creation time this region stamped: a mark set now must not be earlier (the
+    /// clock may not have moved since), or it would miss values it is meant to reach.
+    latest_stamp: Cell<f64>,
     /// Backend reads in flight, one per key: concurrent callers share it.
     loading: RefCell<HashMap<String, LoadEntry<P>>>,
     /// Creations in flight, one per key: the in-isolate half of the dogpile lock.
@@ -163,6 +166,7 @@ impl RegionBuilder {
                 listener: RefCell::new(None),
                 invalidation: Cell::new(Invalidation::default()),
                 tag_marks: RefCell::new(HashMap::new()),
+                latest_stamp: Cell::new(0.0),
                 loading: RefCell::new(HashMap::new()),
                 creating: RefCell::new(HashMap::new()),
                 next_creation: Cell::new(0),
@@ -311,7 +315,7 @@ impl<P: Clone + 'static> Region<P> {
     pub fn invalidate(&self, hard: bool) -> f64 {
         let mut inv = self.inner.invalidation.get();
         // Never earlier than a value already stamped after the previous mark.
-        let at = inv.creation_time(self.inner.now());
+        let at = inv.creation_time(self.inner.now()).max(self.inner.latest_stamp.get());
         if hard {
             inv.hard = at;
         } else {
@@ -325,7 +329,7 @@ impl<P: Clone + 'static> Region<P> {
     /// read as missing; soft, as stale (served while one caller regenerates). Untagged entries
     /// and other tags' entries are untouched. Returns the mark's time, for a coherence point.
     pub fn invalidate_tags(&self, tags: &[String], hard: bool) -> f64 {
-        let at = self.inner.now();
+        let at = self.inner.mark_time();
         for tag in tags {
             self.merge_tag_marks(tag, if hard { at } else { 0.0 }, if hard { 0.0 } else { at });
         }
@@ -377,7 +381,13 @@ impl<P: Clone + 'static> Inner<P> {
                 ct = mark.creation_time(ct);
             }
         }
+        self.latest_stamp.set(self.latest_stamp.get().max(ct));
         ct
+    }
+
+    /// The time of a mark set now: never before a value already stamped.
+    fn mark_time(&self) -> f64 {
+        self.now().max(self.latest_stamp.get())
     }
 
     fn state(&self, cv: Option<&CachedValue<P>>, ttl: Ttl) -> State {
