@@ -212,6 +212,10 @@ export interface CoherencePoint {
   /** Records writes or deletes of backend keys; returns the version of the last. */
   publish(region: string, keys: string[]): Promise<number | void>;
   invalidate(region: string, hard: boolean, at: number): Promise<void>;
+  /** Tag marks ([tag, hard, soft]) of one shard changed after `since` (optional: tags need it). */
+  tagChanges?(region: string, shard: number, since: number): Promise<{ version: number; marks: Array<[string, number, number]> }>;
+  /** Records an invalidation of `tags` (all in `shard`), and that the shard moved (optional: tags need it). */
+  invalidateTags?(region: string, shard: number, tags: string[], hard: boolean, at: number): Promise<void>;
 }
 
 /** Turns a cache key into the key the backend sees. */
@@ -294,18 +298,32 @@ export interface GetOrCreateOptions<T, A extends unknown[] = unknown[]> extends 
   creatorArgs?: A;
   /** This request's context: a stale value is returned at once and regenerated via waitUntil. */
   ctx?: ExecutionContextLike;
+  /** What the created value is about (at most 32 non-empty strings of ≤ 128 characters): see invalidateTags. */
+  tags?: string[];
 }
 
 export interface GetOrCreateMultiOptions<T> {
   expirationTime?: ExpirationTime;
   shouldCacheFn?: (value: T) => boolean;
+  /** Tags of every value this call creates. */
+  tags?: string[];
+}
+
+export interface SetOptions {
+  /** What the value is about: see invalidateTags. */
+  tags?: string[];
+}
+
+export interface InvalidateTagsOptions {
+  /** true (default, as for invalidate()): tagged entries read as missing; false: as stale. */
+  hard?: boolean;
 }
 
 /** A payload with its metadata: what backends and proxies see. */
 export declare class CachedValue<T = unknown> {
-  constructor(payload: T, metadata: { ct: number; v: number });
+  constructor(payload: T, metadata: { ct: number; v: number; tags?: string[] });
   payload: T;
-  metadata: { ct: number; v: number };
+  metadata: { ct: number; v: number; tags?: string[] };
 }
 
 /** What a backend hands back: a CachedValue, a codec's encoding of one, or NO_VALUE. */
@@ -373,6 +391,8 @@ export interface CacheOnArgumentsOptions<F extends Fn> {
   /** Writes each argument into the key (then distinctness is up to it). */
   toStr?: (arg: Parameters<F>[number]) => string;
   functionKeyGenerator?: FunctionKeyGenerator;
+  /** The tags of a call's entry, from its arguments: `(user, org) => [`user:${user}`, `org:${org}`]`. */
+  tags?: (...args: Parameters<F>) => string[];
 }
 
 /** A function wrapped by cacheOnArguments: same arguments, a Promise of the same result. */
@@ -397,6 +417,8 @@ export interface CacheMultiOnArgumentsOptions<A, V> {
   asdict?: boolean;
   toStr?: (arg: A) => string;
   functionMultiKeyGenerator?: FunctionMultiKeyGenerator;
+  /** The tags of the entries a call creates, from its arguments. */
+  tags?: (...args: A[]) => string[];
 }
 
 export interface CachedMultiFunction<A, V, R> {
@@ -427,8 +449,8 @@ export declare class CacheRegion {
   withContext(ctx: ExecutionContextLike): this;
   get<T = unknown>(key: string, options?: GetOptions): Promise<T | NoValue>;
   getMulti<T = unknown>(keys: readonly string[], options?: GetOptions): Promise<Array<T | NoValue>>;
-  set(key: string, value: Storable): Promise<void>;
-  setMulti(mapping: Record<string, Storable> | Map<string, Storable>): Promise<void>;
+  set(key: string, value: Storable, options?: SetOptions): Promise<void>;
+  setMulti(mapping: Record<string, Storable> | Map<string, Storable>, options?: SetOptions): Promise<void>;
   delete(key: string): Promise<void>;
   deleteMulti(keys: readonly string[]): Promise<void>;
   getOrCreate<T extends Storable, A extends unknown[] = []>(
@@ -447,6 +469,12 @@ export declare class CacheRegion {
    * the coherence point has recorded it.
    */
   invalidate(hard?: boolean): Promise<void> | undefined;
+  /**
+   * Invalidates every entry carrying one of `tags` created at or before now (untagged entries and
+   * other tags' entries untouched): hard by default, as invalidate(). In this isolate at once; with
+   * `coherence`, in every isolate within the interval.
+   */
+  invalidateTags(tags: string[], options?: InvalidateTagsOptions): Promise<void>;
   cacheOnArguments<F extends Fn>(fn: F, options?: CacheOnArgumentsOptions<F>): CachedFunction<F>;
   cacheMultiOnArguments<A, V extends Storable>(
     fn: (...args: A[]) => V[] | Promise<V[]>,

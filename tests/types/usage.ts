@@ -134,3 +134,15 @@ const typedBackend: RedisBackend = new RedisBackend({ url: "redis://127.0.0.1:63
 void typedBackend.leases?.acquire("k", 30);
 // @ts-expect-error: url and client are exclusive
 makeRegion().configure("edgepile.redis", { arguments: { url: "redis://h", client } satisfies import("edgepile").RedisArguments });
+
+// Tags (types only).
+const taggedRegion = makeRegion().configure("edgepile.memory");
+void taggedRegion.getOrCreate("k", () => 1, { tags: ["user:42"] });
+void taggedRegion.set("k", 1, { tags: ["user:42"] });
+void taggedRegion.invalidateTags(["user:42"], { hard: false });
+const byUser = taggedRegion.cacheOnArguments(async function byUser(id: number, org: string) {
+  return { id, org };
+}, { tags: (id, org) => [`user:${id}`, `org:${org}`] });
+void byUser(1, "x");
+// @ts-expect-error: tags are strings
+void taggedRegion.set("k", 1, { tags: [1] });

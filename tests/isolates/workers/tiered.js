@@ -2,9 +2,10 @@
 // isolate), the LeaseCoordinator lease, and the CoherenceCoordinator (or, with `point=hang`, a
 // coherence point that never answers). The region's clock is the `now` (ms) of the latest
 // request, so the test drives time for every isolate at once.
-//   GET /get?key=K&now=MS[&ms=CREATOR_MS]   getOrCreate through the upstream (counts creations)
+//   GET /get?key=K&now=MS[&ms=CREATOR_MS][&tags=a,b]   getOrCreate through the upstream (counts creations)
 //   GET /read?key=K&now=MS                  get
 //   GET /set?key=K&value=V&now=MS, /delete?key=K&now=MS, /invalidate?hard=1&now=MS
+//   GET /invalidate-tags?tags=a,b&hard=1&now=MS
 //   GET /counts                             KV operations and region stats of this isolate
 import { makeRegion, NO_VALUE } from "edgepile";
 
@@ -55,11 +56,16 @@ export default {
     const started = Date.now();
     let value;
     switch (url.pathname) {
-      case "/get":
+      case "/get": {
+        const tags = q("tags") ? q("tags").split(",") : undefined;
         value = await r.getOrCreate(key, async () => {
           const res = await env.UPSTREAM.fetch(`http://upstream/create?key=${encodeURIComponent(key)}&ms=${q("ms", "50")}`);
           return res.json();
-        });
+        }, { tags });
+        break;
+      }
+      case "/invalidate-tags":
+        await r.invalidateTags(q("tags").split(","), { hard: q("hard") === "1" });
         break;
       case "/read":
         value = await r.get(key);
