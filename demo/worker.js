@@ -6,6 +6,7 @@
 //   GET  /api/stats              counters, latency histograms, per-second timeline
 //   POST /api/stampede?n=200     n concurrent cold calls for one new key: how many creations?
 //   POST /api/invalidate?mode=soft|hard   and how long until 4 more isolates' regions saw it
+//   POST /api/invalidate-tag?tag=group:1|period:2&mode=soft|hard   elements are tagged by group and period
 //   GET  /?n=5000                (kept for scripts) primes up to n, cached
 import { makeRegion, NO_VALUE } from "../src/js/workerd.js";
 import { fetchElement, upstreamCalls } from "./upstream.js";
@@ -57,6 +58,14 @@ async function invalidateAndWatch(region, hard) {
   return { isolates: others.length, seenBy: seen.filter((ms) => ms !== null).length, afterMs: Math.max(...seen.map((ms) => ms ?? 0)) };
 }
 
+/** An element's tags: its group and its period, known from its number (the demo's ids are 1–118). */
+function tagsOf(id) {
+  const number = Number(id);
+  if (!Number.isInteger(number) || number < 1 || number > 118) return undefined;
+  const period = number <= 2 ? 1 : number <= 10 ? 2 : number <= 18 ? 3 : number <= 36 ? 4 : number <= 54 ? 5 : number <= 86 ? 6 : 7;
+  return [`period:${period}`, `group:${number % 18 || 18}`];
+}
+
 async function element(region, id, ctx) {
   const started = Date.now();
   let called = false;
@@ -65,7 +74,7 @@ async function element(region, id, ctx) {
     called = true;
     created = await fetchElement(id);
     return created;
-  }, { ctx });
+  }, { ctx, tags: tagsOf(id) });
   const ms = Date.now() - started;
   // A creator that ran but did not produce what we got: a stale value, regenerating meanwhile.
   const cache = !called ? "hit" : value === created ? "miss" : "stale";
@@ -114,6 +123,12 @@ export default {
       const hard = url.searchParams.get("mode") === "hard";
       const seen = await invalidateAndWatch(region, hard);
       return Response.json({ invalidated: hard ? "hard" : "soft", ...seen });
+    }
+    if (path === "/api/invalidate-tag" && request.method === "POST") {
+      const tag = url.searchParams.get("tag") ?? "";
+      const hard = url.searchParams.get("mode") === "hard";
+      await region.invalidateTags([tag], { hard });
+      return Response.json({ invalidated: tag, mode: hard ? "hard" : "soft" });
     }
     if (path === "/" && url.searchParams.has("n")) {
       const n = Math.min(Math.max(Number.parseInt(url.searchParams.get("n"), 10) || 0, 0), 1_000_000);

@@ -59,6 +59,13 @@ async function invalidate(mode) {
   await refresh();
 }
 
+async function invalidateTag() {
+  const tag = $("tag").value;
+  const r = await (await fetch(`/api/invalidate-tag?tag=${encodeURIComponent(tag)}&mode=hard`, { method: "POST" })).json();
+  status(`tag ${r.invalidated} invalidated (${r.mode}): only elements tagged with it are fetched again`);
+  await refresh();
+}
+
 async function stampede() {
   const n = Number($("stampede-n").value) || 200;
   status(`stampede of ${n}…`);
@@ -75,5 +82,6 @@ $("traffic").addEventListener("click", traffic);
 $("invalidate-soft").addEventListener("click", () => invalidate("soft"));
 $("invalidate-hard").addEventListener("click", () => invalidate("hard"));
 $("stampede").addEventListener("click", stampede);
+$("invalidate-tag").addEventListener("click", invalidateTag);
 await refresh();
 setInterval(refresh, 1000);

@@ -46,6 +46,15 @@ it("soft and hard invalidation", async () => {
   expect(hard.afterMs).toBeLessThan(1500);
 });
 
+it("invalidating a tag refetches only the elements carrying it", async () => {
+  await json("/api/elements/3"); // period 2, group 3
+  await json("/api/elements/11"); // period 3, group 11
+  expect((await json("/api/elements/3")).cache).toBe("hit");
+  expect((await json("/api/invalidate-tag?tag=period:2&mode=hard", { method: "POST" })).invalidated).toBe("period:2");
+  expect((await json("/api/elements/3")).cache).toBe("miss");
+  expect((await json("/api/elements/11")).cache).toBe("hit");
+});
+
 it("keeps the primes route used by scripts", async () => {
   const first = await json("/?n=5000");
   const second = await json("/?n=5000");
