@@ -23,6 +23,10 @@ export function targets(r) {
     const most = Math.max(...Object.values(g));
     add("cost per operation grows ≤ 1.5× from 1 to 100,000 keys", `${g.none.toFixed(2)}× / ${g.delete.toFixed(2)}× / ${g.set.toFixed(2)}× (no writes / deletes / sets)`, most <= 1.5);
   }
+  const tagged = find(r.speed, "edgepile-tagged");
+  const bentoTagged = find(r.speed, "bentocache-tagged");
+  if (tagged && e) add("tagged hit ≤ 2× an untagged hit", `${(tagged.median / e.median).toFixed(2)}×`, tagged.median <= 2 * e.median);
+  if (tagged && bentoTagged) add("tagged hit faster than bentocache's tagged hit", `${(bentoTagged.median / tagged.median).toFixed(1)}×`, tagged.median < bentoTagged.median);
   const l1 = find(r.speed, "edgepile-kv-l1");
   if (l1 && e) add("L1 hit over KV ≤ 2× the memory hit", `${(l1.median / e.median).toFixed(2)}×`, l1.median <= 2 * e.median);
   const l1ops = find(r.kvOps, "edgepile-kv-l1");
