@@ -33,16 +33,24 @@ pub struct CachedValue<P> {
     pub metadata: Metadata,
     /// Stored beside the creation time: a tag invalidated at or after `ct` affects the entry.
     pub tags: Tags,
+    /// How long the creation of this value took, seconds (XFetch's δ, see [`crate::xfetch`]);
+    /// `None` for values stored by `set` or by versions that did not record it.
+    pub duration: Option<f64>,
 }
 
 impl<P> CachedValue<P> {
     /// A value created at `ct` (seconds) under the current [`VALUE_VERSION`].
     pub fn new(payload: P, ct: f64) -> Self {
-        CachedValue { payload, metadata: Metadata { ct, v: VALUE_VERSION }, tags: None }
+        CachedValue { payload, metadata: Metadata { ct, v: VALUE_VERSION }, tags: None, duration: None }
     }
 
     pub fn with_tags(mut self, tags: Tags) -> Self {
         self.tags = tags;
+        self
+    }
+
+    pub fn with_duration(mut self, duration: Option<f64>) -> Self {
+        self.duration = duration;
         self
     }
 }

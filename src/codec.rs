@@ -1,6 +1,8 @@
 //! The stored form of a [`CachedValue`] in byte stores: one MessagePack array
-//! `[payload, [<ct seconds>, <version>]]` (`[payload, [ct, v, [tags…]]]` for a tagged entry),
-//! encoded once. The layout mirrors dogpile's
+//! `[payload, [<ct seconds>, <version>]]` (`[payload, [ct, v, [tags…]]]` for a tagged entry,
+//! `[payload, [ct, v, [tags…], δ]]` when the creation's duration δ is known: early refresh needs
+//! it), encoded once. The trailing δ leaves the older forms as they were, so envelopes written
+//! before it still read. The layout mirrors dogpile's
 //! `(payload, metadata)` tuple, so any MessagePack reader can take the payload out. Metadata is
 //! positional because it is on every entry: naming its fields cost 7 of the 85 bytes KV stores for
 //! a small object. Readers also accept the named form `{"ct": …, "v": …}`.
@@ -15,9 +17,15 @@ use crate::error::{Error, Result};
 pub fn encode<P: Serialize>(cv: &CachedValue<P>) -> Result<Vec<u8>> {
     // Named: a payload struct stays a map any reader understands; the tuple stays an array.
     let fail = |e: rmp_serde::encode::Error| Error::validation(format!("cannot encode the value as MessagePack: {e}"));
-    match &cv.tags {
-        None => rmp_serde::to_vec_named(&(&cv.payload, (cv.metadata.ct, cv.metadata.v))).map_err(fail),
-        Some(tags) => rmp_serde::to_vec_named(&(&cv.payload, (cv.metadata.ct, cv.metadata.v, &**tags))).map_err(fail),
+    let (ct, v) = (cv.metadata.ct, cv.metadata.v);
+    match (&cv.tags, cv.duration) {
+        (None, None) => rmp_serde::to_vec_named(&(&cv.payload, (ct, v))).map_err(fail),
+        (Some(tags), None) => rmp_serde::to_vec_named(&(&cv.payload, (ct, v, &**tags))).map_err(fail),
+        (tags, Some(d)) => {
+            let tags: &[String] = tags.as_deref().unwrap_or_default();
+            // float32: 5 bytes, and δ needs no more than its first few digits.
+            rmp_serde::to_vec_named(&(&cv.payload, (ct, v, tags, d as f32))).map_err(fail)
+        }
     }
 }
 
@@ -30,20 +38,31 @@ pub fn decode<P: DeserializeOwned>(bytes: &[u8]) -> Result<CachedValue<P>> {
     if !rest.is_empty() {
         return Err(Error::backend("stored bytes have trailing data after the edgepile value"));
     }
-    let (metadata, tags) = match metadata {
-        StoredMetadata::Positional(ct, v) => (Metadata { ct, v }, None),
-        StoredMetadata::Tagged(ct, v, tags) => (Metadata { ct, v }, Some(tags.into())),
-        StoredMetadata::Named(m) => (m, None),
+    let (metadata, tags, duration) = match metadata {
+        StoredMetadata::Positional(ct, v) => (Metadata { ct, v }, None, None),
+        StoredMetadata::Tagged(ct, v, tags) => (Metadata { ct, v }, Some(tags.into()), None),
+        StoredMetadata::Timed(ct, v, tags, d) => (Metadata { ct, v }, non_empty(tags), Some(d)),
+        StoredMetadata::Named(m) => (m, None, None),
     };
-    Ok(CachedValue { payload, metadata, tags })
+    Ok(CachedValue { payload, metadata, tags, duration })
 }
 
-/// Metadata as written (`[ct, v]`, `[ct, v, tags]`) or in the named form (`{"ct", "v"}`).
+/// An untagged entry with a duration is written with `[]` for its tags: read back as none.
+fn non_empty(tags: Vec<String>) -> crate::api::Tags {
+    if tags.is_empty() {
+        None
+    } else {
+        Some(tags.into())
+    }
+}
+
+/// Metadata as written (`[ct, v]`, `[ct, v, tags]`, `[ct, v, tags, δ]`) or in the named form (`{"ct", "v"}`).
 #[derive(serde::Deserialize)]
 #[serde(untagged)]
 enum StoredMetadata {
     Positional(f64, u32),
     Tagged(f64, u32, Vec<String>),
+    Timed(f64, u32, Vec<String>, f64),
     Named(Metadata),
 }
 
@@ -51,7 +70,7 @@ enum StoredMetadata {
 /// what the JS layer turns into plain JS data. Nesting is bounded (`max_depth`) and nothing is
 /// preallocated from lengths the bytes claim, so hostile input is an error, never a panic.
 #[cfg(feature = "js")]
-pub fn parse_envelope(bytes: &[u8], max_depth: usize) -> Result<(rmpv::Value, Metadata, crate::api::Tags)> {
+pub fn parse_envelope(bytes: &[u8], max_depth: usize) -> Result<(rmpv::Value, Parsed)> {
     let corrupt = |why: &str| Error::backend(format!("stored bytes are not an edgepile value: {why}"));
     let mut rest = bytes;
     let value = rmpv::decode::read_value_with_max_depth(&mut rest, max_depth).map_err(|e| corrupt(&e.to_string()))?;
@@ -64,24 +83,33 @@ pub fn parse_envelope(bytes: &[u8], max_depth: usize) -> Result<(rmpv::Value, Me
     }
     let meta = parts.pop().ok_or_else(|| corrupt("no metadata"))?;
     let payload = parts.pop().ok_or_else(|| corrupt("no payload"))?;
-    let (metadata, tags) = metadata_of(&meta).ok_or_else(|| corrupt("bad metadata"))?;
-    Ok((payload, metadata, tags))
+    let parsed = metadata_of(&meta).ok_or_else(|| corrupt("bad metadata"))?;
+    Ok((payload, parsed))
+}
+
+/// What an envelope says besides its payload.
+#[cfg(feature = "js")]
+pub struct Parsed {
+    pub metadata: Metadata,
+    pub tags: crate::api::Tags,
+    pub duration: Option<f64>,
 }
 
 #[cfg(feature = "js")]
-fn metadata_of(v: &rmpv::Value) -> Option<(Metadata, crate::api::Tags)> {
+fn metadata_of(v: &rmpv::Value) -> Option<Parsed> {
     let as_ct = |v: &rmpv::Value| v.as_f64().or_else(|| v.as_i64().map(|i| i as f64));
     let as_version = |v: &rmpv::Value| v.as_u64().and_then(|n| u32::try_from(n).ok());
     if let Some(parts) = v.as_array() {
-        return match parts.as_slice() {
-            [ct, version] => Some((Metadata { ct: as_ct(ct)?, v: as_version(version)? }, None)),
-            [ct, version, tags] => {
-                let tags: Option<Vec<String>> =
-                    tags.as_array()?.iter().map(|t| t.as_str().map(str::to_owned)).collect();
-                Some((Metadata { ct: as_ct(ct)?, v: as_version(version)? }, Some(tags?.into())))
-            }
-            _ => None,
+        let tags_of = |tags: &rmpv::Value| -> Option<Vec<String>> {
+            tags.as_array()?.iter().map(|t| t.as_str().map(str::to_owned)).collect()
         };
+        let (ct, version, tags, duration) = match parts.as_slice() {
+            [ct, version] => (ct, version, None, None),
+            [ct, version, tags] => (ct, version, Some(tags_of(tags)?.into()), None),
+            [ct, version, tags, d] => (ct, version, non_empty(tags_of(tags)?), Some(as_ct(d)?)),
+            _ => return None,
+        };
+        return Some(Parsed { metadata: Metadata { ct: as_ct(ct)?, v: as_version(version)? }, tags, duration });
     }
     let mut ct = None;
     let mut version = None;
@@ -92,5 +120,5 @@ fn metadata_of(v: &rmpv::Value) -> Option<(Metadata, crate::api::Tags)> {
             _ => {}
         }
     }
-    Some((Metadata { ct: ct?, v: version? }, None))
+    Some(Parsed { metadata: Metadata { ct: ct?, v: version? }, tags: None, duration: None })
 }

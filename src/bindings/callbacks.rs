@@ -64,3 +64,11 @@ pub fn call_clock(f: &Function) -> f64 {
         _ => js_sys::Date::now() / 1000.0,
     }
 }
+
+/// A draw in [0, 1) from an injected `random()`; anything else falls back to `Math.random()`.
+pub fn call_random(f: &Function) -> f64 {
+    match f.call0(&JsValue::UNDEFINED).ok().and_then(|v| v.as_f64()) {
+        Some(r) if (0.0..1.0).contains(&r) => r,
+        _ => js_sys::Math::random(),
+    }
+}

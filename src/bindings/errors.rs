@@ -64,7 +64,10 @@ pub fn cached_value_to_js(cv: &CachedValue<JsValue>) -> JsValue {
             .as_ref()
             .and_then(|f| {
                 let tags = super::tags::tags_to_js(&cv.tags);
-                f.call4(&JsValue::UNDEFINED, &cv.payload, &cv.metadata.ct.into(), &cv.metadata.v.into(), &tags).ok()
+                let d = cv.duration.map_or(JsValue::UNDEFINED, JsValue::from_f64);
+                let args: js_sys::Array =
+                    [cv.payload.clone(), cv.metadata.ct.into(), cv.metadata.v.into(), tags, d].into_iter().collect();
+                f.apply(&JsValue::UNDEFINED, &args).ok()
             })
     });
     made.unwrap_or(JsValue::UNDEFINED)
@@ -83,7 +86,8 @@ pub fn cached_value_from_js(v: &JsValue) -> Option<CachedValue<JsValue>> {
         return None;
     }
     let tags = get(&meta, "tags").and_then(|t| super::tags::tags_from_js(&t));
-    Some(CachedValue { payload: get(v, "payload")?, metadata: Metadata { ct, v: version as u32 }, tags })
+    let duration = get(&meta, "d").and_then(|d| d.as_f64()).filter(|d| d.is_finite() && *d > 0.0);
+    Some(CachedValue { payload: get(v, "payload")?, metadata: Metadata { ct, v: version as u32 }, tags, duration })
 }
 
 /// An error thrown by user JS (a proxy, a custom backend) that is already one of ours keeps its

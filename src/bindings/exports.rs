@@ -59,3 +59,9 @@ pub fn unwrap_binary_text(text: &str) -> Option<Vec<u8>> {
 pub fn value_version() -> u32 {
     crate::api::VALUE_VERSION
 }
+
+/// The XFetch probability (see [`crate::xfetch::probability`]): the JS hit path draws against it.
+#[wasm_bindgen(js_name = earlyRefreshProbability)]
+pub fn early_refresh_probability(remaining: f64, delta: f64, beta: f64) -> f64 {
+    crate::xfetch::probability(remaining, delta, beta)
+}

@@ -16,16 +16,24 @@ pub fn encode(cv: &CachedValue<JsValue>) -> Result<Vec<u8>> {
     let fail = |e: &dyn std::fmt::Display| Error::validation(format!("cannot encode the value as MessagePack: {e}"));
     rmp::encode::write_array_len(&mut out, 2).map_err(|e| fail(&e))?;
     write_js(&mut out, &cv.payload, 0)?;
-    // [ct: f64, v: u32] or [ct, v, [tags]], as codec::encode writes it.
-    let len = if cv.tags.is_some() { 3 } else { 2 };
+    // [ct: f64, v: u32], [ct, v, [tags]] or [ct, v, [tags], δ: f32], as codec::encode writes it.
+    let len = match (&cv.tags, cv.duration) {
+        (_, Some(_)) => 4,
+        (Some(_), None) => 3,
+        (None, None) => 2,
+    };
     rmp::encode::write_array_len(&mut out, len).map_err(|e| fail(&e))?;
     rmp::encode::write_f64(&mut out, cv.metadata.ct).map_err(|e| fail(&e))?;
     rmp::encode::write_uint(&mut out, u64::from(cv.metadata.v)).map_err(|e| fail(&e))?;
-    if let Some(tags) = &cv.tags {
+    if len > 2 {
+        let tags: &[String] = cv.tags.as_deref().unwrap_or_default();
         rmp::encode::write_array_len(&mut out, tags.len() as u32).map_err(|e| fail(&e))?;
         for tag in tags.iter() {
             rmp::encode::write_str(&mut out, tag).map_err(|e| fail(&e))?;
         }
+    }
+    if let Some(d) = cv.duration {
+        rmp::encode::write_f32(&mut out, d as f32).map_err(|e| fail(&e))?;
     }
     Ok(out)
 }
@@ -89,10 +97,10 @@ fn write_js(out: &mut Vec<u8>, v: &JsValue, depth: usize) -> Result<()> {
 }
 
 pub fn decode(bytes: &[u8]) -> Result<CachedValue<JsValue>> {
-    let (payload, metadata, tags) = crate::codec::parse_envelope(bytes, MAX_DEPTH)?;
+    let (payload, parsed) = crate::codec::parse_envelope(bytes, MAX_DEPTH)?;
     let payload = to_js(payload)
         .ok_or_else(|| Error::backend("stored bytes are not an edgepile value: payload is not plain data"))?;
-    Ok(CachedValue { payload, metadata, tags })
+    Ok(CachedValue { payload, metadata: parsed.metadata, tags: parsed.tags, duration: parsed.duration })
 }
 
 /// MessagePack → plain JS data. Map keys must be strings; objects are built with

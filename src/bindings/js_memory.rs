@@ -21,7 +21,17 @@ extern "C" {
     #[wasm_bindgen(method, js_name = readEntry)]
     fn read_entry(this: &JsMemoryStore, key: &JsValue, now: f64) -> Option<JsEntry>;
     #[wasm_bindgen(method, js_name = writeEntry)]
-    fn write_entry(this: &JsMemoryStore, key: &JsValue, payload: &JsValue, ct: f64, v: u32, until: f64, tags: &JsValue);
+    #[allow(clippy::too_many_arguments)]
+    fn write_entry(
+        this: &JsMemoryStore,
+        key: &JsValue,
+        payload: &JsValue,
+        ct: f64,
+        v: u32,
+        until: f64,
+        tags: &JsValue,
+        d: Option<f64>,
+    );
     #[wasm_bindgen(method, js_name = removeEntry)]
     fn remove_entry(this: &JsMemoryStore, key: &JsValue);
 
@@ -39,6 +49,8 @@ extern "C" {
     fn v(this: &JsMetadata) -> f64;
     #[wasm_bindgen(method, getter)]
     fn tags(this: &JsMetadata) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn d(this: &JsMetadata) -> Option<f64>;
 }
 
 pub struct JsMemory {
@@ -78,7 +90,7 @@ impl JsMemory {
         // A version that is not a u32 cannot be ours: it reads as another version (a miss).
         let v = if (0.0..=u32::MAX as f64).contains(&v) && v.fract() == 0.0 { v as u32 } else { u32::MAX };
         let tags = tags_from_js(&meta.tags());
-        Some(CachedValue { payload: entry.payload(), metadata: Metadata { ct: meta.ct(), v }, tags })
+        Some(CachedValue { payload: entry.payload(), metadata: Metadata { ct: meta.ct(), v }, tags, duration: meta.d() })
     }
 }
 
@@ -92,7 +104,7 @@ impl Backend<JsValue> for JsMemory {
     }
 
     fn set<'a>(&'a self, key: &'a str, value: CachedValue<JsValue>, _ttl: Ttl) -> BackendFuture<'a, ()> {
-        self.store.write_entry(&self.js_key(key), &value.payload, value.metadata.ct, value.metadata.v, f64::INFINITY, &tags_to_js(&value.tags));
+        self.store.write_entry(&self.js_key(key), &value.payload, value.metadata.ct, value.metadata.v, f64::INFINITY, &tags_to_js(&value.tags), value.duration);
         ready(Ok(())).boxed_local()
     }
 
@@ -113,7 +125,7 @@ impl L1Store<JsValue> for JsMemory {
     }
 
     fn write(&self, key: &str, value: CachedValue<JsValue>, until: f64) {
-        self.store.write_entry(&self.js_key(key), &value.payload, value.metadata.ct, value.metadata.v, until, &tags_to_js(&value.tags));
+        self.store.write_entry(&self.js_key(key), &value.payload, value.metadata.ct, value.metadata.v, until, &tags_to_js(&value.tags), value.duration);
     }
 
     fn remove(&self, key: &str) {

@@ -9,7 +9,7 @@ use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::callbacks::{call_clock, call_creator, call_mangler, call_multi_creator, call_predicate, settle};
+use super::callbacks::{call_clock, call_creator, call_mangler, call_multi_creator, call_predicate, call_random, settle};
 use super::chain::{ChainBackend, Reporter};
 use super::errors::{from_backend_js, no_value, to_js};
 use super::js_leases;
@@ -20,7 +20,7 @@ use crate::backend::Backend;
 use crate::backends::{ChangeHook, NullBackend, TieredBackend};
 use crate::error::Error;
 use crate::lease::LeaseConfig;
-use crate::region::{Clock, CreateOptions, Degradation, ErrorSink, GetOptions, Region, RegionBuilder};
+use crate::region::{Clock, CreateOptions, Degradation, EarlyRefresh, ErrorSink, GetOptions, Region, RegionBuilder};
 
 #[wasm_bindgen]
 pub struct RegionCore {
@@ -80,6 +80,18 @@ fn create_options(
         runner: runner.map(js_leases::runner),
         degradation: Degradation::default(),
         tags: None,
+        early: EarlyRefresh::Region,
+    }
+}
+
+/// Early refresh of one call, as the JS layer passes it: undefined = the region's, 0 = off,
+/// a positive β, or a negative number: the JS hit path drew and the test fired.
+fn early_of(early: Option<f64>) -> EarlyRefresh {
+    match early {
+        None => EarlyRefresh::Region,
+        Some(b) if b < 0.0 => EarlyRefresh::Fired,
+        Some(b) if b > 0.0 && b.is_finite() => EarlyRefresh::Beta(b),
+        Some(_) => EarlyRefresh::Off,
     }
 }
 
@@ -139,6 +151,7 @@ impl RegionCore {
             (None, false) => Rc::new(ChainBackend::new(chain, reporter.clone())),
             (None, true) => Rc::new(NullBackend),
         };
+        let number = |k: &str| hook(k).and_then(|v| v.as_f64());
         let mut b = RegionBuilder::new(name)
             .ttl(Ttl::from_seconds(default_ttl))
             .spawner(Rc::new(wasm_bindgen_futures::spawn_local))
@@ -146,10 +159,16 @@ impl RegionCore {
         if let Some(f) = func("keyMangler") {
             b = b.key_mangler(Rc::new(move |k: &str| call_mangler(&f, k)));
         }
+        if let Some(beta) = number("earlyRefresh") {
+            b = b.early_refresh(beta);
+        }
+        b = b.random(match func("random") {
+            Some(f) => Rc::new(move || call_random(&f)),
+            None => Rc::new(js_sys::Math::random),
+        });
         if let Some(f) = func("runner") {
             b = b.async_runner(js_leases::runner(f));
         }
-        let number = |k: &str| hook(k).and_then(|v| v.as_f64());
         b = b.degradation(Degradation {
             stale_if_error: number("staleIfError"),
             creator_soft_timeout: number("creatorSoftTimeout"),
@@ -199,12 +218,14 @@ impl RegionCore {
         runner: Option<Function>,
         degradation: Option<Vec<f64>>,
         tags: Option<Vec<String>>,
+        early: Option<f64>,
     ) -> Result<JsValue, JsValue> {
         let key = self.key(key)?;
         let region = self.region.clone();
         let mut opts = create_options(seconds, should_cache, runner);
         opts.degradation = degradation_of(degradation);
         opts.tags = tags_of(tags);
+        opts.early = early_of(early);
         now_or_promise(async move {
             let creator = Box::new(move || call_creator(creator).boxed_local());
             region.get_or_create(&key, creator, opts).await.map_err(to_js)

@@ -3,8 +3,9 @@ import { ValidationError } from "./errors.js";
 import { functionKeyGenerator, functionMultiKeyGenerator } from "./keys.js";
 import { NO_VALUE } from "./no-value.js";
 import { checkFunction, checkOptions, describe, seconds } from "./options.js";
+import { earlyBeta } from "./early-refresh.js";
 
-const SINGLE_OPTIONS = ["namespace", "expirationTime", "shouldCacheFn", "toStr", "functionKeyGenerator", "tags"];
+const SINGLE_OPTIONS = ["namespace", "expirationTime", "shouldCacheFn", "toStr", "functionKeyGenerator", "tags", "earlyRefresh"];
 const MULTI_OPTIONS = ["namespace", "expirationTime", "shouldCacheFn", "asdict", "toStr", "functionMultiKeyGenerator", "tags"];
 
 function checkCommon(fn, options, allowed, where) {
@@ -47,8 +48,11 @@ export function cacheOnArguments(region, fn, options) {
     if (typeof k !== "string") throw new ValidationError(`the key generator must return a string, got ${describe(k)}`);
     return k;
   };
-  const { expirationTime, shouldCacheFn } = opts;
-  const createOptions = expirationTime === undefined && shouldCacheFn === undefined ? undefined : { expirationTime, shouldCacheFn };
+  const { expirationTime, shouldCacheFn, earlyRefresh } = opts;
+  earlyBeta(earlyRefresh, "cacheOnArguments"); // fail at decoration, not on the first call
+  const createOptions = expirationTime === undefined && shouldCacheFn === undefined && earlyRefresh === undefined
+    ? undefined
+    : { expirationTime, shouldCacheFn, earlyRefresh };
   const getOptions = expirationTime === undefined ? undefined : { expirationTime };
   // Tags computed from the arguments: what each entry is about (see region.invalidateTags).
   const tagsOf = opts.tags === undefined ? undefined : (args) => ({ tags: opts.tags(...args) });

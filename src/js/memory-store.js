@@ -17,7 +17,7 @@
 // lookup of that key walk a growing chain: ~1 µs a cycle at 1,000 keys. So a removed entry
 // stays as an empty slot that a write of the same key fills again; empty slots are listed and
 // given back before any live entry is evicted.
-import { CachedValue } from "./cached-value.js";
+import { CachedValue, metadataOf } from "./cached-value.js";
 import { ValidationError } from "./errors.js";
 import { NO_VALUE } from "./no-value.js";
 import { describe } from "./options.js";
@@ -76,8 +76,8 @@ export class MemoryStore {
     return slot.value;
   }
 
-  writeEntry(key, payload, ct, v, until = Infinity, tags = undefined) {
-    this.#put(key, new CachedValue(payload, tags === undefined ? { ct, v } : { ct, v, tags }), until);
+  writeEntry(key, payload, ct, v, until = Infinity, tags = undefined, d = undefined) {
+    this.#put(key, new CachedValue(payload, metadataOf(ct, v, tags, d)), until);
   }
 
   removeEntry(key) {

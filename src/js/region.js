@@ -16,6 +16,7 @@ import { NO_VALUE } from "./no-value.js";
 import { DEFAULT_MAX_ENTRIES, MemoryStore } from "./memory-store.js";
 import { coherenceOf, l1Options } from "./tiers.js";
 import { checkTags, MAX_INVALIDATED_TAGS, TagMarks } from "./tags.js";
+import { earlyBeta, FIRED, fires } from "./early-refresh.js";
 
 let installed = false;
 let VALUE_VERSION = NaN;
@@ -52,6 +53,7 @@ const BACKEND_ARGUMENTS = {
 
 const REGION_OPTIONS = [
   "name", "keyMangler", "functionKeyGenerator", "functionMultiKeyGenerator", "asyncCreationRunner", "clock", "sleep", "onError",
+  "random",
 ];
 const defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const EVENTS = [
@@ -60,7 +62,7 @@ const EVENTS = [
 ];
 const STAT_NAMES = ["hits", "misses", "staleServed", "regenerations", "creatorErrors", "backendErrors", "leaseWaits", "leaseTimeouts"];
 const DEGRADATION = ["staleIfError", "creatorSoftTimeout", "creatorTimeout", "backendTimeout"];
-const CONFIGURE_OPTIONS = ["expirationTime", "arguments", "wrap", "replaceExistingBackend", "l1", "coherence", ...DEGRADATION];
+const CONFIGURE_OPTIONS = ["expirationTime", "arguments", "wrap", "replaceExistingBackend", "l1", "coherence", "earlyRefresh", ...DEGRADATION];
 
 /** Throws unless the lease settings in `args` are well formed. */
 function checkLeaseArguments({ lockTimeout, leaseTtl, lockPrefix }) {
@@ -81,7 +83,7 @@ function degradationSeconds(options, what) {
   return v;
 }
 const GET_OPTIONS = ["expirationTime", "ignoreExpiration"];
-const CREATE_OPTIONS = ["expirationTime", "shouldCacheFn", "creatorArgs", "ctx", "tags", ...DEGRADATION];
+const CREATE_OPTIONS = ["expirationTime", "shouldCacheFn", "creatorArgs", "ctx", "tags", "earlyRefresh", ...DEGRADATION];
 const MULTI_OPTIONS = ["expirationTime", "shouldCacheFn", "tags"];
 const SET_OPTIONS = ["tags"];
 
@@ -130,6 +132,8 @@ export class CacheRegion {
   #coherenceErrors = 0; // failed coherence checks and records, added to stats().backendErrors
   #tagMarks = new TagMarks(); // tag invalidations known here, mirrored from the core for the hit path
   #listening = false; // a listener wants every hit as an event
+  #earlyBeta = 0; // the region's early refresh β; 0: off
+  #fired = false; // set by #fresh when its hit's XFetch draw fired
   #options;
   #backend = undefined;
   #actualBackend = undefined;
@@ -137,9 +141,9 @@ export class CacheRegion {
 
   constructor(options) {
     this.#options = checkOptions(options, REGION_OPTIONS, "makeRegion");
-    const { name = "default", keyMangler, functionKeyGenerator, functionMultiKeyGenerator, asyncCreationRunner, clock, sleep, onError } = this.#options;
+    const { name = "default", keyMangler, functionKeyGenerator, functionMultiKeyGenerator, asyncCreationRunner, clock, sleep, onError, random } = this.#options;
     if (typeof name !== "string") throw new ValidationError(`name must be a string, got ${describe(name)}`);
-    for (const [what, f] of Object.entries({ keyMangler, functionKeyGenerator, functionMultiKeyGenerator, asyncCreationRunner, clock, sleep, onError })) {
+    for (const [what, f] of Object.entries({ keyMangler, functionKeyGenerator, functionMultiKeyGenerator, asyncCreationRunner, clock, sleep, onError, random })) {
       if (f !== undefined) checkFunction(f, what);
     }
     this.name = name;
@@ -190,6 +194,7 @@ export class CacheRegion {
     checkLeaseArguments(args);
     const l1 = l1Options(opts.l1, core);
     const coherence = coherenceOf(opts.coherence, this.name, degradationSeconds(opts, "backendTimeout"));
+    const beta = earlyBeta(opts.earlyRefresh, "configure") ?? 0;
     installOnce();
     const chained = (wrap !== undefined && wrap.length > 0) || !core;
     let store, memory;
@@ -205,10 +210,11 @@ export class CacheRegion {
     const leases = this.#leases(backend, args, core ? undefined : terminal);
     const outer = chained ? buildChain(wrap ?? [], terminal) : undefined;
     if (chained) memory = l1 === undefined ? undefined : new MemoryStore(l1.maxEntries);
-    const { keyMangler, clock, onError, asyncCreationRunner, sleep = defaultSleep } = this.#options;
+    const { keyMangler, clock, onError, asyncCreationRunner, sleep = defaultSleep, random } = this.#options;
     const runner = asyncCreationRunner === undefined ? undefined : (key, run) => asyncCreationRunner(this, key, run, { key });
     const hooks = {
-      clock, keyMangler, onError, runner, sleep,
+      clock, keyMangler, onError, runner, sleep, random,
+      earlyRefresh: beta > 0 ? beta : undefined,
       leases, leaseTtl: args.leaseTtl, lockTimeout: args.lockTimeout,
       ...Object.fromEntries(DEGRADATION.map((k) => [k, degradationSeconds(opts, k)])),
       l1Ttl: l1?.ttl,
@@ -221,6 +227,7 @@ export class CacheRegion {
     this.#tiered = l1 !== undefined;
     this.#coherence = coherence;
     this.#fixedTtl = fixed < 0 ? Infinity : fixed;
+    this.#earlyBeta = beta;
     this.#freshAfter = this.#core.freshAfter();
     this.#mangled = memory !== undefined && keyMangler !== undefined ? new Map() : undefined;
     this.#backend = outer ?? terminal;
@@ -335,13 +342,14 @@ export class CacheRegion {
     const core = this.#ready();
     checkKey(key);
     checkFunction(creator, "creator");
-    let ttl, shouldCacheFn, creatorArgs, ctx, tags;
+    let ttl, shouldCacheFn, creatorArgs, ctx, tags, early;
     if (options === undefined) {
       if (this.#ttlFn !== undefined) ttl = seconds(this.#ttlFn);
     } else {
       ({ shouldCacheFn, creatorArgs, ctx } = checkOptions(options, CREATE_OPTIONS, "getOrCreate"));
       ttl = this.#ttl(options.expirationTime);
       tags = checkTags(options.tags);
+      early = earlyBeta(options.earlyRefresh, "getOrCreate");
     }
     let now = this.#now();
     const due = this.#coherence && this.#check(now);
@@ -351,9 +359,13 @@ export class CacheRegion {
     }
     // The hit path: all in JS, no call into wasm. Only the memory backend (or an L1) answers
     // here; any other goes straight to the core.
+    let hit = NO_VALUE;
+    let fired = false;
     if (this.#memory !== undefined) {
-      const hit = this.#fresh(key, ttl, true, now);
-      if (hit !== NO_VALUE) return hit;
+      hit = this.#fresh(key, ttl, true, now, early ?? this.#earlyBeta);
+      fired = this.#fired;
+      this.#fired = false;
+      if (hit !== NO_VALUE && !fired) return hit;
     }
     if (shouldCacheFn !== undefined) checkFunction(shouldCacheFn, "shouldCacheFn");
     if (creatorArgs !== undefined && !Array.isArray(creatorArgs)) {
@@ -362,7 +374,19 @@ export class CacheRegion {
     const degradation = options !== undefined && DEGRADATION.some((k) => options[k] !== undefined)
       ? Float64Array.from(DEGRADATION, (k) => degradationSeconds(options, k) ?? NaN)
       : undefined;
-    return holdOpen(core.getOrCreate(key, storableCreator(creator, creatorArgs), ttl, shouldCacheFn, waitUntilRunner(ctx), degradation, tags));
+    const runner = waitUntilRunner(ctx);
+    if (fired) {
+      // The draw fired: the caller has its fresh value now; the core starts one regeneration
+      // in the background (under the in-isolate registry and the lease), kept alive by ctx.
+      const out = core.getOrCreate(key, storableCreator(creator, creatorArgs), ttl, shouldCacheFn, runner, degradation, tags, FIRED);
+      // Failures are the core's to report (events, onError); this caller is already served.
+      if (out instanceof Promise) {
+        const settled = out.then(ignore, ignore);
+        if (ctx !== undefined) ctx.waitUntil(settled);
+      }
+      return hit;
+    }
+    return holdOpen(core.getOrCreate(key, storableCreator(creator, creatorArgs), ttl, shouldCacheFn, runner, degradation, tags, early));
   }
 
   /** The region's clock in seconds, read as the core reads it: an injected clock gives
@@ -379,7 +403,7 @@ export class CacheRegion {
    * for the region's), else NO_VALUE: the core's rule (lock.rs `classify`) for a value known
    * to exist. A hit of getOrCreate (`served`) counts as one and is an event, as in the core.
    */
-  #fresh(key, ttl, served, now) {
+  #fresh(key, ttl, served, now, beta = 0) {
     let mkey = key;
     if (this.#mangled !== undefined) {
       mkey = this.#mangledKey(key);
@@ -392,7 +416,9 @@ export class CacheRegion {
     if (v !== VALUE_VERSION || !(ct > this.#freshAfter) || now - ct > limit) return NO_VALUE;
     const tags = e.metadata.tags;
     if (tags !== undefined && this.#tagMarks.size > 0 && this.#tagMarks.touches(tags, ct)) return NO_VALUE;
-    if (served) {
+    // The core counts (and reports) a hit whose early refresh it starts.
+    this.#fired = beta > 0 && fires(beta, e.metadata.d, ct, limit, now, this.#options.random);
+    if (served && !this.#fired) {
       this.#hits++;
       if (this.#listening) this.#dispatch("hit", mkey, true, undefined);
     }
@@ -628,6 +654,8 @@ function holdOpen(promise) {
   // Cleared on settling: a pending timer per finished call would pile up under load.
   return promise.finally(() => clearTimeout(timer));
 }
+
+function ignore() {}
 
 /** `(key, run) => ctx.waitUntil(run())` for a Workers ExecutionContext. */
 export function waitUntilRunner(ctx) {

@@ -53,8 +53,11 @@ impl<P: Clone + 'static> Region<P> {
     pub async fn get_or_create(&self, key: &str, creator: Creator<P>, opts: CreateOptions<P>) -> Result<P> {
         let key = self.mangle(key)?.into_owned();
         let ttl = opts.ttl.unwrap_or(self.inner.ttl);
-        if let Some(cv) = self.inner.peek_fresh(&key, ttl) {
-            return Ok(cv.payload);
+        // With early refresh a fresh value may still start a regeneration: the load decides.
+        if !self.inner.early_possible(&opts) {
+            if let Some(cv) = self.inner.peek_fresh(&key, ttl) {
+                return Ok(cv.payload);
+            }
         }
         let joined = self.inner.loading.borrow().get(&key).map(|e| e.fut.clone());
         if let Some(load) = joined {
@@ -157,8 +160,19 @@ async fn decide_after_read<P: Clone + 'static>(
             reread = true;
             continue;
         }
-        let action = decide(state, running.is_some(), background_ok);
         let emit = |kind| inner.emit(kind, key);
+        if state == State::Fresh && running.is_none() {
+            if let Some(cv) = found.as_ref().filter(|cv| inner.fires_early(cv, ttl, &opts)) {
+                // Early refresh: this caller is served now; the regeneration (and its lease)
+                // runs in the background, registered so that no other caller here starts one.
+                let plan = LeasePlan::Early(cv.clone());
+                let creation = start_creation(inner, key, ttl, creator, opts.clone(), plan, true);
+                inner.run_in_background(key, creation, opts.runner.as_ref());
+                emit(EventKind::Hit);
+                return Ok(Step::Done(Loaded::Value(cv.payload.clone())));
+            }
+        }
+        let action = decide(state, running.is_some(), background_ok);
         return Ok(match (action, found, running) {
             (Action::Serve, Some(cv), _) => {
                 emit(EventKind::Hit);
@@ -230,13 +244,16 @@ async fn decide_after_read<P: Clone + 'static>(
 }
 
 /// How a creation relates to the cross-isolate lease.
-enum LeasePlan {
+enum LeasePlan<P> {
     /// No leases configured: the in-isolate lock is all there is.
     Local,
     /// The lease is already ours (taken for a stale value); release it when done.
     Held(String),
     /// Nothing to serve: wait for the lease (bounded by the lock timeout), then re-check.
     Wait,
+    /// An early refresh of this fresh value: take the lease without waiting, and only if no
+    /// other isolate has stored a newer value meanwhile; otherwise leave it.
+    Early(CachedValue<P>),
 }
 
 /// Registers and returns the creation for `key`. It removes itself from `creating` when done,
@@ -247,7 +264,7 @@ fn start_creation<P: Clone + 'static>(
     ttl: Ttl,
     creator: Creator<P>,
     opts: CreateOptions<P>,
-    plan: LeasePlan,
+    plan: LeasePlan<P>,
     background: bool,
 ) -> Creation<P> {
     let owner = inner.clone();
@@ -275,10 +292,15 @@ async fn leased_creation<P: Clone + 'static>(
     ttl: Ttl,
     creator: Creator<P>,
     opts: &CreateOptions<P>,
-    plan: LeasePlan,
+    plan: LeasePlan<P>,
 ) -> Result<P> {
     let token = match plan {
         LeasePlan::Local => None,
+        LeasePlan::Early(current) => match early_lease(inner, key, opts, current).await {
+            Ok(token) => token,
+            // Someone else refreshes it, or has: nothing to create here.
+            Err(value) => return Ok(value),
+        },
         LeasePlan::Held(token) => Some(token),
         LeasePlan::Wait => {
             let (token, waited) = inner.wait_for_lease(key).await;
@@ -315,6 +337,45 @@ async fn leased_creation<P: Clone + 'static>(
     result
 }
 
+/// The lease for an early refresh of `current`: `Ok(token)` to go on and create (no token when
+/// leases are off), `Err(value)` to leave it: the lease is held elsewhere (or cannot be had),
+/// or another isolate stored a newer value since this one read `current` (then that value).
+async fn early_lease<P: Clone + 'static>(
+    inner: &Inner<P>,
+    key: &str,
+    opts: &CreateOptions<P>,
+    current: CachedValue<P>,
+) -> std::result::Result<Option<String>, P> {
+    let Some(lease) = &inner.lease else { return Ok(None) };
+    let token = match lease.leases.acquire(key, lease.ttl).await {
+        Ok(Some(token)) => token,
+        Ok(None) => {
+            inner.emit(EventKind::LeaseContended, key);
+            return Err(current.payload);
+        }
+        Err(e) => {
+            inner.report(key, &e);
+            return Err(current.payload);
+        }
+    };
+    inner.emit(EventKind::LeaseAcquired, key);
+    // The lease may have been released by an isolate that has just refreshed the key: without
+    // this re-read, each isolate holding the old value would refresh it once more.
+    let newer = |cv: &CachedValue<P>| cv.metadata.ct > current.metadata.ct;
+    match inner.io_for(&opts.degradation, inner.backend.get_usable(key, &newer)).await {
+        Ok(Some(cv)) if newer(&cv) => {
+            inner.release(key, Some(token)).await;
+            Err(cv.payload)
+        }
+        Ok(_) => Ok(Some(token)),
+        Err(e) => {
+            inner.report(key, &e);
+            inner.release(key, Some(token)).await;
+            Err(current.payload)
+        }
+    }
+}
+
 async fn create_and_store<P: Clone + 'static>(
     inner: &Inner<P>,
     key: &str,
@@ -322,13 +383,20 @@ async fn create_and_store<P: Clone + 'static>(
     creator: Creator<P>,
     opts: &CreateOptions<P>,
 ) -> Result<P> {
+    let started = inner.now();
     let value = creator().await?;
+    // δ for early refresh. A clock that stood still (a Worker's during pure computation) gives
+    // 0: nothing is recorded and such a value is never refreshed early.
+    let took = inner.now() - started;
+    let duration = (took > 0.0 && took.is_finite()).then_some(took);
     let keep = match &opts.should_cache {
         Some(should_cache) => should_cache(&value)?,
         None => true,
     };
     if keep {
-        let cv = CachedValue::new(value.clone(), inner.creation_time(&opts.tags)).with_tags(opts.tags.clone());
+        let cv = CachedValue::new(value.clone(), inner.creation_time(&opts.tags))
+            .with_tags(opts.tags.clone())
+            .with_duration(duration);
         // The value exists; a failed write must not take it from the caller.
         if let Err(e) = inner.io_for(&opts.degradation, inner.backend.set(key, cv, ttl)).await {
             inner.report(key, &e);

@@ -16,8 +16,8 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 pub use options::{
-    Clock, CreateOptions, Creator, Degradation, ErrorSink, GetOptions, KeyMangler, MultiCreator, Runner, ShouldCache,
-    Spawner,
+    Clock, CreateOptions, Creator, Degradation, EarlyRefresh, ErrorSink, GetOptions, KeyMangler, MultiCreator, Random,
+    Runner, ShouldCache, Spawner,
 };
 
 use crate::api::{CachedValue, Tags, Ttl};
@@ -52,6 +52,9 @@ struct Inner<P: Clone + 'static> {
     spawner: Option<Spawner>,
     sleep: Option<Sleep>,
     degradation: Degradation,
+    /// β of early refresh for every call, unless a call says otherwise; `None`: off.
+    early_beta: Option<f64>,
+    random: Random,
     stats: Stats,
     listener: RefCell<Option<Listener>>,
     invalidation: Cell<Invalidation>,
@@ -80,6 +83,8 @@ pub struct RegionBuilder {
     spawner: Option<Spawner>,
     sleep: Option<Sleep>,
     degradation: Degradation,
+    early_beta: Option<f64>,
+    random: Option<Random>,
 }
 
 impl RegionBuilder {
@@ -95,7 +100,22 @@ impl RegionBuilder {
             spawner: None,
             sleep: None,
             degradation: Degradation::default(),
+            early_beta: None,
+            random: None,
         }
+    }
+
+    /// Early refresh for every call with this β (see [`crate::xfetch`]): a hit of a fresh
+    /// value may start one background regeneration before it expires.
+    pub fn early_refresh(mut self, beta: f64) -> Self {
+        self.early_beta = Some(beta);
+        self
+    }
+
+    /// The uniform source of early refresh's draws (default: a xorshift seeded by the clock).
+    pub fn random(mut self, random: Random) -> Self {
+        self.random = Some(random);
+        self
     }
 
     /// A timer (in a Worker, `setTimeout`): needed by timeouts and lease waits.
@@ -162,6 +182,8 @@ impl RegionBuilder {
                 spawner: self.spawner,
                 sleep: self.sleep,
                 degradation: self.degradation,
+                early_beta: self.early_beta,
+                random: self.random.unwrap_or_else(default_random),
                 stats: Stats::default(),
                 listener: RefCell::new(None),
                 invalidation: Cell::new(Invalidation::default()),
@@ -173,6 +195,11 @@ impl RegionBuilder {
             }),
         }
     }
+}
+
+fn default_random() -> Random {
+    let source = crate::xfetch::XorShift::new(system_clock().to_bits());
+    Rc::new(move || source.next())
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -402,6 +429,36 @@ impl<P: Clone + 'static> Inner<P> {
             &self.invalidation.get(),
             mark_of,
         )
+    }
+
+    /// Whether this hit of the fresh value `cv` starts an early refresh: the XFetch test with
+    /// the call's β (or the region's), or already fired by the caller. Never without a way to
+    /// run the regeneration in the background (a spawner or a runner).
+    fn fires_early(&self, cv: &CachedValue<P>, ttl: Ttl, opts: &CreateOptions<P>) -> bool {
+        if self.spawner.is_none() && self.runner.is_none() && opts.runner.is_none() {
+            return false;
+        }
+        let beta = match opts.early {
+            EarlyRefresh::Fired => return true,
+            EarlyRefresh::Off => return false,
+            EarlyRefresh::Beta(beta) => beta,
+            EarlyRefresh::Region => match self.early_beta {
+                Some(beta) => beta,
+                None => return false,
+            },
+        };
+        let (Some(seconds), Some(delta)) = (ttl.as_seconds(), cv.duration) else { return false };
+        let remaining = seconds - (self.now() - cv.metadata.ct);
+        crate::xfetch::fires(remaining, delta, beta, (self.random)())
+    }
+
+    /// Whether early refresh may apply to this call at all.
+    fn early_possible(&self, opts: &CreateOptions<P>) -> bool {
+        match opts.early {
+            EarlyRefresh::Region => self.early_beta.is_some(),
+            EarlyRefresh::Off => false,
+            EarlyRefresh::Beta(_) | EarlyRefresh::Fired => true,
+        }
     }
 
     fn peek_fresh(&self, key: &str, ttl: Ttl) -> Option<CachedValue<P>> {

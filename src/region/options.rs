@@ -23,6 +23,24 @@ pub type Spawner = Rc<dyn Fn(LocalBoxFuture<'static, ()>)>;
 /// Receives failures that do not reach a caller, such as a cache write after a creation.
 pub type ErrorSink = Rc<dyn Fn(&crate::error::Error)>;
 
+/// Uniform numbers in [0, 1): the draws of early refresh. Injectable so its test is exact.
+pub type Random = Rc<dyn Fn() -> f64>;
+
+/// Early refresh for one call (see [`crate::xfetch`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum EarlyRefresh {
+    /// The region's setting.
+    #[default]
+    Region,
+    /// Not for this call.
+    Off,
+    /// The XFetch test with this β.
+    Beta(f64),
+    /// The caller already drew and the test fired (the JS hit path): regenerate a fresh value in
+    /// the background, serve it meanwhile.
+    Fired,
+}
+
 /// Produces one value. Called at most once per coalesced creation.
 pub type Creator<P> = Box<dyn FnOnce() -> LocalBoxFuture<'static, Result<P>>>;
 /// Produces values for exactly the keys given, in that order.
@@ -41,6 +59,8 @@ pub struct CreateOptions<P> {
     pub degradation: Degradation,
     /// Tags of the values this call creates (see [`super::Region::invalidate_tags`]).
     pub tags: crate::api::Tags,
+    /// Early refresh of fresh values for this call.
+    pub early: EarlyRefresh,
 }
 
 /// How a region degrades when its creator or backend misbehaves. Seconds; `None` = off.
@@ -73,7 +93,7 @@ impl Degradation {
 
 impl<P> Default for CreateOptions<P> {
     fn default() -> Self {
-        CreateOptions { ttl: None, should_cache: None, runner: None, degradation: Degradation::default(), tags: None }
+        CreateOptions { ttl: None, should_cache: None, runner: None, degradation: Degradation::default(), tags: None, early: EarlyRefresh::Region }
     }
 }
 
@@ -85,6 +105,7 @@ impl<P> Clone for CreateOptions<P> {
             runner: self.runner.clone(),
             degradation: self.degradation,
             tags: self.tags.clone(),
+            early: self.early,
         }
     }
 }
