@@ -251,7 +251,16 @@ export interface RegionOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Receives failures that reach no caller, such as a cache write after a successful creation. */
   onError?: (error: EdgepileError) => void;
+  /** Uniform draws in [0, 1) for early refresh (default Math.random). Inject one to test it. */
+  random?: () => number;
 }
+
+/**
+ * Early refresh (XFetch): a hit of a fresh value starts one background regeneration with
+ * probability exp(−remaining / (β·δ)), δ being how long the value's creation took. `true` is
+ * β = 1; a larger β refreshes earlier. `false` turns it off for a call.
+ */
+export type EarlyRefresh = boolean | { beta?: number };
 
 export interface MemoryArguments {
   /** Entries kept before the least recently used go. Default 10,000. */
@@ -282,6 +291,8 @@ export interface ConfigureOptions extends DegradationOptions {
   l1?: L1Options;
   /** Invalidation (and, with `l1`, writes and deletes) seen by every isolate within `interval`. */
   coherence?: CoherenceOptions;
+  /** Early refresh of every getOrCreate of the region (see EarlyRefresh). Default off. */
+  earlyRefresh?: EarlyRefresh;
 }
 
 export interface GetOptions {
@@ -300,6 +311,8 @@ export interface GetOrCreateOptions<T, A extends unknown[] = unknown[]> extends 
   ctx?: ExecutionContextLike;
   /** What the created value is about (at most 32 non-empty strings of ≤ 128 characters): see invalidateTags. */
   tags?: string[];
+  /** Early refresh for this call, overriding the region's. */
+  earlyRefresh?: EarlyRefresh;
 }
 
 export interface GetOrCreateMultiOptions<T> {
@@ -319,11 +332,19 @@ export interface InvalidateTagsOptions {
   hard?: boolean;
 }
 
+/** Creation time (seconds), envelope version, tags, and δ: how long the creation took (seconds). */
+export interface CachedValueMetadata {
+  ct: number;
+  v: number;
+  tags?: string[];
+  d?: number;
+}
+
 /** A payload with its metadata: what backends and proxies see. */
 export declare class CachedValue<T = unknown> {
-  constructor(payload: T, metadata: { ct: number; v: number; tags?: string[] });
+  constructor(payload: T, metadata: CachedValueMetadata);
   payload: T;
-  metadata: { ct: number; v: number; tags?: string[] };
+  metadata: CachedValueMetadata;
 }
 
 /** What a backend hands back: a CachedValue, a codec's encoding of one, or NO_VALUE. */
@@ -393,6 +414,8 @@ export interface CacheOnArgumentsOptions<F extends Fn> {
   functionKeyGenerator?: FunctionKeyGenerator;
   /** The tags of a call's entry, from its arguments: `(user, org) => [`user:${user}`, `org:${org}`]`. */
   tags?: (...args: Parameters<F>) => string[];
+  /** Early refresh of every call (see EarlyRefresh). */
+  earlyRefresh?: EarlyRefresh;
 }
 
 /** A function wrapped by cacheOnArguments: same arguments, a Promise of the same result. */

@@ -146,3 +146,17 @@ const byUser = taggedRegion.cacheOnArguments(async function byUser(id: number, o
 void byUser(1, "x");
 // @ts-expect-error: tags are strings
 void taggedRegion.set("k", 1, { tags: [1] });
+
+// Early refresh (types only).
+const earlyRegion = makeRegion({ random: Math.random }).configure("edgepile.memory", { expirationTime: 60, earlyRefresh: true });
+makeRegion().configure("edgepile.memory", { earlyRefresh: { beta: 2 } });
+void earlyRegion.getOrCreate("k", () => 1, { earlyRefresh: false });
+void earlyRegion.getOrCreate("k", () => 1, { earlyRefresh: { beta: 0.5 } });
+const early = earlyRegion.cacheOnArguments(async function early(id: number) {
+  return id;
+}, { earlyRefresh: true });
+void early(1);
+const took: number | undefined = new CachedValue(1, { ct: 1, v: 1, d: 0.2 }).metadata.d;
+void took;
+// @ts-expect-error: β is a number
+void earlyRegion.getOrCreate("k", () => 1, { earlyRefresh: { beta: "2" } });
