@@ -157,7 +157,13 @@ export type EventName =
   | "leaseContended"
   | "leaseTimeout"
   | "backendError"
-  | "creatorError";
+  | "creatorError"
+  /** edgepile.cloudflare_kv: a write held for KV's one write per key per second. */
+  | "writeDeferred"
+  /** edgepile.cloudflare_kv: a write that got KV's 429, retried in the background. */
+  | "writeRetried"
+  /** edgepile.cloudflare_kv: a write given up after its retries (also passed to onError). */
+  | "writeDropped";
 
 export interface RegionEvent {
   type: EventName;
@@ -181,6 +187,12 @@ export interface RegionStats {
   l1Hits: number;
   /** (hits + staleServed) / (hits + staleServed + misses), 0 before any call. */
   hitRatio: number;
+  /** edgepile.cloudflare_kv: writes held for KV's one write per key per second (0 elsewhere). */
+  deferredWrites: number;
+  /** edgepile.cloudflare_kv: retries of writes that got a 429. */
+  retriedWrites: number;
+  /** edgepile.cloudflare_kv: writes given up after their retries. */
+  droppedWrites: number;
 }
 
 /** An in-isolate tier over a shared backend (KV, Cache API, Durable Object storage, objects). */

@@ -17,6 +17,7 @@ import { DEFAULT_MAX_ENTRIES, MemoryStore } from "./memory-store.js";
 import { coherenceOf, l1Options } from "./tiers.js";
 import { checkTags, MAX_INVALIDATED_TAGS, TagMarks } from "./tags.js";
 import { earlyBeta, FIRED, fires } from "./early-refresh.js";
+import { KvWrites } from "./backends/kv-writes.js";
 
 let installed = false;
 let VALUE_VERSION = NaN;
@@ -58,7 +59,7 @@ const REGION_OPTIONS = [
 const defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const EVENTS = [
   "hit", "miss", "stale", "regenerationStart", "regenerationEnd", "leaseAcquired", "leaseContended", "leaseTimeout",
-  "backendError", "creatorError",
+  "backendError", "creatorError", "writeDeferred", "writeRetried", "writeDropped",
 ];
 const STAT_NAMES = ["hits", "misses", "staleServed", "regenerations", "creatorErrors", "backendErrors", "leaseWaits", "leaseTimeouts"];
 const DEGRADATION = ["staleIfError", "creatorSoftTimeout", "creatorTimeout", "backendTimeout"];
@@ -133,6 +134,7 @@ export class CacheRegion {
   #tagMarks = new TagMarks(); // tag invalidations known here, mirrored from the core for the hit path
   #listening = false; // a listener wants every hit as an event
   #earlyBeta = 0; // the region's early refresh β; 0: off
+  #writes = undefined; // KvWrites of a KV region: one write per key per second, 429s retried
   #fired = false; // set by #fresh when its hit's XFetch draw fired
   #options;
   #backend = undefined;
@@ -221,7 +223,13 @@ export class CacheRegion {
       // Other isolates drop what this one writes or deletes from their L1.
       publish: l1 !== undefined && coherence !== undefined ? (keys) => coherence.publish(keys) : undefined,
     };
-    this.#core = new RegionCore(this.name, outer, memory, fixed, hooks);
+    // KV takes one write per key per second: writes go through KvWrites, above any proxy (a
+    // FaultProxy's injected 429s included).
+    const writes = backend === "edgepile.cloudflare_kv"
+      ? new KvWrites(outer, { clock: () => this.#now() * 1000, sleep, report: (type, key, error) => this.#writeEvent(type, key, error) })
+      : undefined;
+    this.#core = new RegionCore(this.name, writes ?? outer, memory, fixed, hooks);
+    this.#writes = writes;
     this.#ttlFn = typeof expirationTime === "function" ? expirationTime : undefined;
     this.#memory = memory;
     this.#tiered = l1 !== undefined;
@@ -375,6 +383,7 @@ export class CacheRegion {
       ? Float64Array.from(DEGRADATION, (k) => degradationSeconds(options, k) ?? NaN)
       : undefined;
     const runner = waitUntilRunner(ctx);
+    if (ctx !== undefined) this.#writes?.useContext(ctx);
     if (fired) {
       // The draw fired: the caller has its fresh value now; the core starts one regeneration
       // in the background (under the in-isolate registry and the lease), kept alive by ctx.
@@ -461,6 +470,18 @@ export class CacheRegion {
   #mergeTag(tag, hard, soft) {
     this.#core.mergeTagMarks(tag, hard, soft);
     this.#tagMarks.merge(tag, hard, soft);
+  }
+
+  /** What KvWrites did with a write: an event; a dropped write also reaches onError. */
+  #writeEvent(type, key, error) {
+    if (type === "writeDropped") {
+      try {
+        this.#options.onError?.(makeError("BackendError", `KV write of ${JSON.stringify(key)} dropped after retries`, error));
+      } catch {
+        // a failing error hook must not fail the write loop
+      }
+    }
+    if (this.#listening) this.#dispatch(type, key, type === "writeDeferred", error);
   }
 
   /** A coherence failure reaches no caller: it is counted, reported and an event. */
@@ -576,6 +597,10 @@ export class CacheRegion {
     out.hits += this.#hits;
     out.l1Hits = this.#tiered ? this.#hits : 0;
     out.backendErrors += this.#coherenceErrors;
+    const writes = this.#writes?.counts;
+    out.deferredWrites = writes?.deferred ?? 0;
+    out.retriedWrites = writes?.retried ?? 0;
+    out.droppedWrites = writes?.dropped ?? 0;
     const served = out.hits + out.staleServed + out.misses;
     out.hitRatio = served === 0 ? 0 : (out.hits + out.staleServed) / served;
     return out;
@@ -585,6 +610,7 @@ export class CacheRegion {
     this.#ready().resetStats();
     this.#hits = 0;
     this.#coherenceErrors = 0;
+    if (this.#writes !== undefined) this.#writes.counts = { deferred: 0, retried: 0, dropped: 0 };
   }
 
   /**

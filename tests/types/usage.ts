@@ -160,3 +160,9 @@ const took: number | undefined = new CachedValue(1, { ct: 1, v: 1, d: 0.2 }).met
 void took;
 // @ts-expect-error: β is a number
 void earlyRegion.getOrCreate("k", () => 1, { earlyRefresh: { beta: "2" } });
+
+// KV-aware writes (types only).
+const writeStats = earlyRegion.stats();
+const written: number = writeStats.deferredWrites + writeStats.retriedWrites + writeStats.droppedWrites;
+void written;
+earlyRegion.on("writeDropped", (e) => console.log(e.key, e.error));

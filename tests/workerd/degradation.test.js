@@ -113,14 +113,19 @@ describe("chaos over KV", () => {
         }
       }));
     }
+    // Writes still in flight in the background (hung ones last hangMs) are counted when they end.
+    await new Promise((resolve) => setTimeout(resolve, 200));
     const injected = Object.values(fault.injected).reduce((a, b) => a + b, 0);
     const stats = region.stats();
-    console.log(`chaos: ${served} served, errors ${JSON.stringify(Object.fromEntries(errors))}, injected ${JSON.stringify(fault.injected)}, stats.backendErrors ${stats.backendErrors}`);
+    console.log(`chaos: ${served} served, errors ${JSON.stringify(Object.fromEntries(errors))}, injected ${JSON.stringify(fault.injected)}, stats.backendErrors ${stats.backendErrors}, retriedWrites ${stats.retriedWrites}`);
     expect(wrong).toBe(0);
     expect(served + [...errors.values()].reduce((a, b) => a + b, 0)).toBe(10_000);
     expect(served).toBeGreaterThan(5_000);
     expect(injected).toBeGreaterThan(100);
-    expect(stats.backendErrors).toBeGreaterThanOrEqual(injected);
+    // A 429 is KV's limit, not a failure: the write is retried in the background (or dropped).
+    // A hang is a failure where a caller waits (backendTimeout); a write held in the background
+    // just completes after hangMs, so hangs are counted where they failed someone, or not at all.
+    expect(stats.backendErrors + stats.retriedWrites + stats.droppedWrites).toBeGreaterThanOrEqual(injected - fault.injected.hangs);
     // every lease taken during the run was released (or has expired): each key's lease is free
     const leases = new DurableObjectLeases(env.LEASES);
     for (let k = 0; k < KEYS; k++) {

@@ -1,0 +1,185 @@
+// KV-aware writes: Workers KV takes at most one write per second per key and answers more with
+// a 429. KvWrites sits between a KV region's core and its backend chain and, per key in this
+// isolate:
+// - lets one write through, then holds later writes until a second has passed since the last
+//   one (each held write is counted as deferred); while held, a newer value replaces an older one
+//   (the newest wins, the older is never written) and reads of the key are answered with it;
+// - retries a write that got a 429 in the background, with backoff (1 s, 2 s, 4 s, …), at most
+//   MAX_RETRIES times; then it is dropped, counted and reported, never lost silently;
+// - keeps that background work alive through the latest request context it was given.
+// The caller whose write goes first awaits it (other failures reach it as before); later
+// callers return at once: their value exists and is served meanwhile.
+
+export const KV_WRITE_INTERVAL_MS = 1000;
+export const MAX_RETRIES = 4;
+const MAX_TRACKED = 1000; // keys whose last write time is kept before a sweep
+
+/** True for KV's "too many writes to this key" (the binding's 429, or a BackendError around it). */
+export function isTooManyWrites(error) {
+  for (let e = error, depth = 0; e != null && depth < 4; e = e.cause, depth++) {
+    if (/\b429\b/.test(String(e.message ?? e))) return true;
+  }
+  return false;
+}
+
+export class KvWrites {
+  #inner;
+  #clock; // ms
+  #sleep; // (ms) => Promise
+  #report; // (type, key, error) => void: "writeDeferred", "writeRetried", "writeDropped"
+  #keys = new Map(); // key → { last: ms of its last write, running, pending: the held write }
+  #ctx = undefined; // the latest request context, for waitUntil
+  counts = { deferred: 0, retried: 0, dropped: 0 };
+
+  constructor(inner, { clock, sleep, report }) {
+    this.#inner = inner;
+    this.#clock = clock;
+    this.#sleep = sleep;
+    this.#report = report;
+  }
+
+  /** Background work from now on is kept alive by this request's `ctx.waitUntil`. */
+  useContext(ctx) {
+    this.#ctx = ctx;
+  }
+
+  /** A held write's value (not yet in KV) is this isolate's newest: served as it is. */
+  get(key) {
+    const held = this.#keys.get(key)?.pending;
+    return held !== undefined ? held.item : this.#inner.get(key);
+  }
+
+  async getMulti(keys) {
+    const found = await this.#inner.getMulti(keys);
+    return keys.map((k, i) => this.#keys.get(k)?.pending?.item ?? found[i]);
+  }
+
+  set(key, item, options) {
+    let s = this.#keys.get(key);
+    if (s === undefined) {
+      if (this.#keys.size >= MAX_TRACKED) this.#sweep();
+      s = { last: -Infinity, running: false, pending: undefined };
+      this.#keys.set(key, s);
+    }
+    s.pending = { item, options }; // a newer value takes the place of one still held
+    if (s.running || s.last + KV_WRITE_INTERVAL_MS > this.#clock()) {
+      // Held until this key may be written again, in the background.
+      this.#count("deferred", key);
+      if (!s.running) this.#start(key, s, undefined);
+      return undefined;
+    }
+    let first;
+    const firstDone = new Promise((resolve, reject) => {
+      first = { resolve, reject };
+    });
+    this.#start(key, s, first);
+    return firstDone;
+  }
+
+  #start(key, s, first) {
+    s.running = true;
+    this.#keepAlive(this.#run(key, s, first));
+  }
+
+  async setMulti(mapping, options) {
+    await Promise.all(Object.keys(mapping).map((k) => this.set(k, mapping[k], options)));
+  }
+
+  async delete(key) {
+    this.#forget(key);
+    return this.#inner.delete(key);
+  }
+
+  async deleteMulti(keys) {
+    keys.forEach((k) => this.#forget(k));
+    return this.#inner.deleteMulti(keys);
+  }
+
+  /** A delete wins over writes still held for the key. */
+  #forget(key) {
+    const s = this.#keys.get(key);
+    if (s === undefined) return;
+    s.pending = undefined;
+  }
+
+  /**
+   * Writes what `s.pending` holds until nothing is held: one write a second, a 429 retried with
+   * backoff unless a newer value came meanwhile. `first`: the caller awaiting the first write.
+   */
+  async #run(key, s, first) {
+    let retries = 0;
+    try {
+      while (s.pending !== undefined) {
+        const wait = s.last + KV_WRITE_INTERVAL_MS - this.#clock();
+        if (wait > 0) await this.#sleep(wait);
+        // Taken after the wait: what came meanwhile is newer (a delete leaves nothing).
+        const entry = this.#next(s);
+        if (entry === undefined) return;
+        s.last = this.#clock();
+        let error;
+        try {
+          await this.#inner.set(key, entry.item, entry.options);
+        } catch (e) {
+          error = e;
+        }
+        if (error === undefined || !isTooManyWrites(error)) {
+          // Written, or not KV's limit: the first caller hears of it as before, a held write's
+          // failure is counted as dropped.
+          if (error !== undefined && first === undefined) this.#count("dropped", key, error);
+          if (error === undefined) first?.resolve();
+          else first?.reject(error);
+          first = undefined;
+          retries = 0;
+          continue;
+        }
+        first?.resolve(); // KV's limit: the value exists and is served; the write goes on here
+        first = undefined;
+        if (s.pending !== undefined) {
+          // A newer value waits: it is written instead (every 429 is counted: retried or dropped).
+          this.#count("retried", key, error);
+          retries = 0;
+        } else if (retries >= MAX_RETRIES) {
+          this.#count("dropped", key, error);
+        } else {
+          retries++;
+          this.#count("retried", key, error);
+          s.pending = entry;
+          // Beyond the one-second spacing: 1 s, 2 s, 4 s, … more before the next attempt.
+          await this.#sleep(KV_WRITE_INTERVAL_MS * 2 ** (retries - 1));
+        }
+      }
+    } finally {
+      first?.resolve();
+      s.running = false;
+    }
+  }
+
+  /** Forgets keys not written for a second: only their last write time was kept. */
+  #sweep() {
+    const now = this.#clock();
+    for (const [key, s] of this.#keys) {
+      if (!s.running && s.last + KV_WRITE_INTERVAL_MS <= now) this.#keys.delete(key);
+    }
+  }
+
+  #next(s) {
+    const next = s.pending;
+    s.pending = undefined;
+    return next;
+  }
+
+  #count(kind, key, error) {
+    this.counts[kind]++;
+    this.#report(`write${kind[0].toUpperCase()}${kind.slice(1)}`, key, error);
+  }
+
+  #keepAlive(work) {
+    const ctx = this.#ctx;
+    if (ctx === undefined) return;
+    try {
+      ctx.waitUntil(work);
+    } catch {
+      // The context's request may be over; the work runs on without it.
+    }
+  }
+}

@@ -1,0 +1,137 @@
+// KV-aware writes: one write per key per second from this isolate (the newest value wins and is
+// served meanwhile), 429s retried in the background with backoff, bounded, every outcome counted.
+// Time is a fake clock and a fake timer the test moves, so "one second" is exact.
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { FaultProxy, makeRegion } from "../../src/js/workerd.js";
+import { fakeClock, settle } from "./helpers.js";
+
+/** A clock with timers: sleep(ms) resolves once the test has moved the clock past it. */
+function fakeTime() {
+  const clock = fakeClock();
+  let timers = [];
+  const sleep = (ms) => new Promise((resolve) => timers.push({ at: clock() + ms, resolve }));
+  const tick = async (seconds, step = 0.05) => {
+    for (let t = 0; t < seconds; t += step) {
+      clock.advance(step);
+      const due = timers.filter((x) => x.at <= clock());
+      timers = timers.filter((x) => x.at > clock());
+      due.forEach((x) => x.resolve());
+      await settle();
+    }
+  };
+  return { clock, sleep, tick, pending: () => timers.length };
+}
+
+function countingKv(inner) {
+  const puts = [];
+  return {
+    puts,
+    get: (key, type) => inner.get(key, type),
+    put: (key, value, opts) => {
+      puts.push(key);
+      return inner.put(key, value, opts);
+    },
+    delete: (key) => inner.delete(key),
+  };
+}
+
+let n = 0;
+const fresh = (what) => `${what}:${++n}:${Math.random()}`;
+
+function kvRegion({ wrap, onError } = {}) {
+  const time = fakeTime();
+  const kv = countingKv(env.CACHE);
+  const events = [];
+  const region = makeRegion({ clock: time.clock, sleep: time.sleep, onError }).configure("edgepile.cloudflare_kv", {
+    expirationTime: 300,
+    arguments: { namespace: kv },
+    wrap,
+  });
+  region.on("*", (e) => {
+    if (e.type.startsWith("write")) events.push(e);
+  });
+  return { region, kv, time, events };
+}
+
+describe("KV-aware writes", () => {
+  it("100 sets of one key within one second: at most 2 KV writes, the last value stored and served meanwhile", async () => {
+    const { region, kv, time } = kvRegion();
+    const key = fresh("burst");
+    for (let i = 0; i < 100; i++) {
+      await region.set(key, i);
+      expect(await region.get(key)).toBe(i); // the newest value, before KV has it
+      await time.tick(0.0099, 0.0099);
+    }
+    await time.tick(2);
+    expect(kv.puts.filter((k) => k === key).length).toBeLessThanOrEqual(2);
+    expect(await region.get(key)).toBe(99); // read from KV: nothing is held any more
+    const stats = region.stats();
+    expect(stats.deferredWrites).toBe(99);
+    expect(stats.droppedWrites).toBe(0);
+  });
+
+  it("a write a second after the last goes straight through", async () => {
+    const { region, kv, time } = kvRegion();
+    const key = fresh("spaced");
+    for (let i = 0; i < 5; i++) {
+      await region.set(key, i);
+      expect(kv.puts.length).toBe(i + 1);
+      await time.tick(1.05);
+    }
+    expect(region.stats().deferredWrites).toBe(0);
+  });
+
+  it("30% 429s: every created value is eventually stored or reported dropped, none lost silently", async () => {
+    const errors = [];
+    const fault = new FaultProxy({ tooManyWritesRate: 0.3, seed: 7 });
+    const { region, kv, time, events } = kvRegion({ wrap: [fault], onError: (e) => errors.push(e) });
+    const keys = Array.from({ length: 60 }, () => fresh("flaky"));
+    const values = await Promise.all(keys.map((k, i) => region.getOrCreate(k, () => ({ i }))));
+    expect(values.map((v) => v.i)).toEqual(keys.map((_, i) => i)); // no caller failed
+    await time.tick(40, 0.25);
+    expect(time.pending()).toBe(0);
+    const dropped = new Set(events.filter((e) => e.type === "writeDropped").map((e) => e.key));
+    let stored = 0;
+    for (const k of keys) {
+      const inKv = (await env.CACHE.get(k, "arrayBuffer")) !== null;
+      expect(inKv || dropped.has(k), `${k}: neither stored nor reported dropped`).toBe(true);
+      if (inKv) stored++;
+    }
+    const stats = region.stats();
+    expect(fault.injected.tooManyWrites).toBeGreaterThan(0);
+    expect(stats.retriedWrites).toBe(events.filter((e) => e.type === "writeRetried").length);
+    expect(stats.retriedWrites).toBeGreaterThan(0);
+    expect(stats.droppedWrites).toBe(dropped.size);
+    expect(errors.length).toBe(dropped.size);
+    expect(stored + dropped.size).toBe(keys.length);
+    expect(kv.puts.length).toBe(stored);
+  });
+
+  it("a write that keeps getting 429s is dropped after 4 retries, counted, an event and an onError", async () => {
+    const errors = [];
+    const fault = new FaultProxy({ tooManyWritesRate: 1 });
+    const { region, time, events } = kvRegion({ wrap: [fault], onError: (e) => errors.push(e) });
+    const key = fresh("doomed");
+    await region.set(key, 1); // the caller's value exists: its set does not fail
+    await time.tick(40, 0.25);
+    expect(fault.injected.tooManyWrites).toBe(5);
+    expect(region.stats()).toMatchObject({ retriedWrites: 4, droppedWrites: 1 });
+    expect(events.map((e) => e.type)).toEqual(["writeRetried", "writeRetried", "writeRetried", "writeRetried", "writeDropped"]);
+    expect(errors[0].name).toBe("BackendError");
+  });
+
+  it("other write failures still reach the caller; a delete wins over held writes", async () => {
+    const fault = new FaultProxy({ errorRate: { set: 1 } });
+    const { region } = kvRegion({ wrap: [fault] });
+    await expect(region.set(fresh("err"), 1)).rejects.toThrow();
+    const { region: r2, time, kv } = kvRegion();
+    const key = fresh("del");
+    await r2.set(key, 1);
+    await r2.set(key, 2);
+    await r2.delete(key);
+    await time.tick(2);
+    expect(kv.puts.length).toBe(1);
+    expect(await env.CACHE.get(key)).toBeNull();
+  });
+});
