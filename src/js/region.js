@@ -257,7 +257,7 @@ export class CacheRegion {
       if (backend !== "edgepile.cloudflare_kv") {
         throw new ValidationError("distributedLock (KV lease keys) needs edgepile.cloudflare_kv; pass lockNamespace for Durable Object leases");
       }
-      return new KvLeases(args.namespace, lockPrefix);
+      return new KvLeases(args.namespace, lockPrefix, { sleep: this.#options.sleep });
     }
     return undefined;
   }

@@ -68,11 +68,27 @@ describe("KV operations per call", () => {
     expect(kv.counts).toEqual({ reads: 1, bulkReads: 0, writes: 1, deletes: 0 });
   });
 
-  it("a cold miss with KV leases: 3 reads, 2 writes, 1 delete", async () => {
-    const { kv, region } = kvRegion({ distributedLock: true });
+  it("a cold miss with KV leases: 4 reads, 2 writes, 1 delete", async () => {
+    const { kv, region } = kvRegion({ distributedLock: true }, {}, { sleep: () => Promise.resolve() });
     await region.getOrCreate(key(), () => "v");
-    // value read + lease read; lease write + value write; release: lease read + delete
-    expect(kv.counts).toEqual({ reads: 3, bulkReads: 0, writes: 2, deletes: 1 });
+    // value read + lease read; lease write; lease read-back (verify); value write;
+    // release: lease read + delete
+    expect(kv.counts).toEqual({ reads: 4, bulkReads: 0, writes: 2, deletes: 1 });
+  });
+
+  it("with KV leases, a value key that would be another key's lease key is refused", async () => {
+    const { kv, region } = kvRegion({ distributedLock: true }, {}, { sleep: () => Promise.resolve() });
+    const victim = key();
+    await expect(region.set(`edgepile-lock:${victim}`, { token: "forged", expires: 9e15 })).rejects.toBeInstanceOf(ValidationError);
+    await expect(region.get(`edgepile-lock:${victim}`)).rejects.toBeInstanceOf(ValidationError);
+    await expect(region.getOrCreate(`edgepile-lock:${victim}`, () => 1)).rejects.toBeInstanceOf(ValidationError);
+    expect(kv.counts.writes).toBe(0);
+    expect(await region.getOrCreate(victim, () => "v")).toBe("v"); // its lease was free
+    const own = kvRegion({ distributedLock: true, lockPrefix: "L|" }, {}, { sleep: () => Promise.resolve() });
+    await expect(own.region.set("L|x", 1)).rejects.toBeInstanceOf(ValidationError);
+    await own.region.set("edgepile-lock:x", 1); // not reserved under another prefix
+    expect(() => kvRegion({ distributedLock: true, lockPrefix: "" })).toThrow(ValidationError);
+    await kvRegion().region.set(`edgepile-lock:${victim}`, 1); // without KV leases, an ordinary key
   });
 
   it("100 concurrent cold calls in one isolate: 1 read, 1 creator call, 1 write", async () => {

@@ -11,6 +11,9 @@ import { NO_VALUE } from "../no-value.js";
 import { checkText, unwrapBinary, unwrapBinaryText, wrapBinary } from "./binary-text.js";
 import { encodeItem, physicalTtl } from "./items.js";
 
+/** The prefix of KV lease keys (leases/kv.js), reserved among value keys when they are on. */
+export const DEFAULT_LOCK_PREFIX = "edgepile-lock:";
+
 export const KV_MAX_KEY_BYTES = 512;
 export const KV_MAX_VALUE_BYTES = 25 * 1024 * 1024;
 export const KV_MIN_TTL = 60;
@@ -55,11 +58,25 @@ export class KvBackend {
     }
     this.namespace = namespace;
     this.staleTtl = staleTtl;
+    // With KV leases, lease keys (`<lockPrefix><key>`) live among the values: a value key that
+    // starts with the prefix would be another key's lease, so such keys are refused.
+    this.reserved = args.distributedLock ? (args.lockPrefix ?? DEFAULT_LOCK_PREFIX) : undefined;
     this.defaultTtl = typeof region.expirationTime === "number" ? region.expirationTime : undefined;
   }
 
-  async get(key) {
+  #check(key) {
     checkKvKey(key);
+    if (this.reserved !== undefined && key.startsWith(this.reserved)) {
+      throw new ValidationError(
+        `the key ${JSON.stringify(key)} starts with the KV lease prefix ${JSON.stringify(this.reserved)}: it would be another key's lease; ` +
+          "use a keyMangler such as prefixMangler, or another lockPrefix",
+      );
+    }
+    return key;
+  }
+
+  async get(key) {
+    this.#check(key);
     let buf;
     try {
       buf = await this.namespace.get(key, "arrayBuffer");
@@ -70,7 +87,7 @@ export class KvBackend {
   }
 
   async getMulti(keys) {
-    keys.forEach(checkKvKey);
+    keys.forEach((k) => this.#check(k));
     const out = [];
     for (let i = 0; i < keys.length; i += BULK) {
       const chunk = keys.slice(i, i + BULK);
@@ -89,7 +106,7 @@ export class KvBackend {
   }
 
   async set(key, item, options) {
-    checkKvKey(key);
+    this.#check(key);
     const { bytes, text } = encodeItem(item);
     const body = bytes === undefined ? checkText(text) : wrapBinary(bytes);
     const size = typeof body === "string" ? body.length * 3 : body.length; // upper bound for text
@@ -111,7 +128,7 @@ export class KvBackend {
   }
 
   async delete(key) {
-    checkKvKey(key);
+    this.#check(key);
     try {
       await this.namespace.delete(key);
     } catch (e) {

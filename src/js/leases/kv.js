@@ -1,28 +1,50 @@
-// Best-effort leases as KV keys (`<lockPrefix><key>` → { token, expires }). KV has no
-// compare-and-set and propagates writes in up to 60 s, so two isolates can both believe they
-// hold a lease; use the Durable Object coordinator for exact mutual exclusion.
-import { checkKvKey, KV_MIN_TTL } from "../backends/kv.js";
+// Leases as KV keys (`<lockPrefix><key>` → { token, expires }), taken by write-then-verify: read
+// the lease key, and if no unexpired lease is there, write our token, wait `settleMs`, read the
+// key back and hold the lease only if our token is the one read. Of isolates that race for a
+// free lease in one location, every writer but the last reads another's token and backs off, so
+// one holds it; the read-then-write this replaces let all of them hold it (8 creations for 8
+// isolates, measured). What it cannot do: KV has no compare-and-set and shows a write to other
+// locations up to 60 s later, so across locations each may hold the lease at once, and within
+// one a writer slower than `settleMs` between its first read and its write can still overlap a
+// holder. The Durable Object lease (lockNamespace) is exact everywhere.
+import { checkKvKey, DEFAULT_LOCK_PREFIX, KV_MIN_TTL } from "../backends/kv.js";
+import { ValidationError } from "../errors.js";
+
+export const DEFAULT_SETTLE_MS = 50;
 
 export class KvLeases {
-  constructor(namespace, prefix = "edgepile-lock:") {
+  /**
+   * @param {KVNamespace} namespace
+   * @param {string} [prefix] lease keys are this prefix + the value key; value keys that start
+   *   with it are refused by the KV backend of a region with KV leases (see kv.js)
+   * @param {{ sleep?: (ms: number) => Promise<void>, settleMs?: number }} [timing]
+   */
+  constructor(namespace, prefix = DEFAULT_LOCK_PREFIX, { sleep, settleMs = DEFAULT_SETTLE_MS } = {}) {
+    if (typeof prefix !== "string" || prefix === "") {
+      throw new ValidationError("lockPrefix of KV leases must be a non-empty string: lease keys share the namespace with values");
+    }
     this.namespace = namespace;
     this.prefix = prefix;
+    this.sleep = sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.settleMs = settleMs;
   }
 
   async acquire(key, ttlSeconds) {
     const lockKey = checkKvKey(this.prefix + key);
-    const now = Date.now();
     const current = await this.namespace.get(lockKey, "json");
-    if (current && current.expires > now) return null;
+    if (current && current.expires > Date.now()) return null;
     const token = crypto.randomUUID();
     try {
-      await this.namespace.put(lockKey, JSON.stringify({ token, expires: now + ttlSeconds * 1000 }), {
+      await this.namespace.put(lockKey, JSON.stringify({ token, expires: Date.now() + ttlSeconds * 1000 }), {
         expirationTtl: Math.max(KV_MIN_TTL, Math.ceil(ttlSeconds)),
       });
     } catch {
       return null; // 429: someone else is writing this lease key right now
     }
-    return token;
+    // Let racing writers land, then see whose token stayed: only that one holds the lease.
+    await this.sleep(this.settleMs);
+    const after = await this.namespace.get(lockKey, "json");
+    return after?.token === token ? token : null;
   }
 
   async release(key, token) {
