@@ -8,6 +8,18 @@ const x2 = (x) => `${x.toFixed(x < 10 ? 2 : 1)}×`;
 const table = (head, rows) => [`| ${head.join(" | ")} |`, `|${head.map((h, i) => (i ? "---:" : "---")).join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 const usd = (x) => (x < 0.01 ? `$${x.toFixed(4)}` : `$${x.toFixed(2)}`);
 
+/** What this run measured for the cross-isolate locks, from its own rows (nothing fixed). */
+export function leaseSentence(rows, isolates) {
+  const calls = (id) => rows.find((x) => x.id === id)?.creatorCalls;
+  const [kv, dobj, none] = [calls("edgepile-kv-lease"), calls("edgepile-kv-do"), calls("edgepile-kv")];
+  if (kv === undefined) return "";
+  const others = [dobj === undefined ? undefined : `${dobj} with the Durable Object lease`, none === undefined ? undefined : `${none} with no lease`].filter(Boolean);
+  const verdict = none !== undefined && kv >= none
+    ? "no better than no lease"
+    : dobj !== undefined && kv <= dobj ? "as few as the Durable Object lease" : "fewer than no lease, more than the Durable Object lease";
+  return `KV lease keys made ${kv} creator call${kv === 1 ? "" : "s"} over ${isolates} isolates in this run (${others.join(", ")}): ${verdict}, in one local workerd. KV has no compare-and-set and shows a write to other locations up to 60 s later, so across locations KV leases allow up to one creation per location; the Durable Object lease is exact everywhere.`;
+}
+
 export function summaryTable(r) {
   return table(
     ["target", "this run", "status"],
@@ -119,7 +131,7 @@ export function report(r, charts) {
       ),
       ...r.isolates.filter((i) => i.failed).map((i) => `${i.label}: ${i.failed} of ${c.calls} requests failed with “${i.failure.replace(/ Refer to.*/, "")}” — workerd cancels a request that waits on a promise only another request can settle (here the library's in-isolate coalescing of concurrent calls), which is why edgepile runs shared work as a task of the request that started it and keeps waiters' requests alive.`),
       `![across isolates](${charts.isolates})`,
-      "KV leases are best effort: KV is eventually consistent between locations, so across the world they allow up to one creation per location; in one local workerd they behave like the Durable Object lease.",
+      leaseSentence(r.isolates, c.isolates),
     );
   }
   if (r.expiry) {
