@@ -138,10 +138,15 @@ export function report(r, charts) {
     const e = c.expiry;
     p(
       "## Constant load across expiries",
-      `${e.callers} callers every ${e.every} ms for ${e.seconds} s on one key with a 1 s TTL, the creator taking ${e.creatorMs} ms. A stale window is a burst of creator calls starting within 500 ms of each other. "waited" counts calls that took at least half the creator's time: they waited for a creation instead of being served. Each library is configured with its stale-serving option where it has one (see bench/workers/).`,
+      `${e.callers} callers every ${e.every} ms for ${e.seconds} s on one key with a 1 s TTL, the creator taking ${e.creatorMs} ms. A stale window is a burst of creator calls starting within 500 ms of each other. "served stale" counts calls answered with a value made more than the 1 s TTL earlier; "waited" counts calls that took at least half the creator's time: they waited for a creation instead of being served. The early-refresh subjects regenerate before expiry (XFetch, β = 1), so a new value usually replaces the old one before it goes stale. Each library is configured with its stale-serving option where it has one (see bench/workers/).`,
       table(
-        ["subject", "calls", "stale windows", "regenerations", "per window", "callers waited", "wrong"],
-        r.expiry.map((x) => [x.label, x.calls, x.windows, x.regenerations, x.perWindow.toFixed(1), `${x.waited} (${((100 * x.waited) / x.calls).toFixed(1)}%)`, x.wrong]),
+        ["subject", "calls", "stale windows", "regenerations", "per window", "per TTL period", "served stale", "callers waited", "wrong"],
+        r.expiry.map((x) => [
+          x.label, x.calls, x.windows, x.regenerations, x.perWindow.toFixed(1),
+          x.periods ? (x.regenerations / x.periods).toFixed(1) : "–",
+          x.stale === undefined ? "–" : `${x.stale} (${((100 * x.stale) / x.calls).toFixed(1)}%)`,
+          `${x.waited} (${((100 * x.waited) / x.calls).toFixed(1)}%)`, x.wrong,
+        ]),
       ),
     );
   }

@@ -10,7 +10,7 @@ import { barChart } from "./charts.mjs";
 import { costModel } from "./cost.mjs";
 import { redisSuite } from "./node/redis.mjs";
 import { peersTable, report, summaryTable } from "./report.mjs";
-import { SUBJECTS } from "./subjects.mjs";
+import { EARLY_SUBJECTS, SUBJECTS } from "./subjects.mjs";
 import { expiry } from "./suites/expiry.mjs";
 import { acrossIsolates } from "./suites/isolates.mjs";
 import { kvOps } from "./suites/kv-ops.mjs";
@@ -66,7 +66,7 @@ const suites = [
   ["coherence", () => coherence(quick ? { trials: 1, checks: 200, interval: 0.5 } : { trials: 7, checks: 5000 })],
   ["kvOps", () => kvOps(SUBJECTS, { stampedes: config.stampedes, hits: config.hits })],
   ["isolates", () => acrossIsolates(SUBJECTS, config)],
-  ["expiry", () => expiry(SUBJECTS, config.expiry)],
+  ["expiry", () => expiry([...SUBJECTS, ...EARLY_SUBJECTS], config.expiry)],
   ["stored", () => stored(SUBJECTS)],
   ["startup", () => startup(SUBJECTS, { rounds: quick ? 1 : 5 })],
   ["redis", () => redisSuite({ ...config.redis, log })],

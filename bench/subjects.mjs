@@ -23,6 +23,12 @@ export const SUBJECTS = [
   { id: "cache-manager-kv", label: "cache-manager 7 + keyv (KV store)", store: "kv" },
 ];
 
+/** Subjects of the expiry suite alone: edgepile with early refresh, beside the others there. */
+export const EARLY_SUBJECTS = [
+  { id: "edgepile-memory-early", label: "edgepile, early refresh", store: "memory" },
+  { id: "edgepile-kv-do-early", label: "edgepile, KV + DO lease, early refresh", store: "kv", lease: "Durable Object" },
+];
+
 export const entry = (subject) => `bench/workers/${subject.id}.js`;
 
 /** A KV subject that differs from another only in its cross-isolate lock: same hits, same bytes. */

@@ -59,11 +59,13 @@ export function serve(setup) {
       // measured with Date.now(), which advances across timers and I/O. The key is warm first.
       const ms = q("ms", 100);
       const starts = [];
+      const created = []; // version → when it was made: a value served over 1 s later is stale
       let version = 0;
       const create = async () => {
         starts.push(Date.now());
         await sleep(ms);
-        return { key, version: ++version };
+        created[++version] = Date.now();
+        return { key, version };
       };
       await subject.getExpiring(key, create, ctx);
       starts.length = 0;
@@ -72,7 +74,8 @@ export function serve(setup) {
       const one = async () => {
         const t0 = Date.now();
         const value = await subject.getExpiring(key, create, ctx);
-        return { wait: Date.now() - t0, wrong: value?.key !== key };
+        const made = created[value?.version];
+        return { wait: Date.now() - t0, wrong: value?.key !== key, stale: made !== undefined && Date.now() - made > 1000 };
       };
       while (Date.now() < until) {
         for (let c = 0; c < q("callers", 5); c++) calls.push(one());
@@ -89,6 +92,8 @@ export function serve(setup) {
         calls: done.length,
         waited: done.filter((d) => d.wait >= ms / 2).length,
         wrong: done.filter((d) => d.wrong).length,
+        stale: done.filter((d) => d.stale).length,
+        periods: q("seconds", 3), // TTL periods of 1 s
         regenerations: starts.length,
         windows,
       };
