@@ -150,6 +150,17 @@ export function report(r, charts) {
       ),
     );
   }
+  if (r.burst) {
+    const b = c.burst;
+    p(
+      "## Write burst",
+      `${b.n} sets of one key within ${b.seconds} s from one isolate, with Workers KV's limit of one write per key per second enforced as in production (local KV does not enforce it; bench/workers/lib/counting-kv.js answers a faster write with a 429). "KV writes" are the writes KV accepted, "429s" those it refused, "errors" the sets that failed for their caller; "last value stored" reads the key back 2.5 s after the last set.`,
+      table(
+        ["subject", "KV writes", "429s", "errors", "last value stored"],
+        r.burst.map((x) => [x.label, x.writes, x.rejected, x.errors, x.lastStored ? "yes" : `no (${x.last})`]),
+      ),
+    );
+  }
   if (r.stored) {
     const base = r.stored.find((s) => s.id === "kv-baseline");
     const cach = r.stored.find((s) => s.id === "cachified-kv");

@@ -12,6 +12,7 @@ import { redisSuite } from "./node/redis.mjs";
 import { peersTable, report, summaryTable } from "./report.mjs";
 import { EARLY_SUBJECTS, SUBJECTS } from "./subjects.mjs";
 import { expiry } from "./suites/expiry.mjs";
+import { writeBurst } from "./suites/burst.mjs";
 import { acrossIsolates } from "./suites/isolates.mjs";
 import { kvOps } from "./suites/kv-ops.mjs";
 import { coherence } from "./suites/coherence.mjs";
@@ -42,6 +43,7 @@ const config = {
   isolates: 8,
   calls: quick ? 24 : 200,
   creatorMs: 200,
+  burst: { n: 100, seconds: 1 },
   expiry: quick ? { seconds: 1.2, every: 50, callers: 3, creatorMs: 100 } : { seconds: 4, every: 20, callers: 5, creatorMs: 100 },
   // The creator is slow enough that every process reads the cold key before anyone stores it.
   redis: quick ? { n: 200, rounds: 1, processes: 2, calls: 5, creatorMs: 100 } : { n: 5000, rounds: 7, processes: 8, calls: 50, creatorMs: 1000 },
@@ -67,6 +69,7 @@ const suites = [
   ["kvOps", () => kvOps(SUBJECTS, { stampedes: config.stampedes, hits: config.hits })],
   ["isolates", () => acrossIsolates(SUBJECTS, config)],
   ["expiry", () => expiry([...SUBJECTS, ...EARLY_SUBJECTS], config.expiry)],
+  ["burst", () => writeBurst(SUBJECTS, config.burst)],
   ["stored", () => stored(SUBJECTS)],
   ["startup", () => startup(SUBJECTS, { rounds: quick ? 1 : 5 })],
   ["redis", () => redisSuite({ ...config.redis, log })],

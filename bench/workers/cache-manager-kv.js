@@ -20,5 +20,6 @@ export default serve(({ kv }) => {
   return {
     get: (key, create) => cache.wrap(key, create, 3_600_000),
     getExpiring: (key, create) => cache.wrap(key, create, 1000, 500),
+    set: (key, value) => cache.set(key, value, 3_600_000),
   };
 });

@@ -8,5 +8,7 @@ export default serve(({ kv }) => {
   return {
     get: (key, getFreshValue) => cachified({ key, cache, getFreshValue, ttl: 3_600_000 }),
     getExpiring: (key, getFreshValue) => cachified({ key, cache, getFreshValue, ttl: 1000, staleWhileRevalidate: 60_000 }),
+    // cachified has no set: a forced refresh writes the value.
+    set: (key, value) => cachified({ key, cache, getFreshValue: () => value, ttl: 3_600_000, forceFresh: true }),
   };
 });

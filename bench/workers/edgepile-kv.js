@@ -10,7 +10,11 @@ export function kvSubject(kv, leaseArguments = {}) {
     });
   const long = region("bench", 3600);
   const short = region("bench-expiring", 1);
-  return { get: (key, create) => long.getOrCreate(key, create), getExpiring: (key, create, ctx) => short.getOrCreate(key, create, { ctx }) };
+  return {
+    get: (key, create) => long.getOrCreate(key, create),
+    getExpiring: (key, create, ctx) => short.getOrCreate(key, create, { ctx }),
+    set: (key, value) => long.set(key, value),
+  };
 }
 
 export default serve(({ kv }) => kvSubject(kv));

@@ -9,6 +9,7 @@ export default serve(({ kv }) => ({
     await kv.put(key, JSON.stringify(value), { expirationTtl: 3600 });
     return value;
   },
+  set: (key, value) => kv.put(key, JSON.stringify(value), { expirationTtl: 3600 }),
   // KV's own expiry is at least 60 s, so a 1 s TTL has to travel with the value.
   async getExpiring(key, create) {
     const hit = await kv.get(key, "json");

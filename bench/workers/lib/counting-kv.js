@@ -9,14 +9,22 @@ function byteLength(value) {
   return 0; // streams are not used by any subject
 }
 
-const zero = () => ({ reads: 0, writes: 0, deletes: 0, lists: 0, lastWrite: null });
+const zero = () => ({ reads: 0, writes: 0, deletes: 0, lists: 0, rejected: 0, lastWrite: null });
+
+/** KV's limit as production enforces it and local KV does not: one write per key per second. */
+const LIMIT_MS = 1000;
 
 export function countingKv(kv) {
   const counts = zero();
+  let lastPut; // key → ms of its last accepted write, while the limit is on
   const wrapped = {
     counts,
     reset() {
       Object.assign(counts, zero());
+    },
+    /** Turns production's one-write-per-key-per-second limit on (429s) or off. */
+    limitWrites(on) {
+      lastPut = on ? new Map() : undefined;
     },
     get(key, options) {
       // A bulk get is billed per key read.
@@ -28,6 +36,14 @@ export function countingKv(kv) {
       return kv.getWithMetadata(key, options);
     },
     put(key, value, options) {
+      if (lastPut !== undefined) {
+        const now = Date.now();
+        if (now - (lastPut.get(key) ?? -Infinity) < LIMIT_MS) {
+          counts.rejected++;
+          return Promise.reject(new Error("KV PUT failed: 429 Too Many Requests"));
+        }
+        lastPut.set(key, now);
+      }
       counts.writes++;
       const metadata = options?.metadata === undefined ? 0 : byteLength(JSON.stringify(options.metadata));
       counts.lastWrite = { key, valueBytes: byteLength(value), metadataBytes: metadata };

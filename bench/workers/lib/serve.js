@@ -98,6 +98,30 @@ export function serve(setup) {
         windows,
       };
     },
+    async "/burst"(q, key, url, ctx) {
+      // n sets of one key spread over `seconds`, with KV's one-write-per-second limit on; then
+      // `drain` ms for held writes and retries to land, and a read of what is stored.
+      if (subject.set === undefined) return { unsupported: true };
+      const n = q("n", 100);
+      kv.reset();
+      kv.limitWrites(true);
+      let errors = 0;
+      try {
+        for (let i = 0; i < n; i++) {
+          try {
+            await subject.set(key, { key, i }, ctx);
+          } catch {
+            errors++;
+          }
+          await sleep((q("seconds", 1) * 1000) / n);
+        }
+        await sleep(q("drain", 2500));
+      } finally {
+        kv.limitWrites(false);
+      }
+      const stored = await subject.get(key, async () => ({ key, i: -1 }));
+      return { sets: n, writes: kv.counts.writes, rejected: kv.counts.rejected, errors, last: stored?.i, lastStored: stored?.i === n - 1 };
+    },
     async "/store"(q, key, url) {
       const shape = url.searchParams.get("shape");
       const make = PAYLOADS[shape];
