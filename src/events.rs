@@ -27,6 +27,20 @@ pub enum EventKind {
 }
 
 impl EventKind {
+    /// Every kind, in the order the JS API lists them.
+    pub const ALL: [EventKind; 10] = [
+        EventKind::Hit,
+        EventKind::Miss,
+        EventKind::StaleServed,
+        EventKind::RegenerationStart,
+        EventKind::RegenerationEnd,
+        EventKind::LeaseAcquired,
+        EventKind::LeaseContended,
+        EventKind::LeaseTimeout,
+        EventKind::BackendError,
+        EventKind::CreatorError,
+    ];
+
     /// The event's name in the JS API (`region.on(name, …)`).
     pub fn name(self) -> &'static str {
         match self {
@@ -84,6 +98,23 @@ pub struct StatsSnapshot {
 
 fn bump(c: &Cell<u64>) {
     c.set(c.get().saturating_add(1));
+}
+
+impl StatsSnapshot {
+    /// The counters by their names in the JS API (`region.stats()`), in order: the one list
+    /// the JS layer, its types and its docs are checked against.
+    pub fn named(&self) -> [(&'static str, u64); 8] {
+        [
+            ("hits", self.hits),
+            ("misses", self.misses),
+            ("staleServed", self.stale_served),
+            ("regenerations", self.regenerations),
+            ("creatorErrors", self.creator_errors),
+            ("backendErrors", self.backend_errors),
+            ("leaseWaits", self.lease_waits),
+            ("leaseTimeouts", self.lease_timeouts),
+        ]
+    }
 }
 
 impl Stats {

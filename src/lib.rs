@@ -64,6 +64,7 @@ pub mod keys;
 pub mod lease;
 pub mod lock;
 pub mod region;
+pub mod schema;
 
 #[cfg(all(target_arch = "wasm32", feature = "js"))]
 mod bindings;

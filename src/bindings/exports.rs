@@ -59,3 +59,24 @@ pub fn unwrap_binary_text(text: &str) -> Option<Vec<u8>> {
 pub fn value_version() -> u32 {
     crate::api::VALUE_VERSION
 }
+
+/// The names and defaults of `crate::schema` as one object: `{ events, stats, errors,
+/// degradation, defaults }`.
+#[wasm_bindgen]
+pub fn schema() -> JsValue {
+    let list = |names: &[&str]| names.iter().map(|n| JsValue::from_str(n)).collect::<js_sys::Array>();
+    let out = js_sys::Object::new();
+    let set = |k: &str, v: &JsValue| {
+        let _ = js_sys::Reflect::set(&out, &JsValue::from_str(k), v);
+    };
+    set("events", &list(&crate::schema::events()));
+    set("stats", &list(&crate::schema::stats()));
+    set("errors", &list(&crate::schema::ERROR_CLASSES));
+    set("degradation", &list(&crate::schema::DEGRADATION));
+    let defaults = js_sys::Object::new();
+    for (k, v) in crate::schema::defaults() {
+        let _ = js_sys::Reflect::set(&defaults, &JsValue::from_str(k), &JsValue::from_f64(v));
+    }
+    set("defaults", &defaults);
+    out.into()
+}

@@ -14,7 +14,7 @@ use super::chain::{ChainBackend, Reporter};
 use super::errors::{from_backend_js, no_value, to_js};
 use super::js_leases;
 use super::js_memory::{JsMemory, JsMemoryStore};
-use super::tags::tags_of;
+use super::tags::{tags_from_js, tags_of};
 use crate::api::Ttl;
 use crate::backend::Backend;
 use crate::backends::{ChangeHook, NullBackend, TieredBackend};
@@ -69,6 +69,31 @@ fn or_no_value(v: Option<JsValue>) -> JsValue {
     v.unwrap_or_else(no_value)
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// The options of one getOrCreate call, read structurally.
+    type CallOptions;
+    #[wasm_bindgen(method, getter)]
+    fn ttl(this: &CallOptions) -> Option<f64>;
+    #[wasm_bindgen(method, getter, js_name = shouldCacheFn)]
+    fn should_cache_fn(this: &CallOptions) -> Option<Function>;
+    #[wasm_bindgen(method, getter)]
+    fn runner(this: &CallOptions) -> Option<Function>;
+    #[wasm_bindgen(method, getter)]
+    fn tags(this: &CallOptions) -> JsValue;
+}
+
+fn call_options(options: &JsValue) -> CreateOptions<JsValue> {
+    if !options.is_object() {
+        return CreateOptions::default();
+    }
+    let o = options.unchecked_ref::<CallOptions>();
+    let mut opts = create_options(o.ttl(), o.should_cache_fn(), o.runner());
+    opts.degradation = degradation_of(options);
+    opts.tags = tags_from_js(&o.tags()).filter(|t| !t.is_empty());
+    opts
+}
+
 fn create_options(
     seconds: Option<f64>,
     should_cache: Option<Function>,
@@ -83,11 +108,15 @@ fn create_options(
     }
 }
 
-/// Per-call degradation: `[staleIfError, creatorSoftTimeout, creatorTimeout, backendTimeout]`,
-/// NaN = the region's.
-fn degradation_of(values: Option<Vec<f64>>) -> Degradation {
-    let at = |i: usize| values.as_ref().and_then(|v| v.get(i).copied()).filter(|n| !n.is_nan());
-    Degradation { stale_if_error: at(0), creator_soft_timeout: at(1), creator_timeout: at(2), backend_timeout: at(3) }
+/// Degradation settings from an object named as `crate::schema::DEGRADATION` (seconds; absent
+/// or undefined fields are the region's). The JS layer checked the values.
+fn degradation_of(options: &JsValue) -> Degradation {
+    if !options.is_object() {
+        return Degradation::default();
+    }
+    let [a, b, c, d] = crate::schema::DEGRADATION
+        .map(|name| js_sys::Reflect::get(options, &JsValue::from_str(name)).ok().and_then(|v| v.as_f64()));
+    Degradation { stale_if_error: a, creator_soft_timeout: b, creator_timeout: c, backend_timeout: d }
 }
 
 #[wasm_bindgen]
@@ -149,21 +178,15 @@ impl RegionCore {
         if let Some(f) = func("runner") {
             b = b.async_runner(js_leases::runner(f));
         }
-        let number = |k: &str| hook(k).and_then(|v| v.as_f64());
-        b = b.degradation(Degradation {
-            stale_if_error: number("staleIfError"),
-            creator_soft_timeout: number("creatorSoftTimeout"),
-            creator_timeout: number("creatorTimeout"),
-            backend_timeout: number("backendTimeout"),
-        });
+        b = b.degradation(degradation_of(&hooks));
         if let Some(sleep) = func("sleep") {
             b = b.sleep(js_leases::sleeper(sleep));
         }
         if let Some(client) = hook("leases") {
             b = b.leases(LeaseConfig {
                 leases: Rc::new(js_leases::JsLeases::new(client)),
-                ttl: hook("leaseTtl").and_then(|v| v.as_f64()).unwrap_or(30.0),
-                lock_timeout: hook("lockTimeout").and_then(|v| v.as_f64()).unwrap_or(10.0),
+                ttl: hook("leaseTtl").and_then(|v| v.as_f64()).unwrap_or(crate::lease::DEFAULT_LEASE_TTL),
+                lock_timeout: hook("lockTimeout").and_then(|v| v.as_f64()).unwrap_or(crate::lease::DEFAULT_LOCK_TIMEOUT),
             });
         }
         if let Some(sink) = sink {
@@ -189,22 +212,13 @@ impl RegionCore {
         self.region.fresh_after()
     }
 
+    /// `options`: undefined, or `{ ttl, shouldCacheFn, runner, tags, ...degradation }`, every
+    /// field optional (checked by the JS layer).
     #[wasm_bindgen(js_name = getOrCreate)]
-    pub fn get_or_create(
-        &self,
-        key: JsValue,
-        creator: Function,
-        seconds: Option<f64>,
-        should_cache: Option<Function>,
-        runner: Option<Function>,
-        degradation: Option<Vec<f64>>,
-        tags: Option<Vec<String>>,
-    ) -> Result<JsValue, JsValue> {
+    pub fn get_or_create(&self, key: JsValue, creator: Function, options: JsValue) -> Result<JsValue, JsValue> {
         let key = self.key(key)?;
         let region = self.region.clone();
-        let mut opts = create_options(seconds, should_cache, runner);
-        opts.degradation = degradation_of(degradation);
-        opts.tags = tags_of(tags);
+        let opts = call_options(&options);
         now_or_promise(async move {
             let creator = Box::new(move || call_creator(creator).boxed_local());
             region.get_or_create(&key, creator, opts).await.map_err(to_js)
@@ -319,22 +333,13 @@ impl RegionCore {
         }));
     }
 
-    /// The counters as an array, in the order of `STAT_NAMES` in the JS layer.
-    pub fn stats(&self) -> Vec<f64> {
-        let s = self.region.stats();
-        [
-            s.hits,
-            s.misses,
-            s.stale_served,
-            s.regenerations,
-            s.creator_errors,
-            s.backend_errors,
-            s.lease_waits,
-            s.lease_timeouts,
-        ]
-        .into_iter()
-        .map(|n| n as f64)
-        .collect()
+    /// The counters by name (see `crate::schema::stats`).
+    pub fn stats(&self) -> JsValue {
+        let out = js_sys::Object::new();
+        for (name, n) in self.region.stats().named() {
+            let _ = js_sys::Reflect::set(&out, &JsValue::from_str(name), &JsValue::from_f64(n as f64));
+        }
+        out.into()
     }
 
     #[wasm_bindgen(js_name = resetStats)]

@@ -21,8 +21,10 @@ import { CachedValue } from "./cached-value.js";
 import { ValidationError } from "./errors.js";
 import { NO_VALUE } from "./no-value.js";
 import { describe } from "./options.js";
+import { schema } from "./schema.js";
 
-export const DEFAULT_MAX_ENTRIES = 10_000;
+/** Entries kept when `maxEntries` is not given: the core's default (src/schema.rs). */
+export const defaultMaxEntries = () => schema().defaults.maxEntries;
 
 const EMPTY = Symbol("empty");
 
@@ -44,7 +46,7 @@ export class MemoryStore {
   #placements = 0;
   #live = 0;
 
-  constructor(maxEntries = DEFAULT_MAX_ENTRIES) {
+  constructor(maxEntries = defaultMaxEntries()) {
     if (!Number.isSafeInteger(maxEntries) || maxEntries < 1 || maxEntries > 0xffffffff) {
       throw new ValidationError(`maxEntries must be a positive integer, got ${describe(maxEntries)}`);
     }

@@ -13,9 +13,10 @@ import { DurableObjectLeases } from "./leases/durable-object.js";
 import { KvLeases } from "./leases/kv.js";
 import { checkStorable } from "./storable.js";
 import { NO_VALUE } from "./no-value.js";
-import { DEFAULT_MAX_ENTRIES, MemoryStore } from "./memory-store.js";
+import { defaultMaxEntries, MemoryStore } from "./memory-store.js";
 import { coherenceOf, l1Options } from "./tiers.js";
 import { checkTags, MAX_INVALIDATED_TAGS, TagMarks } from "./tags.js";
+import { schema } from "./schema.js";
 
 let installed = false;
 let VALUE_VERSION = NaN;
@@ -54,13 +55,12 @@ const REGION_OPTIONS = [
   "name", "keyMangler", "functionKeyGenerator", "functionMultiKeyGenerator", "asyncCreationRunner", "clock", "sleep", "onError",
 ];
 const defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const EVENTS = [
-  "hit", "miss", "stale", "regenerationStart", "regenerationEnd", "leaseAcquired", "leaseContended", "leaseTimeout",
-  "backendError", "creatorError",
-];
-const STAT_NAMES = ["hits", "misses", "staleServed", "regenerations", "creatorErrors", "backendErrors", "leaseWaits", "leaseTimeouts"];
-const DEGRADATION = ["staleIfError", "creatorSoftTimeout", "creatorTimeout", "backendTimeout"];
-const CONFIGURE_OPTIONS = ["expirationTime", "arguments", "wrap", "replaceExistingBackend", "l1", "coherence", ...DEGRADATION];
+// Degradation option names come from the core (src/schema.rs); option lists that include them
+// are built on first use, once the module is instantiated.
+const degradation = () => schema().degradation;
+let CONFIGURE_OPTIONS;
+const configureOptions = () =>
+  (CONFIGURE_OPTIONS ??= ["expirationTime", "arguments", "wrap", "replaceExistingBackend", "l1", "coherence", ...degradation()]);
 
 /** Throws unless the lease settings in `args` are well formed. */
 function checkLeaseArguments({ lockTimeout, leaseTtl, lockPrefix }) {
@@ -81,7 +81,8 @@ function degradationSeconds(options, what) {
   return v;
 }
 const GET_OPTIONS = ["expirationTime", "ignoreExpiration"];
-const CREATE_OPTIONS = ["expirationTime", "shouldCacheFn", "creatorArgs", "ctx", "tags", ...DEGRADATION];
+let CREATE_OPTIONS;
+const createOptions = () => (CREATE_OPTIONS ??= ["expirationTime", "shouldCacheFn", "creatorArgs", "ctx", "tags", ...degradation()]);
 const MULTI_OPTIONS = ["expirationTime", "shouldCacheFn", "tags"];
 const SET_OPTIONS = ["tags"];
 
@@ -170,7 +171,7 @@ export class CacheRegion {
    * or a function returning seconds, evaluated per call.
    */
   configure(backend, options) {
-    const opts = checkOptions(options, CONFIGURE_OPTIONS, "configure");
+    const opts = checkOptions(options, configureOptions(), "configure");
     if (this.#core !== undefined && !opts.replaceExistingBackend) {
       throw new RegionAlreadyConfigured(`region "${this.name}" is already configured; pass replaceExistingBackend: true to replace it`);
     }
@@ -194,7 +195,7 @@ export class CacheRegion {
     const chained = (wrap !== undefined && wrap.length > 0) || !core;
     let store, memory;
     if (backend === "edgepile.memory") {
-      const { maxEntries = DEFAULT_MAX_ENTRIES } = args;
+      const { maxEntries = defaultMaxEntries() } = args;
       // Under proxies the store keeps whatever the innermost proxy hands it (bytes, say).
       memory = new MemoryStore(maxEntries);
       if (chained) store = StoreHandle.memory(maxEntries);
@@ -210,7 +211,7 @@ export class CacheRegion {
     const hooks = {
       clock, keyMangler, onError, runner, sleep,
       leases, leaseTtl: args.leaseTtl, lockTimeout: args.lockTimeout,
-      ...Object.fromEntries(DEGRADATION.map((k) => [k, degradationSeconds(opts, k)])),
+      ...Object.fromEntries(degradation().map((k) => [k, degradationSeconds(opts, k)])),
       l1Ttl: l1?.ttl,
       // Other isolates drop what this one writes or deletes from their L1.
       publish: l1 !== undefined && coherence !== undefined ? (keys) => coherence.publish(keys) : undefined,
@@ -339,7 +340,7 @@ export class CacheRegion {
     if (options === undefined) {
       if (this.#ttlFn !== undefined) ttl = seconds(this.#ttlFn);
     } else {
-      ({ shouldCacheFn, creatorArgs, ctx } = checkOptions(options, CREATE_OPTIONS, "getOrCreate"));
+      ({ shouldCacheFn, creatorArgs, ctx } = checkOptions(options, createOptions(), "getOrCreate"));
       ttl = this.#ttl(options.expirationTime);
       tags = checkTags(options.tags);
     }
@@ -359,10 +360,13 @@ export class CacheRegion {
     if (creatorArgs !== undefined && !Array.isArray(creatorArgs)) {
       throw new ValidationError(`creatorArgs must be an array, got ${describe(creatorArgs)}`);
     }
-    const degradation = options !== undefined && DEGRADATION.some((k) => options[k] !== undefined)
-      ? Float64Array.from(DEGRADATION, (k) => degradationSeconds(options, k) ?? NaN)
-      : undefined;
-    return holdOpen(core.getOrCreate(key, storableCreator(creator, creatorArgs), ttl, shouldCacheFn, waitUntilRunner(ctx), degradation, tags));
+    // The call's options by name (see region_core.rs `call_options`); none in the common case.
+    let call;
+    if (options !== undefined || ttl !== undefined) {
+      call = { ttl, shouldCacheFn, runner: waitUntilRunner(ctx), tags };
+      for (const k of degradation()) call[k] = degradationSeconds(options ?? {}, k);
+    }
+    return holdOpen(core.getOrCreate(key, storableCreator(creator, creatorArgs), call));
   }
 
   /** The region's clock in seconds, read as the core reads it: an injected clock gives
@@ -506,8 +510,9 @@ export class CacheRegion {
    * function. With no listener the core does not call into JS at all.
    */
   on(event, listener) {
-    if (event !== "*" && !EVENTS.includes(event)) {
-      throw new ValidationError(`unknown event ${describe(event)}; events: ${EVENTS.join(", ")}, or "*"`);
+    const events = schema().events;
+    if (event !== "*" && !events.includes(event)) {
+      throw new ValidationError(`unknown event ${describe(event)}; events: ${events.join(", ")}, or "*"`);
     }
     checkFunction(listener, "listener");
     if (!this.#listeners.has(event)) this.#listeners.set(event, new Set());
@@ -545,8 +550,7 @@ export class CacheRegion {
    * (hits and stale serves over all served).
    */
   stats() {
-    const values = this.#ready().stats();
-    const out = Object.fromEntries(STAT_NAMES.map((name, i) => [name, values[i]]));
+    const out = this.#ready().stats(); // named by the core (src/schema.rs)
     out.hits += this.#hits;
     out.l1Hits = this.#tiered ? this.#hits : 0;
     out.backendErrors += this.#coherenceErrors;
