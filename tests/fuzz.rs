@@ -5,8 +5,8 @@
 //! `npm test` runs the default case count; the long run is
 //! `PROPTEST_CASES=100000 cargo test --release --test fuzz`.
 
-use edgepile::api::{CachedValue, Metadata, Ttl};
-use edgepile::lock::{classify, Invalidation};
+use edgepile::api::{CachedValue, Metadata, Ttl, VALUE_VERSION};
+use edgepile::lock::{classify, Invalidation, State};
 use edgepile::{binary_text, codec};
 use proptest::prelude::*;
 
@@ -71,7 +71,21 @@ proptest! {
     #[test]
     fn classify_takes_any_numbers(ct in any::<f64>(), now in any::<f64>(), ttl in any::<f64>(), hard in any::<f64>(), soft in any::<f64>(), v in any::<u32>()) {
         let inv = Invalidation { hard, soft };
-        let _ = classify(Some(&Metadata { ct, v }), now, Ttl::from_seconds(ttl), &inv);
-        let _ = inv.creation_time(now);
+        let state = classify(Some(&Metadata { ct, v }), now, Ttl::from_seconds(ttl), &inv);
+        // The table of lock.rs, for any numbers: another version or a non-finite time is never
+        // served; a hard mark at or after creation means missing; fresh needs every rule to pass.
+        if v != VALUE_VERSION || !ct.is_finite() || (hard > 0.0 && ct <= hard) {
+            prop_assert_eq!(state, State::Missing);
+        }
+        if state == State::Fresh {
+            prop_assert!(!(soft > 0.0 && ct <= soft));
+            prop_assert!(ttl < 0.0 || ttl.is_nan() || !(now - ct > ttl));
+        }
+        // A value stamped now is newer than both marks whenever they are finite.
+        let stamped = inv.creation_time(now);
+        if now.is_finite() && hard.is_finite() && soft.is_finite() {
+            prop_assert!(stamped > hard.max(soft) || stamped >= now);
+            prop_assert_eq!(classify(Some(&Metadata { ct: stamped, v: VALUE_VERSION }), stamped, Ttl::Never, &inv) == State::Missing, hard > 0.0 && stamped <= hard);
+        }
     }
 }

@@ -1,11 +1,11 @@
 // CacheRegion: the JS face of a region. It checks input and shapes options; the Rust core
 // (RegionCore) holds the values, the expiry rules and the dogpile lock.
-import {
-  RegionCore, StoreHandle, install, valueVersion, decodeCachedValue as decodeEnvelope, encodeCachedValue as encodeEnvelope,
-} from "../../pkg/edgepile.js";
-import { makeCachedValue } from "./cached-value.js";
+import { RegionCore, StoreHandle } from "../../pkg/edgepile.js";
+import { installOnce, valueVersion } from "./install.js";
+
+export { encodeCachedValue, decodeCachedValue } from "./install.js";
 import { cacheMultiOnArguments, cacheOnArguments } from "./decorators.js";
-import { makeError, RegionAlreadyConfigured, RegionNotConfigured, ValidationError } from "./errors.js";
+import { RegionAlreadyConfigured, RegionNotConfigured, ValidationError } from "./errors.js";
 import { checkFunction, checkKey, checkKeys, checkOptions, describe, seconds } from "./options.js";
 import { buildChain } from "./proxy.js";
 import { CORE_BACKENDS, knownBackends, makeBackend } from "./backends/registry.js";
@@ -17,28 +17,6 @@ import { defaultMaxEntries, MemoryStore } from "./memory-store.js";
 import { coherenceOf, l1Options } from "./tiers.js";
 import { checkTags, MAX_INVALIDATED_TAGS, TagMarks } from "./tags.js";
 import { schema } from "./schema.js";
-
-let installed = false;
-let VALUE_VERSION = NaN;
-function installOnce() {
-  if (!installed) {
-    install(NO_VALUE, makeError, makeCachedValue);
-    VALUE_VERSION = valueVersion();
-    installed = true;
-  }
-}
-
-/** A CachedValue as edgepile's MessagePack envelope: `[payload, [ct, v]]`. */
-export function encodeCachedValue(value) {
-  installOnce();
-  return encodeEnvelope(value);
-}
-
-/** The CachedValue in envelope bytes; a BackendError for anything else. */
-export function decodeCachedValue(bytes) {
-  installOnce();
-  return decodeEnvelope(bytes);
-}
 
 const LEASE_ARGUMENTS = ["lockNamespace", "distributedLock", "lockPrefix", "lockTimeout", "leaseTtl"];
 const BACKEND_ARGUMENTS = {
@@ -126,6 +104,7 @@ export class CacheRegion {
   #coherence = undefined; // the Coherence every isolate consults (tiers.js)
   #fixedTtl = Infinity; // the region's fixed expiration, seconds
   #freshAfter = 0; // the core's fresh_after(): values created at or before it are not fresh
+  #valueVersion = NaN; // the envelope version the core writes; entries of another are not fresh
   #mangled = undefined; // key → mangled key, so a hit does not run the mangler again
   #hits = 0; // hits served here, added to stats().hits
   #coherenceErrors = 0; // failed coherence checks and records, added to stats().backendErrors
@@ -223,6 +202,7 @@ export class CacheRegion {
     this.#coherence = coherence;
     this.#fixedTtl = fixed < 0 ? Infinity : fixed;
     this.#freshAfter = this.#core.freshAfter();
+    this.#valueVersion = valueVersion();
     this.#mangled = memory !== undefined && keyMangler !== undefined ? new Map() : undefined;
     this.#backend = outer ?? terminal;
     this.#actualBackend = terminal;
@@ -393,7 +373,7 @@ export class CacheRegion {
     if (e === undefined) return NO_VALUE;
     const { ct, v } = e.metadata;
     const limit = ttl === undefined ? this.#fixedTtl : ttl < 0 ? Infinity : ttl;
-    if (v !== VALUE_VERSION || !(ct > this.#freshAfter) || now - ct > limit) return NO_VALUE;
+    if (v !== this.#valueVersion || !(ct > this.#freshAfter) || now - ct > limit) return NO_VALUE;
     const tags = e.metadata.tags;
     if (tags !== undefined && this.#tagMarks.size > 0 && this.#tagMarks.touches(tags, ct)) return NO_VALUE;
     if (served) {
