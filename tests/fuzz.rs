@@ -79,7 +79,7 @@ proptest! {
         }
         if state == State::Fresh {
             prop_assert!(!(soft > 0.0 && ct <= soft));
-            prop_assert!(ttl < 0.0 || ttl.is_nan() || !(now - ct > ttl));
+            prop_assert!(ttl < 0.0 || ttl.is_nan() || (now - ct).partial_cmp(&ttl) != Some(std::cmp::Ordering::Greater));
         }
         // A value stamped now is newer than both marks whenever they are finite.
         let stamped = inv.creation_time(now);
