@@ -15,6 +15,8 @@ cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings
 step "the crate: docs build without warnings, cargo package verifies"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 cargo package --offline --allow-dirty --quiet
+step "JS lint (Biome: recommended rules; see biome.json)"
+biome lint
 step "TypeScript: the public types against tests/types/usage.ts and the core's names; the API reference builds from them"
 tsc -p tests/types/tsconfig.json
 node --test tests/types/

@@ -44,7 +44,7 @@ export interface KVNamespaceLike {
 /** A Durable Object namespace binding, as much of it as edgepile uses. */
 export interface DurableObjectNamespaceLike {
   idFromName(name: string): unknown;
-  get(id: any): any;
+  get(id: unknown): unknown;
 }
 
 /** Lease settings, accepted in the arguments of every backend. */
@@ -210,7 +210,7 @@ export interface CoherencePoint {
   /** Marks (seconds) and the [version, key] changes after `since`, or null when they are no longer known. */
   changes(region: string, since: number): Promise<{ version: number; hard: number; soft: number; changes: Array<[number, string]> | null }>;
   /** Records writes or deletes of backend keys; returns the version of the last. */
-  publish(region: string, keys: string[]): Promise<number | void>;
+  publish(region: string, keys: string[]): Promise<number | undefined>;
   invalidate(region: string, hard: boolean, at: number): Promise<void>;
   /** Tag marks ([tag, hard, soft]) of one shard changed after `since` (optional: tags need it). */
   tagChanges?(region: string, shard: number, since: number): Promise<{ version: number; marks: Array<[string, number, number]> }>;
@@ -224,16 +224,16 @@ export type KeyMangler = (key: string) => string;
 /** dogpile's function_key_generator: (namespace, fn, toStr) → a key per call. */
 export type FunctionKeyGenerator = (
   namespace: string | undefined,
-  fn: (...args: any[]) => any,
-  toStr?: (arg: any) => string,
-) => (...args: any[]) => string;
+  fn: Fn,
+  toStr?: (arg: unknown) => string,
+) => (...args: unknown[]) => string;
 
 /** The multi form: one key per argument. */
 export type FunctionMultiKeyGenerator = (
   namespace: string | undefined,
-  fn: (...args: any[]) => any,
-  toStr?: (arg: any) => string,
-) => (...args: any[]) => string[];
+  fn: Fn,
+  toStr?: (arg: unknown) => string,
+) => (...args: unknown[]) => string[];
 
 export interface RegionOptions {
   /** Shown in errors. Default "default". */
@@ -381,6 +381,7 @@ export declare class CompressionProxy extends ProxyBackend {
   readonly format: "gzip" | "deflate" | "deflate-raw";
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the widest function type, so any function's own parameter and return types are inferred
 type Fn = (...args: any[]) => any;
 type Result<F extends Fn> = Awaited<ReturnType<F>>;
 
@@ -491,7 +492,7 @@ export declare function makeRegion(options?: RegionOptions): CacheRegion;
 /** Makes a backend name usable in configure (dogpile's register_backend). */
 export declare function registerBackend(
   name: string,
-  factory: (args: any, region: { expirationTime?: number }) => BackendObject,
+  factory: (args: Record<string, unknown>, region: { expirationTime?: number }) => BackendObject,
 ): void;
 /** `(key, run) => ctx.waitUntil(run())`. */
 export declare function waitUntilRunner(ctx: ExecutionContextLike): (key: string, run: () => Promise<void>) => void;
@@ -554,19 +555,19 @@ export declare class RedisLeases implements LeaseClient {
 
 /** Durable Object classes (workerd entry only): re-export them from your Worker's main module. */
 export declare class LeaseCoordinator {
-  constructor(ctx: any, env: any);
+  constructor(ctx: unknown, env: unknown);
   acquire(key: string, ttlMs: number): Promise<string | null>;
   release(key: string, token: string): Promise<boolean>;
   alarm(): Promise<void>;
 }
 export declare class CoherenceCoordinator {
-  constructor(ctx: any, env: any);
+  constructor(ctx: unknown, env: unknown);
   changes(since: number): { version: number; hard: number; soft: number; changes: Array<[number, string]> | null };
   publish(keys: string[]): Promise<number>;
   invalidate(hard: boolean, at: number): Promise<void>;
 }
 export declare class EdgepileStore {
-  constructor(ctx: any, env: any);
+  constructor(ctx: unknown, env: unknown);
   getMulti(keys: string[]): Promise<unknown[]>;
   setMulti(entries: [string, unknown][], expires: number): Promise<void>;
   deleteMulti(keys: string[]): Promise<void>;
