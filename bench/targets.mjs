@@ -29,6 +29,8 @@ export function targets(r) {
   if (tagged && bentoTagged) add("tagged hit faster than bentocache's tagged hit", `${(bentoTagged.median / tagged.median).toFixed(1)}×`, tagged.median < bentoTagged.median);
   const l1 = find(r.speed, "edgepile-kv-l1");
   if (l1 && e) add("L1 hit over KV ≤ 2× the memory hit", `${(l1.median / e.median).toFixed(2)}×`, l1.median <= 2 * e.median);
+  const unkey = find(r.speed, "unkey-tiered");
+  if (l1 && unkey) add("L1 hit faster than @unkey/cache's memory tier", `${(unkey.median / l1.median).toFixed(1)}×`, l1.median < unkey.median);
   const l1ops = find(r.kvOps, "edgepile-kv-l1");
   if (l1ops) add("KV reads per L1 hit = 0", `${l1ops.hit.reads}`, l1ops.hit.reads === 0);
   if (r.coherence) {
