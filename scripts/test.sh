@@ -17,7 +17,7 @@ RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 cargo package --offline --allow-dirty --quiet
 step "JS lint (Biome: recommended rules; see biome.json)"
 biome lint
-step "TypeScript: the public types against tests/types/usage.ts and the core's names; the API reference builds from them"
+step "TypeScript: the public types against tests/types/usage.ts and the core's names; imports, docs links and the README checked; the API reference builds from them"
 tsc -p tests/types/tsconfig.json
 node --test tests/types/
 typedoc --out .build/api --logLevel Warn
