@@ -71,7 +71,7 @@ proptest! {
     #[test]
     fn classify_takes_any_numbers(ct in any::<f64>(), now in any::<f64>(), ttl in any::<f64>(), hard in any::<f64>(), soft in any::<f64>(), v in any::<u32>()) {
         let inv = Invalidation { hard, soft };
-        let _ = classify(Some(&Metadata { ct, v }), now, Ttl::from_seconds(ttl), &inv);
+        let _ = classify(Some(&Metadata { ct, v, value_version: 0 }), now, Ttl::from_seconds(ttl), &inv);
         let _ = inv.creation_time(now);
     }
 }

@@ -62,7 +62,10 @@ pub fn cached_value_to_js(cv: &CachedValue<JsValue>) -> JsValue {
         i.borrow()
             .make_cached_value
             .as_ref()
-            .and_then(|f| f.call3(&JsValue::UNDEFINED, &cv.payload, &cv.metadata.ct.into(), &cv.metadata.v.into()).ok())
+            .and_then(|f| {
+                let m = &cv.metadata;
+                f.call4(&JsValue::UNDEFINED, &cv.payload, &m.ct.into(), &m.v.into(), &m.value_version.into()).ok()
+            })
     });
     made.unwrap_or(JsValue::UNDEFINED)
 }
@@ -79,7 +82,12 @@ pub fn cached_value_from_js(v: &JsValue) -> Option<CachedValue<JsValue>> {
     if !(0.0..=u32::MAX as f64).contains(&version) || version.fract() != 0.0 {
         return None;
     }
-    Some(CachedValue { payload: get(v, "payload")?, metadata: Metadata { ct, v: version as u32 } })
+    let value_version = match get(&meta, "valueVersion")?.as_f64() {
+        None => 0,
+        Some(n) if (0.0..=u32::MAX as f64).contains(&n) && n.fract() == 0.0 => n as u32,
+        Some(_) => return None,
+    };
+    Some(CachedValue { payload: get(v, "payload")?, metadata: Metadata { ct, v: version as u32, value_version } })
 }
 
 /// An error thrown by user JS (a proxy, a custom backend) that is already one of ours keeps its

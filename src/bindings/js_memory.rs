@@ -18,7 +18,7 @@ extern "C" {
     #[wasm_bindgen(method, js_name = readEntry)]
     fn read_entry(this: &JsMemoryStore, key: &JsValue) -> Option<JsEntry>;
     #[wasm_bindgen(method, js_name = writeEntry)]
-    fn write_entry(this: &JsMemoryStore, key: &JsValue, payload: &JsValue, ct: f64, v: u32);
+    fn write_entry(this: &JsMemoryStore, key: &JsValue, payload: &JsValue, ct: f64, v: u32, value_version: u32);
     #[wasm_bindgen(method, js_name = removeEntry)]
     fn remove_entry(this: &JsMemoryStore, key: &JsValue);
 
@@ -34,6 +34,8 @@ extern "C" {
     fn ct(this: &JsMetadata) -> f64;
     #[wasm_bindgen(method, getter)]
     fn v(this: &JsMetadata) -> f64;
+    #[wasm_bindgen(method, getter, js_name = valueVersion)]
+    fn value_version(this: &JsMetadata) -> Option<f64>;
 }
 
 pub struct JsMemory {
@@ -69,10 +71,10 @@ impl JsMemory {
     fn read(&self, key: &str) -> Option<CachedValue<JsValue>> {
         let entry = self.store.read_entry(&self.js_key(key))?;
         let meta = entry.metadata();
-        let v = meta.v();
         // A version that is not a u32 cannot be ours: it reads as another version (a miss).
-        let v = if (0.0..=u32::MAX as f64).contains(&v) && v.fract() == 0.0 { v as u32 } else { u32::MAX };
-        Some(CachedValue { payload: entry.payload(), metadata: Metadata { ct: meta.ct(), v } })
+        let version = |v: f64| if (0.0..=u32::MAX as f64).contains(&v) && v.fract() == 0.0 { v as u32 } else { u32::MAX };
+        let metadata = Metadata { ct: meta.ct(), v: version(meta.v()), value_version: meta.value_version().map_or(0, version) };
+        Some(CachedValue { payload: entry.payload(), metadata })
     }
 }
 
@@ -86,7 +88,8 @@ impl Backend<JsValue> for JsMemory {
     }
 
     fn set<'a>(&'a self, key: &'a str, value: CachedValue<JsValue>, _ttl: Ttl) -> BackendFuture<'a, ()> {
-        self.store.write_entry(&self.js_key(key), &value.payload, value.metadata.ct, value.metadata.v);
+        let m = &value.metadata;
+        self.store.write_entry(&self.js_key(key), &value.payload, m.ct, m.v, m.value_version);
         ready(Ok(())).boxed_local()
     }
 

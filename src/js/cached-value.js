@@ -1,5 +1,6 @@
 // What backends and proxies see: a payload with its metadata (dogpile's CachedValue).
-// `metadata.ct` is the creation time in seconds, `metadata.v` the envelope version.
+// `metadata.ct` is the creation time in seconds, `metadata.v` the envelope version, and
+// `metadata.valueVersion` the region's valueVersion (absent when the region sets none).
 export class CachedValue {
   constructor(payload, metadata) {
     this.payload = payload;
@@ -7,6 +8,6 @@ export class CachedValue {
   }
 }
 
-export function makeCachedValue(payload, ct, v) {
-  return new CachedValue(payload, { ct, v });
+export function makeCachedValue(payload, ct, v, valueVersion) {
+  return new CachedValue(payload, valueVersion ? { ct, v, valueVersion } : { ct, v });
 }
