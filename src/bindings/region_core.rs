@@ -9,7 +9,7 @@ use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::callbacks::{call_clock, call_creator, call_mangler, call_multi_creator, call_predicate};
+use super::callbacks::{call_clock, call_creator, call_mangler, call_multi_creator, call_predicate, value_check};
 use super::chain::{ChainBackend, Reporter};
 use super::errors::{no_value, to_js};
 use super::js_leases;
@@ -59,12 +59,14 @@ fn create_options(
     seconds: Option<f64>,
     should_cache: Option<Function>,
     runner: Option<Function>,
+    check: Option<Function>,
 ) -> CreateOptions<JsValue> {
     CreateOptions {
         ttl: ttl(seconds),
         should_cache: should_cache.map(|f| Rc::new(move |v: &JsValue| call_predicate(&f, v)) as _),
         runner: runner.map(js_leases::runner),
         degradation: Degradation::default(),
+        check: check.map(value_check),
     }
 }
 
@@ -79,8 +81,8 @@ fn degradation_of(values: Option<Vec<f64>>) -> Degradation {
 impl RegionCore {
     /// A region over the JS object `chain` (the outermost proxy, or a custom backend), or over
     /// the JS layer's `memory` store, or over nothing (the null backend). `hooks` holds
-    /// optional JS functions and settings: clock, keyMangler, onError, runner, and leases with
-    /// sleep, leaseTtl, lockTimeout.
+    /// optional JS functions and settings: clock, keyMangler, onError, runner, leases with
+    /// sleep, leaseTtl, lockTimeout, and the value check (checkValue) with valueVersion.
     #[wasm_bindgen(constructor)]
     pub fn new(
         name: String,
@@ -139,7 +141,11 @@ impl RegionCore {
         if let Some(sink) = sink {
             b = b.on_error(sink);
         }
+        if let Some(version) = hook("valueVersion").and_then(|v| v.as_f64()) {
+            b = b.value_version(version as u32);
+        }
         let region = b.build(backend);
+        region.set_value_check(func("checkValue").map(value_check));
         *reporter.borrow_mut() = Some(Box::new(region.reporter()));
         Ok(RegionCore { region, memory })
     }
@@ -160,6 +166,8 @@ impl RegionCore {
     }
 
     #[wasm_bindgen(js_name = getOrCreate)]
+    // Positional: an options object would be allocated and read property by property per call.
+    #[allow(clippy::too_many_arguments)]
     pub fn get_or_create(
         &self,
         key: JsValue,
@@ -168,10 +176,11 @@ impl RegionCore {
         should_cache: Option<Function>,
         runner: Option<Function>,
         degradation: Option<Vec<f64>>,
+        check: Option<Function>,
     ) -> Result<JsValue, JsValue> {
         let key = self.key(key)?;
         let region = self.region.clone();
-        let mut opts = create_options(seconds, should_cache, runner);
+        let mut opts = create_options(seconds, should_cache, runner, check);
         opts.degradation = degradation_of(degradation);
         now_or_promise(async move {
             let creator = Box::new(move || call_creator(creator).boxed_local());
@@ -186,9 +195,10 @@ impl RegionCore {
         creator: Function,
         seconds: Option<f64>,
         should_cache: Option<Function>,
+        check: Option<Function>,
     ) -> Result<JsValue, JsValue> {
         let region = self.region.clone();
-        let opts = create_options(seconds, should_cache, None);
+        let opts = create_options(seconds, should_cache, None, check);
         now_or_promise(async move {
             let keys = keys_of(keys)?;
             let creator = Box::new(move |ks: Vec<String>| call_multi_creator(creator, ks).boxed_local());

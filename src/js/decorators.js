@@ -3,9 +3,11 @@ import { ValidationError } from "./errors.js";
 import { functionKeyGenerator, functionMultiKeyGenerator } from "./keys.js";
 import { NO_VALUE } from "./no-value.js";
 import { checkFunction, checkOptions, describe, seconds } from "./options.js";
+import { valueCheck } from "./check-value.js";
 
-const SINGLE_OPTIONS = ["namespace", "expirationTime", "shouldCacheFn", "toStr", "functionKeyGenerator"];
-const MULTI_OPTIONS = ["namespace", "expirationTime", "shouldCacheFn", "asdict", "toStr", "functionMultiKeyGenerator"];
+const VALUE_OPTIONS = ["checkValue", "migrate"];
+const SINGLE_OPTIONS = ["namespace", "expirationTime", "shouldCacheFn", "toStr", "functionKeyGenerator", ...VALUE_OPTIONS];
+const MULTI_OPTIONS = ["namespace", "expirationTime", "shouldCacheFn", "asdict", "toStr", "functionMultiKeyGenerator", ...VALUE_OPTIONS];
 
 function checkCommon(fn, options, allowed, where) {
   checkFunction(fn, `${where}: the function to cache`);
@@ -13,6 +15,7 @@ function checkCommon(fn, options, allowed, where) {
   if (opts.expirationTime !== undefined && typeof opts.expirationTime !== "function") seconds(opts.expirationTime);
   if (opts.shouldCacheFn !== undefined) checkFunction(opts.shouldCacheFn, "shouldCacheFn");
   if (opts.toStr !== undefined) checkFunction(opts.toStr, "toStr");
+  valueCheck(opts.checkValue, opts.migrate); // fail now, not on the first read
   return opts;
 }
 
@@ -46,8 +49,10 @@ export function cacheOnArguments(region, fn, options) {
     if (typeof k !== "string") throw new ValidationError(`the key generator must return a string, got ${describe(k)}`);
     return k;
   };
-  const { expirationTime, shouldCacheFn } = opts;
-  const createOptions = expirationTime === undefined && shouldCacheFn === undefined ? undefined : { expirationTime, shouldCacheFn };
+  const { expirationTime, shouldCacheFn, checkValue, migrate } = opts;
+  const createOptions = [expirationTime, shouldCacheFn, checkValue, migrate].every((o) => o === undefined)
+    ? undefined
+    : { expirationTime, shouldCacheFn, checkValue, migrate };
   const getOptions = expirationTime === undefined ? undefined : { expirationTime };
 
   const cached = named(function (...args) {
@@ -92,7 +97,7 @@ export function cacheMultiOnArguments(region, fn, options) {
     }
     return ks;
   };
-  const { expirationTime, shouldCacheFn, asdict = false } = opts;
+  const { expirationTime, shouldCacheFn, checkValue, migrate, asdict = false } = opts;
 
   const cached = named(function (...args) {
     return promised(async () => {
@@ -108,7 +113,7 @@ export function cacheMultiOnArguments(region, fn, options) {
         // Arguments the function left out are returned as missing and not cached.
         return missingArgs.map((a) => lookup(out, a));
       };
-      const values = await region.getOrCreateMulti(ks, creator, { expirationTime, shouldCacheFn });
+      const values = await region.getOrCreateMulti(ks, creator, { expirationTime, shouldCacheFn, checkValue, migrate });
       if (!asdict) return values;
       const result = {};
       args.forEach((a, i) => {

@@ -12,6 +12,7 @@ import { CORE_BACKENDS, knownBackends, makeBackend } from "./backends/registry.j
 import { DurableObjectLeases } from "./leases/durable-object.js";
 import { KvLeases } from "./leases/kv.js";
 import { checkStorable } from "./storable.js";
+import { checkValueVersion, valueCheck } from "./check-value.js";
 import { NO_VALUE } from "./no-value.js";
 import { DEFAULT_MAX_ENTRIES, MemoryStore } from "./memory-store.js";
 
@@ -56,7 +57,8 @@ const EVENTS = [
 ];
 const STAT_NAMES = ["hits", "misses", "staleServed", "regenerations", "creatorErrors", "backendErrors", "leaseWaits", "leaseTimeouts"];
 const DEGRADATION = ["staleIfError", "creatorSoftTimeout", "creatorTimeout", "backendTimeout"];
-const CONFIGURE_OPTIONS = ["expirationTime", "arguments", "wrap", "replaceExistingBackend", ...DEGRADATION];
+const VALUE_OPTIONS = ["checkValue", "migrate"];
+const CONFIGURE_OPTIONS = ["expirationTime", "arguments", "wrap", "replaceExistingBackend", "valueVersion", ...VALUE_OPTIONS, ...DEGRADATION];
 
 /** Seconds > 0 (or undefined) for a degradation setting. */
 function degradationSeconds(options, what) {
@@ -67,8 +69,8 @@ function degradationSeconds(options, what) {
   return v;
 }
 const GET_OPTIONS = ["expirationTime", "ignoreExpiration"];
-const CREATE_OPTIONS = ["expirationTime", "shouldCacheFn", "creatorArgs", "ctx", ...DEGRADATION];
-const MULTI_OPTIONS = ["expirationTime", "shouldCacheFn"];
+const CREATE_OPTIONS = ["expirationTime", "shouldCacheFn", "creatorArgs", "ctx", ...VALUE_OPTIONS, ...DEGRADATION];
+const MULTI_OPTIONS = ["expirationTime", "shouldCacheFn", ...VALUE_OPTIONS];
 
 function isThenable(v) {
   return v !== null && (typeof v === "object" || typeof v === "function") && typeof v.then === "function";
@@ -115,6 +117,7 @@ export class CacheRegion {
   #backend = undefined;
   #actualBackend = undefined;
   #listeners = new Map(); // event name → Set of listeners
+  #values = {}; // the region's checkValue and migrate, which a call's own complete
 
   constructor(options) {
     this.#options = checkOptions(options, REGION_OPTIONS, "makeRegion");
@@ -168,6 +171,9 @@ export class CacheRegion {
       throw new ValidationError(`wrap must be an array of proxies, got ${describe(wrap)}`);
     }
     const leases = this.#leases(backend, args);
+    const values = { checkValue: opts.checkValue, migrate: opts.migrate };
+    const checkValue = valueCheck(values.checkValue, values.migrate);
+    const valueVersion = checkValueVersion(opts.valueVersion);
     installOnce();
     const chained = (wrap !== undefined && wrap.length > 0) || !core;
     let store, memory;
@@ -186,11 +192,12 @@ export class CacheRegion {
     const runner = asyncCreationRunner === undefined ? undefined : (key, run) => asyncCreationRunner(this, key, run, { key });
     const hooks = {
       clock, keyMangler, onError, runner, sleep,
-      leases, leaseTtl: args.leaseTtl, lockTimeout: args.lockTimeout,
+      leases, leaseTtl: args.leaseTtl, lockTimeout: args.lockTimeout, checkValue, valueVersion,
       ...Object.fromEntries(DEGRADATION.map((k) => [k, degradationSeconds(opts, k)])),
     };
     this.#core = new RegionCore(this.name, outer, memory, fixed, hooks);
     this.#ttlFn = typeof expirationTime === "function" ? expirationTime : undefined;
+    this.#values = values;
     this.#memory = memory;
     this.#fixedTtl = fixed < 0 ? Infinity : fixed;
     this.#freshAfter = this.#core.freshAfter();
@@ -317,7 +324,8 @@ export class CacheRegion {
     const degradation = options !== undefined && DEGRADATION.some((k) => options[k] !== undefined)
       ? Float64Array.from(DEGRADATION, (k) => degradationSeconds(options, k) ?? NaN)
       : undefined;
-    return holdOpen(core.getOrCreate(key, storableCreator(creator, creatorArgs), ttl, shouldCacheFn, waitUntilRunner(ctx), degradation));
+    const check = this.#callCheck(options);
+    return holdOpen(core.getOrCreate(key, storableCreator(creator, creatorArgs), ttl, shouldCacheFn, waitUntilRunner(ctx), degradation, check));
   }
 
   /** The region's clock in seconds, read as the core reads it: an injected clock gives
@@ -398,7 +406,18 @@ export class CacheRegion {
     const { expirationTime, shouldCacheFn } = checkOptions(options, MULTI_OPTIONS, "getOrCreateMulti");
     if (shouldCacheFn !== undefined) checkFunction(shouldCacheFn, "shouldCacheFn");
     const keep = shouldCacheFn === undefined ? notNoValue : (v) => v !== NO_VALUE && shouldCacheFn(v);
-    return holdOpen(core.getOrCreateMulti(keys, storableMultiCreator(creator), this.#ttl(expirationTime), keep));
+    const check = this.#callCheck(options);
+    return holdOpen(core.getOrCreateMulti(keys, storableMultiCreator(creator), this.#ttl(expirationTime), keep, check));
+  }
+
+  /**
+   * The value check of a call that sets checkValue or migrate (the other one is the region's);
+   * undefined for a call that sets neither, which the region's own check covers.
+   */
+  #callCheck(options) {
+    if (options === undefined || (options.checkValue === undefined && options.migrate === undefined)) return undefined;
+    const { checkValue = this.#values.checkValue, migrate = this.#values.migrate } = options;
+    return valueCheck(checkValue, migrate);
   }
 
   /**

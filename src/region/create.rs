@@ -18,7 +18,7 @@ use futures::FutureExt;
 
 use super::inflight::Creation;
 use super::{CreateOptions, Creator, Inner, Region};
-use crate::api::{CachedValue, Ttl};
+use crate::api::Ttl;
 use crate::error::{Error, ErrorKind, Result};
 use crate::events::{Event, EventKind};
 use crate::lock::{decide, Action, State};
@@ -146,6 +146,9 @@ async fn decide_after_read<P: Clone + 'static>(
     loop {
         let found = inner.io_for(&opts.degradation, inner.backend.get(key)).await?;
         let state = inner.state(found.as_ref(), ttl);
+        // A value that fails the check is as good as missing: regenerated under the lock.
+        let found = inner.checked(key, found, state, opts.check.as_ref(), ttl, &opts.degradation).await?;
+        let state = if found.is_none() { State::Missing } else { state };
         let running = match inner.creation(key) {
             Some((_, true)) if state == State::Missing => None,
             other => other.map(|(c, _)| c),
@@ -283,13 +286,17 @@ async fn leased_creation<P: Clone + 'static>(
             let (token, waited) = inner.wait_for_lease(key).await;
             if waited {
                 // Whoever held the lease may have stored the value meanwhile.
-                match inner.io_for(&opts.degradation, inner.backend.get(key)).await {
-                    Ok(found) if inner.state(found.as_ref(), ttl) == State::Fresh => {
+                let reread = match inner.io_for(&opts.degradation, inner.backend.get(key)).await {
+                    Ok(found) => {
+                        let state = inner.state(found.as_ref(), ttl);
+                        inner.checked(key, found, state, opts.check.as_ref(), ttl, &opts.degradation).await.map(|f| (f, state))
+                    }
+                    Err(e) => Err(e),
+                };
+                match reread {
+                    Ok((Some(cv), State::Fresh)) => {
                         inner.release(key, token).await;
-                        if let Some(cv) = found {
-                            return Ok(cv.payload);
-                        }
-                        return Err(Error::backend("inconsistent lock state"));
+                        return Ok(cv.payload);
                     }
                     Ok(_) => {}
                     Err(e) => {
@@ -326,7 +333,7 @@ async fn create_and_store<P: Clone + 'static>(
         None => true,
     };
     if keep {
-        let cv = CachedValue::new(value.clone(), inner.creation_time());
+        let cv = inner.stamp(value.clone(), inner.creation_time());
         // The value exists; a failed write must not take it from the caller.
         if let Err(e) = inner.io_for(&opts.degradation, inner.backend.set(key, cv, ttl)).await {
             inner.report(key, &e);

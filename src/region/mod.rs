@@ -3,6 +3,7 @@
 //! Plain reads and writes live here; get-or-create and its coalescing live in `create`,
 //! the multi-key form in `multi`.
 
+mod check;
 mod create;
 mod degrade;
 mod inflight;
@@ -16,8 +17,8 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 pub use options::{
-    Clock, CreateOptions, Creator, Degradation, ErrorSink, GetOptions, KeyMangler, MultiCreator, Runner, ShouldCache,
-    Spawner,
+    Checked, Clock, CreateOptions, Creator, Degradation, ErrorSink, GetOptions, KeyMangler, MultiCreator, Runner,
+    ShouldCache, Spawner, ValueCheck,
 };
 
 use crate::api::{CachedValue, Ttl};
@@ -52,6 +53,10 @@ struct Inner<P: Clone + 'static> {
     spawner: Option<Spawner>,
     sleep: Option<Sleep>,
     degradation: Degradation,
+    /// Entries written under another value version read as missing.
+    value_version: u32,
+    /// Checks values read from a shared backend (see `check`).
+    check: RefCell<Option<ValueCheck<P>>>,
     stats: Stats,
     listener: RefCell<Option<Listener>>,
     invalidation: Cell<Invalidation>,
@@ -75,6 +80,7 @@ pub struct RegionBuilder {
     spawner: Option<Spawner>,
     sleep: Option<Sleep>,
     degradation: Degradation,
+    value_version: u32,
 }
 
 impl RegionBuilder {
@@ -90,7 +96,15 @@ impl RegionBuilder {
             spawner: None,
             sleep: None,
             degradation: Degradation::default(),
+            value_version: 0,
         }
+    }
+
+    /// The version of this region's values (default 0): entries written under another one read
+    /// as missing, so a deploy that changes their shape does not read old ones.
+    pub fn value_version(mut self, version: u32) -> Self {
+        self.value_version = version;
+        self
     }
 
     /// A timer (in a Worker, `setTimeout`): needed by timeouts and lease waits.
@@ -157,6 +171,8 @@ impl RegionBuilder {
                 spawner: self.spawner,
                 sleep: self.sleep,
                 degradation: self.degradation,
+                value_version: self.value_version,
+                check: RefCell::new(None),
                 stats: Stats::default(),
                 listener: RefCell::new(None),
                 invalidation: Cell::new(Invalidation::default()),
@@ -211,6 +227,12 @@ impl<P: Clone + 'static> Region<P> {
         }
     }
 
+    /// Checks every value read from a shared backend from now on (see [`ValueCheck`]); `None`
+    /// stops checking. Calls can override it ([`CreateOptions::check`]).
+    pub fn set_value_check(&self, check: Option<ValueCheck<P>>) {
+        *self.inner.check.borrow_mut() = check;
+    }
+
     /// Receives every event from now on; `None` stops them. Counters are kept either way.
     pub fn set_listener(&self, listener: Option<Listener>) {
         *self.inner.listener.borrow_mut() = listener;
@@ -244,20 +266,24 @@ impl<P: Clone + 'static> Region<P> {
     pub async fn get(&self, key: &str, opts: GetOptions) -> Result<Option<P>> {
         let key = self.mangle(key)?;
         let found = self.inner.io(self.inner.backend.get(&key)).await?;
-        Ok(self.inner.usable(found, &opts))
+        self.inner.usable(&key, found, &opts).await
     }
 
     pub async fn get_multi(&self, keys: &[String], opts: GetOptions) -> Result<Vec<Option<P>>> {
         let mangled = self.mangle_all(keys)?;
         let found = self.inner.io(self.inner.backend.get_multi(&mangled)).await?;
-        Ok(found.into_iter().map(|f| self.inner.usable(f, &opts)).collect())
+        let mut out = Vec::with_capacity(found.len());
+        for (key, f) in mangled.iter().zip(found) {
+            out.push(self.inner.usable(key, f, &opts).await?);
+        }
+        Ok(out)
     }
 
     /// Stores `value` as created now. Callers waiting on a creation for this key are unaffected;
     /// readers already in flight will not regenerate over it.
     pub async fn set(&self, key: &str, value: P) -> Result<()> {
         let key = self.mangle(key)?;
-        let cv = CachedValue::new(value, self.inner.creation_time());
+        let cv = self.inner.stamp(value, self.inner.creation_time());
         self.inner.io(self.inner.backend.set(&key, cv, self.inner.ttl)).await?;
         self.inner.superseded(&key);
         Ok(())
@@ -267,7 +293,7 @@ impl<P: Clone + 'static> Region<P> {
         let ct = self.inner.creation_time();
         let mut mangled = Vec::with_capacity(items.len());
         for (k, v) in items {
-            mangled.push((self.mangle(&k)?.into_owned(), CachedValue::new(v, ct)));
+            mangled.push((self.mangle(&k)?.into_owned(), self.inner.stamp(v, ct)));
         }
         let keys: Vec<String> = mangled.iter().map(|(k, _)| k.clone()).collect();
         self.inner.io(self.inner.backend.set_multi(mangled, self.inner.ttl)).await?;
@@ -319,12 +345,13 @@ impl<P: Clone + 'static> Inner<P> {
     }
 
     fn state(&self, cv: Option<&CachedValue<P>>, ttl: Ttl) -> State {
+        let cv = cv.filter(|c| self.current_version(c));
         classify(cv.map(|c| &c.metadata), self.now(), ttl, &self.invalidation.get())
     }
 
     fn peek_fresh(&self, key: &str, ttl: Ttl) -> Option<CachedValue<P>> {
         let found = self.backend.peek(key)??;
-        match classify(Some(&found.metadata), self.now(), ttl, &self.invalidation.get()) {
+        match self.state(Some(&found), ttl) {
             State::Fresh => {
                 self.emit(EventKind::Hit, key);
                 Some(found)
@@ -346,16 +373,22 @@ impl<P: Clone + 'static> Inner<P> {
         }
     }
 
-    fn usable(&self, found: Option<CachedValue<P>>, opts: &GetOptions) -> Option<P> {
-        let found = found?;
-        if opts.ignore_expiration {
-            let unreadable = found.metadata.v != crate::api::VALUE_VERSION;
-            return if unreadable { None } else { Some(found.payload) };
+    /// What a plain read returns: a fresh value that passes the check (any readable one with
+    /// `ignore_expiration`).
+    async fn usable(&self, key: &str, found: Option<CachedValue<P>>, opts: &GetOptions) -> Result<Option<P>> {
+        let ttl = opts.ttl.unwrap_or(self.ttl);
+        let state = match &found {
+            Some(cv) if opts.ignore_expiration => {
+                let readable = cv.metadata.v == crate::api::VALUE_VERSION && self.current_version(cv);
+                if readable { State::Fresh } else { State::Missing }
+            }
+            found => self.state(found.as_ref(), ttl),
+        };
+        if state != State::Fresh {
+            return Ok(None);
         }
-        match self.state(Some(&found), opts.ttl.unwrap_or(self.ttl)) {
-            State::Fresh => Some(found.payload),
-            _ => None,
-        }
+        let checked = self.checked(key, found, state, None, ttl, &Degradation::default()).await?;
+        Ok(checked.map(|cv| cv.payload))
     }
 
     /// A failure that reaches no caller (or reaches it after being counted here).

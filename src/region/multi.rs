@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use futures::FutureExt;
 
 use super::{CreateOptions, MultiCreator, Region};
-use crate::api::{CachedValue, Ttl};
+use crate::api::Ttl;
 use crate::error::{Error, Result};
 use crate::events::{Event, EventKind};
 use crate::lock::{decide, Action, State};
@@ -47,6 +47,8 @@ impl<P: Clone + 'static> Region<P> {
         for (i, cv) in found.into_iter().enumerate() {
             let Some(mkey) = mangled.get(i) else { break };
             let state = self.inner.state(cv.as_ref(), ttl);
+            let cv = self.inner.checked(mkey, cv, state, opts.check.as_ref(), ttl, &opts.degradation).await?;
+            let state = if cv.is_none() { State::Missing } else { state };
             let running = match self.inner.creation(mkey) {
                 Some((_, true)) if state == State::Missing => None, // see CreationEntry::background
                 other => other.map(|(c, _)| c),
@@ -164,7 +166,7 @@ async fn create_batch<P: Clone + 'static>(
             None => true,
         };
         if keep {
-            store.push((k.clone(), CachedValue::new(v.clone(), ct)));
+            store.push((k.clone(), inner.stamp(v.clone(), ct)));
         }
     }
     if !store.is_empty() {
