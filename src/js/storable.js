@@ -41,15 +41,17 @@ function refuse(path, what, hint) {
   return new ValidationError(`cannot cache ${what} at ${path || "the top level"}${hint ? `: ${hint}` : ""}`);
 }
 
-/** How a refused object is named: its class, or its built-in type. */
+/** How a refused object is named: its class (a subclass of Map too), or its built-in type. */
 function nameOf(v) {
   const tag = Object.prototype.toString.call(v).slice(8, -1);
-  if (tag !== "Object") return [`${/^[AEIOU]/.test(tag) ? "an" : "a"} ${tag}`, HINTS[tag]];
   let name;
   try {
     name = Object.getPrototypeOf(v)?.constructor?.name;
   } catch {
-    // a hostile getter: name it generically
+    // a hostile getter: name it by its tag
+  }
+  if (tag !== "Object" && (name === tag || name === undefined || v instanceof Error)) {
+    return [`${/^[AEIOU]/.test(tag) ? "an" : "a"} ${tag}`, HINTS[tag]];
   }
   return [`an instance of class ${name || "(anonymous)"}`, "cache plain data (objects, arrays, Maps...) made from it"];
 }
