@@ -6,7 +6,7 @@ import { env } from "cloudflare:test";
 import { decode as msgpackDecode, encode as msgpackEncode } from "@msgpack/msgpack";
 import { describe, expect, it } from "vitest";
 import {
-  CachedValue, CompressionProxy, decodeCachedValue, encodeCachedValue, FaultProxy, makeRegion, NO_VALUE, ProxyBackend,
+  CachedValue, CompressionProxy, decodeCachedValue, encodeCachedValue, FaultProxy, JsonCodecProxy, makeRegion, NO_VALUE, ProxyBackend,
   StatsProxy, ValidationError,
 } from "../../src/js/workerd.js";
 import { wrapBinary } from "../../pkg/edgepile.js";
@@ -187,4 +187,23 @@ describe("KV holds exactly the bytes it is handed", () => {
     await rawRegion.set("bytes:nul", 1);
     expect(await rawRegion.actualBackend.get("bytes:nul")).toEqual(nul);
   });
+});
+
+describe("JsonCodecProxy is lossy as JSON is, and says so (docs/values.md)", () => {
+  const json = () => makeRegion().configure("edgepile.memory", { wrap: [JsonCodecProxy] });
+
+  it("a Date becomes its ISO string; undefined, NaN, ±Infinity, holes and -0 change as JSON.stringify changes them", async () => {
+    const r = json();
+    const shared = { s: 1 };
+    await r.set("k", { at: new Date(0), u: undefined, list: [undefined, NaN, Infinity, -0, , 1], z: -0, a: shared, b: shared }); // eslint-disable-line no-sparse-arrays
+    const got = await r.get("k");
+    expect(got).toStrictEqual({ at: "1970-01-01T00:00:00.000Z", list: [null, null, null, 0, null, 1], z: 0, a: { s: 1 }, b: { s: 1 } });
+    expect(got.a).not.toBe(got.b); // a shared object is written out twice
+  });
+
+  for (const [name, v] of [["a BigInt", 10n], ["bytes", new Uint8Array(2)], ["a typed array", new Float32Array(1)], ["a Map", new Map()], ["a Set", new Set()], ["a RegExp", /x/]]) {
+    it(`${name} is refused, not turned into {}`, async () => {
+      await expect(json().set("k", { v })).rejects.toBeInstanceOf(ValidationError);
+    });
+  }
 });
