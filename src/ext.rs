@@ -195,11 +195,15 @@ impl Normalizer {
             UNDEFINED | HOLE => Value::Nil,
             BIGINT if !bigint_well_formed(data) => return None,
             BIGINT => match bigint_to_i128(data) {
-                Some(n) => i64::try_from(n).map(Value::from).or_else(|_| u64::try_from(n).map(Value::from)).unwrap_or_else(|_| Value::Ext(ty, data.to_vec())),
+                Some(n) => i64::try_from(n)
+                    .map(Value::from)
+                    .or_else(|_| u64::try_from(n).map(Value::from))
+                    .unwrap_or_else(|_| Value::Ext(ty, data.to_vec())),
                 None => Value::Ext(ty, data.to_vec()),
             },
             REFERENCE => {
-                let index = data.iter().try_fold(0usize, |acc, b| acc.checked_mul(256)?.checked_add(usize::from(*b)))?;
+                let index =
+                    data.iter().try_fold(0usize, |acc, b| acc.checked_mul(256)?.checked_add(usize::from(*b)))?;
                 let target = self.objects.get(index)?.clone()?;
                 self.spend(size(&target))?;
                 target

@@ -325,7 +325,25 @@ mod tests {
 
     #[test]
     fn writes_what_rmp_writes() {
-        let ints = [0i64, 1, 127, 128, 255, 256, 65_535, 65_536, -1, -32, -33, -128, -129, -32_768, -32_769, i64::MIN, i64::MAX];
+        let ints = [
+            0i64,
+            1,
+            127,
+            128,
+            255,
+            256,
+            65_535,
+            65_536,
+            -1,
+            -32,
+            -33,
+            -128,
+            -129,
+            -32_768,
+            -32_769,
+            i64::MIN,
+            i64::MAX,
+        ];
         for n in ints {
             let (mut ours, mut theirs) = (Vec::new(), Vec::new());
             write::int(&mut ours, n);

@@ -43,8 +43,11 @@ fn struct_payloads_stay_maps() {
 #[test]
 fn the_named_metadata_form_still_decodes() {
     let mut bytes = Vec::new();
-    rmp_serde::encode::write_named(&mut bytes, &("hi", edgepile::Metadata { ct: 3.5, v: VALUE_VERSION, value_version: 0 }))
-        .expect("encodes");
+    rmp_serde::encode::write_named(
+        &mut bytes,
+        &("hi", edgepile::Metadata { ct: 3.5, v: VALUE_VERSION, value_version: 0 }),
+    )
+    .expect("encodes");
     let cv = decode::<String>(&bytes).expect("decodes");
     assert_eq!((cv.payload.as_str(), cv.metadata.ct, cv.metadata.v), ("hi", 3.5, VALUE_VERSION));
 }

@@ -32,7 +32,7 @@ fn read_all(bytes: &[u8]) {
 fn tree() -> impl Strategy<Value = Value> {
     let ext_data = prop_oneof![
         proptest::collection::vec(any::<u8>(), 0..24),
-        Just(vec![0x81, 0xa1, b'k', 0x01]), // a map {"k": 1}
+        Just(vec![0x81, 0xa1, b'k', 0x01]),       // a map {"k": 1}
         Just(vec![0x92, 0xa1, b'x', 0xa1, b'g']), // ["x", "g"]
         Just(b"-170141183460469231731687303715884105729".to_vec()),
         Just(vec![1]),

@@ -59,13 +59,10 @@ pub fn is_no_value(v: &JsValue) -> bool {
 /// A JS `CachedValue` (falls back to a plain object if the JS layer is not installed).
 pub fn cached_value_to_js(cv: &CachedValue<JsValue>) -> JsValue {
     let made = INSTALLED.with(|i| {
-        i.borrow()
-            .make_cached_value
-            .as_ref()
-            .and_then(|f| {
-                let m = &cv.metadata;
-                f.call4(&JsValue::UNDEFINED, &cv.payload, &m.ct.into(), &m.v.into(), &m.value_version.into()).ok()
-            })
+        i.borrow().make_cached_value.as_ref().and_then(|f| {
+            let m = &cv.metadata;
+            f.call4(&JsValue::UNDEFINED, &cv.payload, &m.ct.into(), &m.v.into(), &m.value_version.into()).ok()
+        })
     });
     made.unwrap_or(JsValue::UNDEFINED)
 }

@@ -305,7 +305,8 @@ impl Decoder {
             Token::Ext(ext::UNDEFINED, _) => JsValue::UNDEFINED,
             Token::Ext(ext::BIGINT, data) => bigint_value(data)?,
             Token::Ext(ext::REFERENCE, data) => {
-                let index = data.iter().try_fold(0usize, |acc, b| acc.checked_mul(256)?.checked_add(usize::from(*b)))?;
+                let index =
+                    data.iter().try_fold(0usize, |acc, b| acc.checked_mul(256)?.checked_add(usize::from(*b)))?;
                 self.objects.get(index)?.clone()?
             }
             object => {
@@ -371,7 +372,9 @@ impl Decoder {
             }
             Token::Ext(ext::REGEXP, data) => {
                 let mut inner = Reader::new(data);
-                let (Token::Array(2), Token::Str(source), Token::Str(flags)) = (inner.token()?, inner.token()?, inner.token()?) else {
+                let (Token::Array(2), Token::Str(source), Token::Str(flags)) =
+                    (inner.token()?, inner.token()?, inner.token()?)
+                else {
                     return None;
                 };
                 let text = |b| std::str::from_utf8(b).ok().map(JsValue::from_str);

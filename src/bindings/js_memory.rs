@@ -72,8 +72,10 @@ impl JsMemory {
         let entry = self.store.read_entry(&self.js_key(key))?;
         let meta = entry.metadata();
         // A version that is not a u32 cannot be ours: it reads as another version (a miss).
-        let version = |v: f64| if (0.0..=u32::MAX as f64).contains(&v) && v.fract() == 0.0 { v as u32 } else { u32::MAX };
-        let metadata = Metadata { ct: meta.ct(), v: version(meta.v()), value_version: meta.value_version().map_or(0, version) };
+        let version =
+            |v: f64| if (0.0..=u32::MAX as f64).contains(&v) && v.fract() == 0.0 { v as u32 } else { u32::MAX };
+        let metadata =
+            Metadata { ct: meta.ct(), v: version(meta.v()), value_version: meta.value_version().map_or(0, version) };
         Some(CachedValue { payload: entry.payload(), metadata })
     }
 }

@@ -289,7 +289,10 @@ async fn leased_creation<P: Clone + 'static>(
                 let reread = match inner.io_for(&opts.degradation, inner.backend.get(key)).await {
                     Ok(found) => {
                         let state = inner.state(found.as_ref(), ttl);
-                        inner.checked(key, found, state, opts.check.as_ref(), ttl, &opts.degradation).await.map(|f| (f, state))
+                        inner
+                            .checked(key, found, state, opts.check.as_ref(), ttl, &opts.degradation)
+                            .await
+                            .map(|f| (f, state))
                     }
                     Err(e) => Err(e),
                 };

@@ -380,7 +380,11 @@ impl<P: Clone + 'static> Inner<P> {
         let state = match &found {
             Some(cv) if opts.ignore_expiration => {
                 let readable = cv.metadata.v == crate::api::VALUE_VERSION && self.current_version(cv);
-                if readable { State::Fresh } else { State::Missing }
+                if readable {
+                    State::Fresh
+                } else {
+                    State::Missing
+                }
             }
             found => self.state(found.as_ref(), ttl),
         };
