@@ -244,24 +244,21 @@ pub mod write {
         Some(())
     }
 
-    pub fn array_len(out: &mut Vec<u8>, n: u32) {
-        match n {
-            0..=15 => out.push(0x90 | n as u8),
-            _ => match u16::try_from(n) {
-                Ok(n) => head(out, 0xdc, &n.to_be_bytes()),
-                Err(_) => head(out, 0xdd, &n.to_be_bytes()),
-            },
+    /// An array's or a map's length: `fixed` | n up to 15, else 16 or 32 bits.
+    fn container(out: &mut Vec<u8>, fixed: u8, [m16, m32]: [u8; 2], n: u32) {
+        match u16::try_from(n) {
+            Ok(short @ 0..=15) => out.push(fixed | short as u8),
+            Ok(short) => head(out, m16, &short.to_be_bytes()),
+            Err(_) => head(out, m32, &n.to_be_bytes()),
         }
     }
 
+    pub fn array_len(out: &mut Vec<u8>, n: u32) {
+        container(out, 0x90, [0xdc, 0xdd], n);
+    }
+
     pub fn map_len(out: &mut Vec<u8>, n: u32) {
-        match n {
-            0..=15 => out.push(0x80 | n as u8),
-            _ => match u16::try_from(n) {
-                Ok(n) => head(out, 0xde, &n.to_be_bytes()),
-                Err(_) => head(out, 0xdf, &n.to_be_bytes()),
-            },
-        }
+        container(out, 0x80, [0xde, 0xdf], n);
     }
 
     /// An extension; `None` past 4 GiB of data.
