@@ -14,9 +14,9 @@ export async function bundleSubject(subject) {
 
 function options(subject, dir, i) {
   const extra = { kvNamespaces: { KV: "bench-kv" } };
-  if (subject.lease === "Durable Object") {
-    extra.durableObjects = { LEASES: i === 0 ? "LeaseCoordinator" : { className: "LeaseCoordinator", scriptName: "s0" } };
-  }
+  const shared = (className) => (i === 0 ? className : { className, scriptName: "s0" });
+  if (subject.lease === "Durable Object") extra.durableObjects = { LEASES: shared("LeaseCoordinator") };
+  if (subject.l1) extra.durableObjects.COHERENCE = shared("CoherenceCoordinator");
   return { name: `s${i}`, ...workerOptions(dir, extra) };
 }
 

@@ -1,6 +1,7 @@
 // docs/benchmarks.md from a run's results: tables, charts, targets and how they were measured.
 import { SHAPES } from "./suites/stored.mjs";
 import { PRICES } from "./cost.mjs";
+import { redisSection } from "./node/report.mjs";
 
 const ns = (x) => x.toFixed(0);
 const x2 = (x) => `${x.toFixed(x < 10 ? 2 : 1)}×`;
@@ -82,6 +83,7 @@ export function report(r, charts) {
     );
   }
   if (r.scale) p(...scaleSection(r.scale, c));
+  if (r.coherence || r.speed?.some((s) => s.id === "edgepile-kv-l1")) p(...tiersSection(r));
   if (r.kvOps) {
     const kv = r.kvOps.filter((k) => k.store === "kv");
     p(
@@ -180,10 +182,11 @@ export function report(r, charts) {
       `![cost](${charts.cost})`,
     );
   }
+  if (r.redis) p(...redisSection(r.redis));
   p(
     "## Reproduce",
-    "```sh\nnpm run bench              # full run: this file, docs/benchmarks/*.svg and the README summary\nnode bench/run.mjs --quick  # seconds-long smoke pass (part of npm test), written to .build/bench/\nnode bench/run.mjs --from docs/benchmarks/results.json  # re-render the report without measuring\n```",
-    "Subjects are in bench/workers/ (one file per library, written the way its README shows), the routes they share in bench/workers/lib/serve.js, the suites in bench/suites/.",
+    "```sh\nnpm run bench              # full run: this file, docs/benchmarks/*.svg and the README summary\nnode bench/run.mjs --quick  # seconds-long smoke pass (part of npm test), written to .build/bench/\nnode bench/run.mjs --from docs/benchmarks/results.json  # re-render the report without measuring\nnode bench/run.mjs --only redis --out .build/bench-redis  # the Node/Redis section alone\n```",
+    "Subjects are in bench/workers/ (one file per library, written the way its README shows), the routes they share in bench/workers/lib/serve.js, the suites in bench/suites/; the Node/Redis subjects and suite in bench/node/.",
   );
   return out.join("\n");
 }
@@ -229,5 +232,27 @@ function scaleSection(rows, c) {
     ),
     "How edgepile's paths work: a memory region's values live on the JS side in a Map-ordered LRU (src/js/memory-store.js); a hit is a Map read judged by the entry's creation time against the TTL and the core's invalidation mark, so no write, delete, eviction or invalidation of another key changes its cost. Everything else goes to the Rust core, which returns its result directly when the work needed no I/O (a memory backend and a synchronous creator finish during the call) and a promise only when something is pending.",
   );
+  return out;
+}
+
+function tiersSection(r) {
+  const out = ["## Two tiers: an L1 over KV, and the coherence point"];
+  const l1 = r.speed?.find((s) => s.id === "edgepile-kv-l1");
+  const mem = r.speed?.find((s) => s.id === "edgepile-memory");
+  const kv = r.speed?.find((s) => s.id === "edgepile-kv");
+  const ops = r.kvOps?.find((k) => k.id === "edgepile-kv-l1");
+  if (l1 && mem) {
+    out.push(
+      `A KV-backed region with \`l1\` and \`coherence\` (bench/workers/edgepile-kv-l1.js): a hit through L1 takes ${ns(l1.median)} ns, ${x2(l1.median / mem.median)} the memory backend's hit (${ns(mem.median)} ns)${kv ? ` and ${x2(kv.median / l1.median)} less than a hit that reads KV (${ns(kv.median)} ns in local workerd, milliseconds in production)` : ""}.${ops ? ` KV reads per hit: ${ops.hit.reads} (after the first read in the isolate).` : ""} Its cost-model rows above count those hits as free of KV operations; a coherence check is one Durable Object request per isolate per interval, whatever the traffic.`,
+    );
+  }
+  const c = r.coherence;
+  if (c) {
+    const perSecond = Math.round(c.checksPerSecond);
+    out.push(
+      `Invalidation lag: ${c.isolates} isolates poll one key every ${c.pollMs} ms; isolate 0 invalidates it (hard); the lag is the time until the last isolate answers with the new value, over ${c.trials} trials: median ${c.lagMs.median} ms, max ${c.lagMs.max} ms, with a coherence interval of ${c.interval} s (the bound: the interval, plus one check and one creation).`,
+      `Checks one CoherenceCoordinator answered in local workerd: ${perSecond.toLocaleString("en")} per second (concurrent checks from one isolate, timed from Node). N isolates checking every I seconds ask N / I per second of their region's object: at this rate one region's object serves about ${Math.round(perSecond * c.interval).toLocaleString("en")} isolates at I = ${c.interval} s. Past that, give hot regions a longer interval or split them into several regions (one object each).`,
+    );
+  }
   return out;
 }

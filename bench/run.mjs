@@ -8,11 +8,13 @@ import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { barChart } from "./charts.mjs";
 import { costModel } from "./cost.mjs";
+import { redisSuite } from "./node/redis.mjs";
 import { peersTable, report, summaryTable } from "./report.mjs";
 import { SUBJECTS } from "./subjects.mjs";
 import { expiry } from "./suites/expiry.mjs";
 import { acrossIsolates } from "./suites/isolates.mjs";
 import { kvOps } from "./suites/kv-ops.mjs";
+import { coherence } from "./suites/coherence.mjs";
 import { scale } from "./suites/scale.mjs";
 import { speed } from "./suites/speed.mjs";
 import { SHAPES, stored } from "./suites/stored.mjs";
@@ -41,6 +43,8 @@ const config = {
   calls: quick ? 24 : 200,
   creatorMs: 200,
   expiry: quick ? { seconds: 1.2, every: 50, callers: 3, creatorMs: 100 } : { seconds: 4, every: 20, callers: 5, creatorMs: 100 },
+  // The creator is slow enough that every process reads the cold key before anyone stores it.
+  redis: quick ? { n: 200, rounds: 1, processes: 2, calls: 5, creatorMs: 100 } : { n: 5000, rounds: 7, processes: 8, calls: 50, creatorMs: 1000 },
 };
 const outDir = values.out ?? (quick ? ".build/bench" : "docs");
 const chartDir = join(outDir, "benchmarks");
@@ -59,11 +63,13 @@ let r = {
 const suites = [
   ["speed", () => speed(SUBJECTS, { n: config.n, kvN: config.kvN, rounds: Math.max(config.rounds, quick ? 1 : 5) })],
   ["scale", () => scale(SUBJECTS, { n: config.scaleN, cycles: config.scaleCycles, rounds: Math.max(config.rounds, quick ? 1 : 5) })],
+  ["coherence", () => coherence(quick ? { trials: 1, checks: 200, interval: 0.5 } : { trials: 7, checks: 5000 })],
   ["kvOps", () => kvOps(SUBJECTS, { stampedes: config.stampedes, hits: config.hits })],
   ["isolates", () => acrossIsolates(SUBJECTS, config)],
   ["expiry", () => expiry(SUBJECTS, config.expiry)],
   ["stored", () => stored(SUBJECTS)],
   ["startup", () => startup(SUBJECTS, { rounds: quick ? 1 : 5 })],
+  ["redis", () => redisSuite({ ...config.redis, log })],
 ];
 if (values.from) r = JSON.parse(readFileSync(values.from, "utf8"));
 for (const [name, run] of suites) {

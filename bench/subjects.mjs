@@ -1,6 +1,7 @@
 // Every subject of the benchmark: one Worker each, bundled and run on its own.
 // `store`: where values live (memory: in the isolate; kv: Workers KV); `baseline`: the
 // no-library subject the others are compared with; `lease`: what coordinates isolates;
+// `l1`: an in-isolate tier over KV (with the coherence Durable Object);
 // `speedOnly`: a variant measured for hit latency alone; `scale`: it answers the scale suite
 // (a get-or-create, a delete and a set over a store that holds all of the suite's keys).
 export const SUBJECTS = [
@@ -8,13 +9,16 @@ export const SUBJECTS = [
   { id: "edgepile-memory", label: "edgepile", store: "memory", scale: true },
   { id: "edgepile-decorated", label: "edgepile, cacheOnArguments", store: "memory", speedOnly: true, scale: true },
   { id: "edgepile-memory-listening", label: "edgepile, a hit listener on", store: "memory", speedOnly: true },
+  { id: "edgepile-tagged", label: "edgepile, tagged values", store: "memory", speedOnly: true },
   { id: "cachified-lru", label: "cachified + lru-cache", store: "memory", scale: true },
   { id: "bentocache-memory", label: "bentocache (memory driver)", store: "memory", scale: true },
+  { id: "bentocache-tagged", label: "bentocache (memory driver), tagged values", store: "memory", speedOnly: true },
   { id: "cache-manager-memory", label: "cache-manager 7 + keyv (memory)", store: "memory", scale: true },
   { id: "kv-baseline", label: "no library: KV get/put", store: "kv", baseline: true },
   { id: "edgepile-kv", label: "edgepile, KV", store: "kv", lease: "none" },
   { id: "edgepile-kv-do", label: "edgepile, KV + DO lease", store: "kv", lease: "Durable Object" },
   { id: "edgepile-kv-lease", label: "edgepile, KV + KV lease", store: "kv", lease: "KV keys" },
+  { id: "edgepile-kv-l1", label: "edgepile, KV + L1 + coherence (DO)", store: "kv", lease: "Durable Object", l1: true },
   { id: "cachified-kv", label: "cachified + adapter-cloudflare-kv", store: "kv" },
   { id: "cache-manager-kv", label: "cache-manager 7 + keyv (KV store)", store: "kv" },
 ];
@@ -22,4 +26,4 @@ export const SUBJECTS = [
 export const entry = (subject) => `bench/workers/${subject.id}.js`;
 
 /** A KV subject that differs from another only in its cross-isolate lock: same hits, same bytes. */
-export const isLeaseVariant = (subject) => subject.lease !== undefined && subject.lease !== "none";
+export const isLeaseVariant = (subject) => subject.lease !== undefined && subject.lease !== "none" && !subject.l1;

@@ -23,6 +23,18 @@ export function targets(r) {
     const most = Math.max(...Object.values(g));
     add("cost per operation grows ≤ 1.5× from 1 to 100,000 keys", `${g.none.toFixed(2)}× / ${g.delete.toFixed(2)}× / ${g.set.toFixed(2)}× (no writes / deletes / sets)`, most <= 1.5);
   }
+  const tagged = find(r.speed, "edgepile-tagged");
+  const bentoTagged = find(r.speed, "bentocache-tagged");
+  if (tagged && e) add("tagged hit ≤ 2× an untagged hit", `${(tagged.median / e.median).toFixed(2)}×`, tagged.median <= 2 * e.median);
+  if (tagged && bentoTagged) add("tagged hit faster than bentocache's tagged hit", `${(bentoTagged.median / tagged.median).toFixed(1)}×`, tagged.median < bentoTagged.median);
+  const l1 = find(r.speed, "edgepile-kv-l1");
+  if (l1 && e) add("L1 hit over KV ≤ 2× the memory hit", `${(l1.median / e.median).toFixed(2)}×`, l1.median <= 2 * e.median);
+  const l1ops = find(r.kvOps, "edgepile-kv-l1");
+  if (l1ops) add("KV reads per L1 hit = 0", `${l1ops.hit.reads}`, l1ops.hit.reads === 0);
+  if (r.coherence) {
+    const bound = r.coherence.interval * 1000 + 500;
+    add(`invalidation seen by all ${r.coherence.isolates} isolates within interval + 0.5 s`, `max ${r.coherence.lagMs.max} ms`, r.coherence.lagMs.max <= bound);
+  }
   const kv = find(r.kvOps, "edgepile-kv");
   if (kv) {
     add("KV hit = 1 read, 0 writes", `${kv.hit.reads} read, ${kv.hit.writes} writes`, kv.hit.reads === 1 && kv.hit.writes === 0);
@@ -37,6 +49,8 @@ export function targets(r) {
   }
   const iso = find(r.isolates, "edgepile-kv-do");
   if (iso) add(`${r.config.isolates} isolates with the DO lease = 1 creator call`, `${iso.creatorCalls} creator call`, iso.creatorCalls === 1);
+  const rs = find(r.redis?.rows, "edgepile-redis");
+  if (rs) add(`${r.redis.processes} Node processes over Redis with the lease = 1 creator call`, `${rs.stampede.creatorCalls} creator call`, rs.stampede.creatorCalls === 1);
   const se = find(r.stored, "edgepile-kv");
   const sc = find(r.stored, "cachified-kv");
   if (se && sc) {

@@ -30,3 +30,14 @@ if [ "${EDGEPILE_SKIP_BROWSER:-0}" != 1 ] && ! command -v chromium >/dev/null; t
     echo "chromium is missing: run 'sudo apt-get install -y chromium' (the browser test needs it)" >&2
   fi
 fi
+
+# The Redis tests and the Node bench section start Debian's redis-server themselves.
+if ! command -v redis-server >/dev/null; then
+  step "installing Debian redis-server"
+  if [ "$(id -u)" = 0 ]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null) \
+      || echo "could not install redis-server; the Redis tests will fail" >&2
+  else
+    echo "redis-server is missing: run 'sudo apt-get install -y redis-server' (the Redis tests need it)" >&2
+  fi
+fi

@@ -28,6 +28,9 @@ for attempt in 1 2 3; do
   pkill -f "$PWD/node_modules/.*workerd" || true # a stalled runtime outlives vitest
 done
 [ "$rc" -eq 0 ] || exit "$rc"
+step "Node over Redis: a redis-server of the tests' own; the conformance suite, leases, 8 processes, a restart mid-run"
+vitest run --config tests/redis/vitest.config.mjs
+node --test tests/redis/
 bash scripts/build-rust-example.sh
 step "several Workers in one workerd (Miniflare): cross-isolate stampedes, leases, the Rust Worker"
 node --test tests/isolates/

@@ -3,6 +3,8 @@
 //! Backends only store and return [`CachedValue`]s; they never decide expiry. The region reads
 //! [`Metadata::ct`] (creation time) to decide whether a value is fresh, stale or gone.
 
+use std::rc::Rc;
+
 use serde::{Deserialize, Serialize};
 
 /// Layout version of stored values. A value written under another version reads as missing,
@@ -23,6 +25,9 @@ pub struct Metadata {
     pub value_version: u32,
 }
 
+/// The tags of an entry (see [`crate::region::Region::invalidate_tags`]): `None` for most.
+pub type Tags = Option<Rc<[String]>>;
+
 /// A payload with its metadata: the unit every backend stores.
 ///
 /// `P` is the payload type: a live JS value for the memory backend, bytes or any
@@ -31,12 +36,19 @@ pub struct Metadata {
 pub struct CachedValue<P> {
     pub payload: P,
     pub metadata: Metadata,
+    /// Stored beside the creation time: a tag invalidated at or after `ct` affects the entry.
+    pub tags: Tags,
 }
 
 impl<P> CachedValue<P> {
     /// A value created at `ct` (seconds) under the current [`VALUE_VERSION`].
     pub fn new(payload: P, ct: f64) -> Self {
-        CachedValue { payload, metadata: Metadata { ct, v: VALUE_VERSION, value_version: 0 } }
+        CachedValue { payload, metadata: Metadata { ct, v: VALUE_VERSION, value_version: 0 }, tags: None }
+    }
+
+    pub fn with_tags(mut self, tags: Tags) -> Self {
+        self.tags = tags;
+        self
     }
 }
 

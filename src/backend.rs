@@ -8,6 +8,8 @@ use crate::api::{CachedValue, Ttl};
 use crate::error::Result;
 
 pub type BackendFuture<'a, T> = LocalBoxFuture<'a, Result<T>>;
+/// Which entries a reader can use (see [`Backend::get_usable`]).
+pub type Usable<'a, P> = &'a dyn Fn(&CachedValue<P>) -> bool;
 
 /// What a backend can do, so shared tests skip by capability rather than by name.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -32,10 +34,30 @@ pub trait Backend<P: 'static> {
 
     fn delete<'a>(&'a self, key: &'a str) -> BackendFuture<'a, ()>;
 
+    /// Drops what this backend keeps of `key` in the isolate (a tier's L1 copy) without touching
+    /// shared storage: the region's value check rejected or replaced what was read.
+    fn forget(&self, _key: &str) {}
+
     /// Synchronous read for backends whose values live in the isolate: `None` when the backend
     /// cannot answer without I/O. This is what keeps a memory hit off the async path.
     fn peek(&self, _key: &str) -> Option<Option<CachedValue<P>>> {
         None
+    }
+
+    /// `get` for a caller that can only use some entries (the region: fresh ones). A backend
+    /// with a tier in the isolate returns an entry from there only if `usable` accepts it, and
+    /// otherwise reads its shared tier, which another isolate may have written since.
+    fn get_usable<'a>(&'a self, key: &'a str, _usable: Usable<'a, P>) -> BackendFuture<'a, Option<CachedValue<P>>> {
+        self.get(key)
+    }
+
+    /// `get_multi` as [`Backend::get_usable`] is `get`.
+    fn get_multi_usable<'a>(
+        &'a self,
+        keys: &'a [String],
+        _usable: Usable<'a, P>,
+    ) -> BackendFuture<'a, Vec<Option<CachedValue<P>>>> {
+        self.get_multi(keys)
     }
 
     fn get_multi<'a>(&'a self, keys: &'a [String]) -> BackendFuture<'a, Vec<Option<CachedValue<P>>>> {

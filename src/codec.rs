@@ -1,9 +1,10 @@
 //! The stored form of a [`CachedValue`] in byte stores: one MessagePack array
-//! `[payload, [<ct seconds>, <version>]]` (with a third metadata item, the region's value
-//! version, when it sets one), encoded once. The layout mirrors dogpile's `(payload, metadata)`
-//! tuple, so any MessagePack reader can take the payload out. Metadata is positional because it
-//! is on every entry: naming its fields cost 7 of the 85 bytes KV stores for a small object.
-//! Readers also accept the named form `{"ct": …, "v": …}`.
+//! `[payload, [<ct seconds>, <version>]]`, encoded once; a tagged entry adds its tags
+//! (`[ct, v, [tags…]]`), and a region with a value version adds it after them (`[ct, v, [tags…]
+//! or nil, valueVersion]`). The layout mirrors dogpile's `(payload, metadata)` tuple, so any
+//! MessagePack reader can take the payload out. Metadata is positional because it is on every
+//! entry: naming its fields cost 7 of the 85 bytes KV stores for a small object. Readers also
+//! accept the named form `{"ct": …, "v": …}`.
 //!
 //! JS-only values (Dates, Maps, BigInts...) are MessagePack extensions ([`crate::ext`]); a Rust
 //! reader gets them as the serde type that fits, through [`crate::ext::normalize`].
@@ -11,7 +12,7 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::api::{CachedValue, Metadata};
+use crate::api::{CachedValue, Metadata, Tags};
 use crate::error::{Error, Result};
 use crate::ext;
 
@@ -20,12 +21,12 @@ pub const MAX_DEPTH: usize = 300;
 
 /// Encodes `cv` for a byte store.
 pub fn encode<P: Serialize>(cv: &CachedValue<P>) -> Result<Vec<u8>> {
-    let m = &cv.metadata;
+    let (m, tags) = (&cv.metadata, cv.tags.as_deref());
     // Named: a payload struct stays a map any reader understands; the tuple stays an array.
-    let encoded = if m.value_version == 0 {
-        rmp_serde::to_vec_named(&(&cv.payload, (m.ct, m.v)))
-    } else {
-        rmp_serde::to_vec_named(&(&cv.payload, (m.ct, m.v, m.value_version)))
+    let encoded = match (tags, m.value_version) {
+        (None, 0) => rmp_serde::to_vec_named(&(&cv.payload, (m.ct, m.v))),
+        (Some(tags), 0) => rmp_serde::to_vec_named(&(&cv.payload, (m.ct, m.v, tags))),
+        (tags, version) => rmp_serde::to_vec_named(&(&cv.payload, (m.ct, m.v, tags, version))),
     };
     encoded.map_err(|e| Error::validation(format!("cannot encode the value as MessagePack: {e}")))
 }
@@ -33,24 +34,24 @@ pub fn encode<P: Serialize>(cv: &CachedValue<P>) -> Result<Vec<u8>> {
 /// Decodes what [`encode`] (or the JS package) wrote. Anything else (another tool's bytes, a
 /// truncated write, a payload that is not a `P`) is an error, which the region reads as a miss.
 pub fn decode<P: DeserializeOwned>(bytes: &[u8]) -> Result<CachedValue<P>> {
-    let (payload, metadata) = parse_envelope(bytes, MAX_DEPTH)?;
+    let (payload, metadata, tags) = parse_envelope(bytes, MAX_DEPTH)?;
     // Copies of shared references may grow the tree; a few times the input is plenty for real
     // data and keeps crafted bytes from exhausting memory.
     let budget = bytes.len().saturating_mul(16).saturating_add(4096);
     let payload = ext::normalize(payload, MAX_DEPTH, budget)
         .ok_or_else(|| corrupt("inconsistent extension data or too many shared references"))?;
     let payload = rmpv::ext::from_value(payload).map_err(|e| corrupt(&e.to_string()))?;
-    Ok(CachedValue { payload, metadata })
+    Ok(CachedValue { payload, metadata, tags })
 }
 
 fn corrupt(why: &str) -> Error {
     Error::backend(format!("stored bytes are not an edgepile value: {why}"))
 }
 
-/// The envelope as a MessagePack tree plus its metadata, without committing to a payload type.
-/// Nesting is bounded (`max_depth`) and nothing is preallocated from lengths the bytes claim,
-/// so hostile input is an error, never a panic.
-pub fn parse_envelope(bytes: &[u8], max_depth: usize) -> Result<(rmpv::Value, Metadata)> {
+/// The envelope as a MessagePack tree plus its metadata and tags, without committing to a
+/// payload type. Nesting is bounded (`max_depth`) and nothing is preallocated from lengths the
+/// bytes claim, so hostile input is an error, never a panic.
+pub fn parse_envelope(bytes: &[u8], max_depth: usize) -> Result<(rmpv::Value, Metadata, Tags)> {
     let mut rest = bytes;
     let value = rmpv::decode::read_value_with_max_depth(&mut rest, max_depth).map_err(|e| corrupt(&e.to_string()))?;
     if !rest.is_empty() {
@@ -62,21 +63,32 @@ pub fn parse_envelope(bytes: &[u8], max_depth: usize) -> Result<(rmpv::Value, Me
     }
     let meta = parts.pop().ok_or_else(|| corrupt("no metadata"))?;
     let payload = parts.pop().ok_or_else(|| corrupt("no payload"))?;
-    let metadata = metadata_of(&meta).ok_or_else(|| corrupt("bad metadata"))?;
-    Ok((payload, metadata))
+    let (metadata, tags) = metadata_of(&meta).ok_or_else(|| corrupt("bad metadata"))?;
+    Ok((payload, metadata, tags))
 }
 
-fn metadata_of(v: &rmpv::Value) -> Option<Metadata> {
+fn metadata_of(v: &rmpv::Value) -> Option<(Metadata, Tags)> {
     let as_ct = |v: &rmpv::Value| v.as_f64().or_else(|| v.as_i64().map(|i| i as f64));
     let as_version = |v: &rmpv::Value| v.as_u64().and_then(|n| u32::try_from(n).ok());
+    let as_tags = |v: &rmpv::Value| -> Option<Tags> {
+        if v.is_nil() {
+            return Some(None);
+        }
+        let tags: Option<Vec<String>> = v.as_array()?.iter().map(|t| t.as_str().map(str::to_owned)).collect();
+        Some(Some(tags?.into()))
+    };
     if let Some(parts) = v.as_array() {
-        return match parts.as_slice() {
-            [ct, version] => Some(Metadata { ct: as_ct(ct)?, v: as_version(version)?, value_version: 0 }),
-            [ct, version, value_version] => {
-                Some(Metadata { ct: as_ct(ct)?, v: as_version(version)?, value_version: as_version(value_version)? })
-            }
-            _ => None,
+        let (ct, version, tags, value_version) = match parts.as_slice() {
+            [ct, version] => (ct, version, None, 0),
+            [ct, version, tags] => (ct, version, Some(tags), 0),
+            [ct, version, tags, value_version] => (ct, version, Some(tags), as_version(value_version)?),
+            _ => return None,
         };
+        let tags = match tags {
+            Some(t) => as_tags(t)?,
+            None => None,
+        };
+        return Some((Metadata { ct: as_ct(ct)?, v: as_version(version)?, value_version }, tags));
     }
     let (mut ct, mut version, mut value_version) = (None, None, Some(0));
     for (k, v) in v.as_map()? {
@@ -87,5 +99,5 @@ fn metadata_of(v: &rmpv::Value) -> Option<Metadata> {
             _ => {}
         }
     }
-    Some(Metadata { ct: ct?, v: version?, value_version: value_version? })
+    Some((Metadata { ct: ct?, v: version?, value_version: value_version? }, None))
 }

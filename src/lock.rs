@@ -63,6 +63,34 @@ pub fn classify(metadata: Option<&Metadata>, now: f64, ttl: Ttl, inv: &Invalidat
     }
 }
 
+/// [`classify`], then the entry's tags: a tag whose hard mark is at or after the entry's creation
+/// makes it missing, a soft mark stale (the worse of the two wins). `marks` answers a tag's marks.
+pub fn classify_tagged<'t>(
+    metadata: Option<&Metadata>,
+    tags: impl IntoIterator<Item = &'t str>,
+    now: f64,
+    ttl: Ttl,
+    inv: &Invalidation,
+    marks: impl Fn(&str) -> Option<Invalidation>,
+) -> State {
+    let state = classify(metadata, now, ttl, inv);
+    let Some(m) = metadata else { return state };
+    if state == State::Missing {
+        return state;
+    }
+    let mut worst = state;
+    for tag in tags {
+        let Some(mark) = marks(tag) else { continue };
+        if mark.hard > 0.0 && m.ct <= mark.hard {
+            return State::Missing;
+        }
+        if mark.soft > 0.0 && m.ct <= mark.soft {
+            worst = State::Stale;
+        }
+    }
+    worst
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
     /// Return the value as it is.

@@ -6,7 +6,7 @@
 //! plain Rust, both are tested and fuzzed natively (tests/fuzz.rs). Hostile input is `None`,
 //! never a panic.
 
-use crate::api::Metadata;
+use crate::api::{Metadata, Tags};
 
 /// One MessagePack item; containers give their length and their items follow.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -140,14 +140,32 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// An envelope's metadata: `[ct, v]`, `[ct, v, valueVersion]`, or the named form
-    /// `{"ct": …, "v": …, "valueVersion": …}` (other keys skipped).
-    pub fn metadata(&mut self) -> Option<Metadata> {
+    /// Tags: an array of strings, or nil for none.
+    fn tags(&mut self) -> Option<Tags> {
+        let n = match self.token()? {
+            Token::Nil => return Some(None),
+            Token::Array(n) if n as usize <= self.remaining() => n,
+            _ => return None,
+        };
+        let tags: Option<Vec<String>> = (0..n)
+            .map(|_| match self.token()? {
+                Token::Str(s) => std::str::from_utf8(s).ok().map(str::to_owned),
+                _ => None,
+            })
+            .collect();
+        Some(Some(tags?.into()))
+    }
+
+    /// An envelope's metadata and tags: `[ct, v]`, `[ct, v, [tags]]`, `[ct, v, [tags] or nil,
+    /// valueVersion]`, or the named form `{"ct": …, "v": …, "valueVersion": …}` (other keys
+    /// skipped).
+    pub fn metadata(&mut self) -> Option<(Metadata, Tags)> {
         match self.token()? {
-            Token::Array(n @ (2 | 3)) => {
+            Token::Array(n @ 2..=4) => {
                 let (ct, v) = (self.number()?, self.version()?);
-                let value_version = if n == 3 { self.version()? } else { 0 };
-                Some(Metadata { ct, v, value_version })
+                let tags = if n >= 3 { self.tags()? } else { None };
+                let value_version = if n == 4 { self.version()? } else { 0 };
+                Some((Metadata { ct, v, value_version }, tags))
             }
             Token::Map(n) => {
                 let (mut ct, mut v, mut value_version) = (None, None, Some(0));
@@ -160,7 +178,7 @@ impl<'a> Reader<'a> {
                         _ => return None,
                     }
                 }
-                Some(Metadata { ct: ct?, v: v?, value_version: value_version? })
+                Some((Metadata { ct: ct?, v: v?, value_version: value_version? }, None))
             }
             _ => None,
         }

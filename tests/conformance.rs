@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use common::*;
 use edgepile::backend::Backend;
+use edgepile::backends::{MemoryL1, TieredBackend};
 use edgepile::{CreateOptions, GetOptions, MemoryBackend, NullBackend, Region, RegionBuilder, Ttl};
 use futures::FutureExt;
 
@@ -260,3 +261,7 @@ macro_rules! conformance {
 conformance!(memory, Rc::new(MemoryBackend::<String>::new(100)));
 conformance!(null, Rc::new(NullBackend));
 conformance!(mock, Rc::new(MockBackend::new()));
+conformance!(
+    tiered,
+    Rc::new(TieredBackend::new(Rc::new(MemoryL1::new(100)), Rc::new(MockBackend::new()), 30.0, Rc::new(|| 0.0)))
+);

@@ -147,7 +147,7 @@ proptest! {
         let cv = CachedValue::new(payload, ct);
         let bytes = codec::encode(&cv).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(codec::decode::<Vec<(String, i64)>>(&bytes).ok(), Some(cv.clone()));
-        let (_, meta) = codec::parse_envelope(&bytes, 300).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let (_, meta, _) = codec::parse_envelope(&bytes, 300).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(meta, cv.metadata);
         let wrapped = binary_text::wrap(&bytes);
         prop_assert!(std::str::from_utf8(&wrapped).is_ok());

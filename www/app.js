@@ -31,6 +31,8 @@ async function refresh() {
   const s = await (await fetch("/api/stats")).json();
   $("hit-ratio").textContent = `${(s.stats.hitRatio * 100).toFixed(1)}%`;
   $("hits").textContent = fmt.format(s.stats.hits);
+  $("l1-hits").textContent = fmt.format(s.stats.l1Hits);
+  $("l2-hits").textContent = fmt.format(s.stats.hits - s.stats.l1Hits);
   $("misses").textContent = fmt.format(s.stats.misses);
   $("stale").textContent = fmt.format(s.stats.staleServed);
   $("regenerations").textContent = fmt.format(s.stats.regenerations);
@@ -53,6 +55,14 @@ async function traffic() {
 async function invalidate(mode) {
   const r = await (await fetch(`/api/invalidate?mode=${mode}`, { method: "POST" })).json();
   status(`${r.invalidated} invalidation done: ${mode === "soft" ? "stale values are served while one regenerates" : "everyone waits for new values"}`);
+  $("coherence").textContent = `invalidate → seen in ${r.seenBy} of ${r.isolates} isolates after ${fmt.format(r.afterMs)} ms`;
+  await refresh();
+}
+
+async function invalidateTag() {
+  const tag = $("tag").value;
+  const r = await (await fetch(`/api/invalidate-tag?tag=${encodeURIComponent(tag)}&mode=hard`, { method: "POST" })).json();
+  status(`tag ${r.invalidated} invalidated (${r.mode}): only elements tagged with it are fetched again`);
   await refresh();
 }
 
@@ -72,5 +82,6 @@ $("traffic").addEventListener("click", traffic);
 $("invalidate-soft").addEventListener("click", () => invalidate("soft"));
 $("invalidate-hard").addEventListener("click", () => invalidate("hard"));
 $("stampede").addEventListener("click", stampede);
+$("invalidate-tag").addEventListener("click", invalidateTag);
 await refresh();
 setInterval(refresh, 1000);

@@ -2,6 +2,8 @@
 
 mod memory;
 mod null;
+mod tiered;
 
 pub use memory::{MemoryBackend, MemoryStore, DEFAULT_MAX_ENTRIES};
 pub use null::NullBackend;
+pub use tiered::{ChangeHook, L1Store, MemoryL1, TierReporter, TieredBackend};

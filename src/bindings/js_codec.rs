@@ -49,12 +49,28 @@ pub fn encode(cv: &CachedValue<JsValue>) -> Result<Vec<u8>> {
     let mut e = Encoder { out: Vec::with_capacity(64), seen: None, done: Vec::new() };
     write::array_len(&mut e.out, 2);
     e.value(&cv.payload, 0)?;
-    // [ct: f64, v: u32] (+ the region's value version), as codec::encode writes it.
+    // [ct: f64, v: u32], then [tags] if any, then the region's value version if any (tags or
+    // nil before it), as codec::encode writes them.
     let m = &cv.metadata;
-    write::array_len(&mut e.out, if m.value_version == 0 { 2 } else { 3 });
+    let len = match (&cv.tags, m.value_version) {
+        (None, 0) => 2,
+        (Some(_), 0) => 3,
+        _ => 4,
+    };
+    write::array_len(&mut e.out, len);
     write::f64(&mut e.out, m.ct);
     write::uint(&mut e.out, u64::from(m.v));
-    if m.value_version != 0 {
+    match &cv.tags {
+        Some(tags) => {
+            write::array_len(&mut e.out, u32::try_from(tags.len()).map_err(|_| too_large())?);
+            for tag in tags.iter() {
+                write::str(&mut e.out, tag).ok_or_else(too_large)?;
+            }
+        }
+        None if len == 4 => write::nil(&mut e.out),
+        None => {}
+    }
+    if len == 4 {
         write::uint(&mut e.out, u64::from(m.value_version));
     }
     Ok(e.out)
@@ -263,11 +279,11 @@ pub fn decode(bytes: &[u8]) -> Result<CachedValue<JsValue>> {
     let payload = Decoder { objects: Vec::new() }
         .value(&mut r, MAX_DEPTH)
         .ok_or_else(|| corrupt("the payload is not a value edgepile wrote"))?;
-    let metadata = r.metadata().ok_or_else(|| corrupt("bad metadata"))?;
+    let (metadata, tags) = r.metadata().ok_or_else(|| corrupt("bad metadata"))?;
     if r.remaining() != 0 {
         return Err(corrupt("trailing data"));
     }
-    Ok(CachedValue { payload, metadata })
+    Ok(CachedValue { payload, metadata, tags })
 }
 
 /// MessagePack → JS values. Map keys of objects must be strings; objects are built with

@@ -7,18 +7,30 @@ use std::cell::RefCell;
 use futures::future::{ready, FutureExt};
 use wasm_bindgen::prelude::*;
 
+use super::tags::{tags_from_js, tags_to_js};
 use crate::api::{CachedValue, Metadata, Ttl};
 use crate::backend::{Backend, BackendFuture, Capabilities};
+use crate::backends::L1Store;
 
 #[wasm_bindgen]
 extern "C" {
     /// A `MemoryStore` of the JS layer: a bounded LRU of `CachedValue` objects.
     pub type JsMemoryStore;
-    /// The entry for `key` (marking it recently used), or `undefined`.
+    /// The entry for `key` (marking it recently used), or `undefined`; also `undefined` when
+    /// `now` is past the time the entry was written with (an L1 entry's).
     #[wasm_bindgen(method, js_name = readEntry)]
-    fn read_entry(this: &JsMemoryStore, key: &JsValue) -> Option<JsEntry>;
+    fn read_entry(this: &JsMemoryStore, key: &JsValue, now: f64) -> Option<JsEntry>;
     #[wasm_bindgen(method, js_name = writeEntry)]
-    fn write_entry(this: &JsMemoryStore, key: &JsValue, payload: &JsValue, ct: f64, v: u32, value_version: u32);
+    fn write_entry(
+        this: &JsMemoryStore,
+        key: &JsValue,
+        payload: &JsValue,
+        ct: f64,
+        v: u32,
+        until: f64,
+        tags: &JsValue,
+        value_version: u32,
+    );
     #[wasm_bindgen(method, js_name = removeEntry)]
     fn remove_entry(this: &JsMemoryStore, key: &JsValue);
 
@@ -34,6 +46,8 @@ extern "C" {
     fn ct(this: &JsMetadata) -> f64;
     #[wasm_bindgen(method, getter)]
     fn v(this: &JsMetadata) -> f64;
+    #[wasm_bindgen(method, getter)]
+    fn tags(this: &JsMetadata) -> JsValue;
     #[wasm_bindgen(method, getter, js_name = valueVersion)]
     fn value_version(this: &JsMetadata) -> Option<f64>;
 }
@@ -68,15 +82,16 @@ impl JsMemory {
         }
     }
 
-    fn read(&self, key: &str) -> Option<CachedValue<JsValue>> {
-        let entry = self.store.read_entry(&self.js_key(key))?;
+    fn read(&self, key: &str, now: f64) -> Option<CachedValue<JsValue>> {
+        let entry = self.store.read_entry(&self.js_key(key), now)?;
         let meta = entry.metadata();
         // A version that is not a u32 cannot be ours: it reads as another version (a miss).
         let version =
             |v: f64| if (0.0..=u32::MAX as f64).contains(&v) && v.fract() == 0.0 { v as u32 } else { u32::MAX };
         let metadata =
             Metadata { ct: meta.ct(), v: version(meta.v()), value_version: meta.value_version().map_or(0, version) };
-        Some(CachedValue { payload: entry.payload(), metadata })
+        let tags = tags_from_js(&meta.tags());
+        Some(CachedValue { payload: entry.payload(), metadata, tags })
     }
 }
 
@@ -86,12 +101,13 @@ impl Backend<JsValue> for JsMemory {
     }
 
     fn get<'a>(&'a self, key: &'a str) -> BackendFuture<'a, Option<CachedValue<JsValue>>> {
-        ready(Ok(self.read(key))).boxed_local()
+        ready(Ok(self.read(key, f64::NEG_INFINITY))).boxed_local()
     }
 
     fn set<'a>(&'a self, key: &'a str, value: CachedValue<JsValue>, _ttl: Ttl) -> BackendFuture<'a, ()> {
         let m = &value.metadata;
-        self.store.write_entry(&self.js_key(key), &value.payload, m.ct, m.v, m.value_version);
+        let tags = tags_to_js(&value.tags);
+        self.store.write_entry(&self.js_key(key), &value.payload, m.ct, m.v, f64::INFINITY, &tags, m.value_version);
         ready(Ok(())).boxed_local()
     }
 
@@ -101,6 +117,23 @@ impl Backend<JsValue> for JsMemory {
     }
 
     fn peek(&self, key: &str) -> Option<Option<CachedValue<JsValue>>> {
-        Some(self.read(key))
+        Some(self.read(key, f64::NEG_INFINITY))
+    }
+}
+
+/// As the L1 of a tiered region.
+impl L1Store<JsValue> for JsMemory {
+    fn read(&self, key: &str, now: f64) -> Option<CachedValue<JsValue>> {
+        JsMemory::read(self, key, now)
+    }
+
+    fn write(&self, key: &str, value: CachedValue<JsValue>, until: f64) {
+        let m = &value.metadata;
+        let tags = tags_to_js(&value.tags);
+        self.store.write_entry(&self.js_key(key), &value.payload, m.ct, m.v, until, &tags, m.value_version);
+    }
+
+    fn remove(&self, key: &str) {
+        self.store.remove_entry(&self.js_key(key));
     }
 }

@@ -10,3 +10,4 @@ mod js_leases;
 mod js_memory;
 mod region_core;
 mod store;
+mod tags;

@@ -9,17 +9,20 @@ use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::callbacks::{call_clock, call_creator, call_mangler, call_multi_creator, call_predicate, value_check};
+use super::callbacks::{
+    call_clock, call_creator, call_mangler, call_multi_creator, call_predicate, settle, value_check,
+};
 use super::chain::{ChainBackend, Reporter};
-use super::errors::{no_value, to_js};
+use super::errors::{from_backend_js, no_value, to_js};
 use super::js_leases;
 use super::js_memory::{JsMemory, JsMemoryStore};
+use super::tags::tags_of;
 use crate::api::Ttl;
 use crate::backend::Backend;
-use crate::backends::NullBackend;
+use crate::backends::{ChangeHook, NullBackend, TieredBackend};
 use crate::error::Error;
 use crate::lease::LeaseConfig;
-use crate::region::{CreateOptions, Degradation, ErrorSink, GetOptions, Region, RegionBuilder};
+use crate::region::{Clock, CreateOptions, Degradation, ErrorSink, GetOptions, Region, RegionBuilder};
 
 #[wasm_bindgen]
 pub struct RegionCore {
@@ -40,6 +43,19 @@ fn now_or_promise(work: impl Future<Output = Result<JsValue, JsValue>> + 'static
 
 fn done(_: ()) -> JsValue {
     JsValue::UNDEFINED
+}
+
+/// `publish(keys) → Promise | undefined` from JS, as the tiers' change hook.
+fn publisher(publish: Function) -> ChangeHook {
+    Rc::new(move |keys: Vec<String>| {
+        let keys: Array = keys.iter().map(|k| JsValue::from_str(k)).collect();
+        let out = publish.call1(&JsValue::UNDEFINED, &keys);
+        async move {
+            let out = out.map_err(from_backend_js)?;
+            settle(out).await.map(drop).map_err(from_backend_js)
+        }
+        .boxed_local()
+    })
 }
 
 /// `undefined` → the region's default; any negative number → never (JS layer validated it).
@@ -67,6 +83,7 @@ fn create_options(
         runner: runner.map(js_leases::runner),
         degradation: Degradation::default(),
         check: check.map(value_check),
+        tags: None,
     }
 }
 
@@ -80,9 +97,11 @@ fn degradation_of(values: Option<Vec<f64>>) -> Degradation {
 #[wasm_bindgen]
 impl RegionCore {
     /// A region over the JS object `chain` (the outermost proxy, or a custom backend), or over
-    /// the JS layer's `memory` store, or over nothing (the null backend). `hooks` holds
-    /// optional JS functions and settings: clock, keyMangler, onError, runner, leases with
-    /// sleep, leaseTtl, lockTimeout, and the value check (checkValue) with valueVersion.
+    /// the JS layer's `memory` store, or over both as two tiers (`memory` the L1, see
+    /// `backends::tiered`), or over nothing (the null backend). `hooks` holds optional JS
+    /// functions and settings: clock, keyMangler, onError, runner, leases with sleep, leaseTtl,
+    /// lockTimeout, for two tiers l1Ttl and publish(keys) (told of every write and delete), and
+    /// the value check (checkValue) with valueVersion.
     #[wasm_bindgen(constructor)]
     pub fn new(
         name: String,
@@ -100,21 +119,35 @@ impl RegionCore {
             }) as ErrorSink
         });
         let reporter: Reporter = Rc::default();
-        let memory = match (chain.is_undefined(), memory) {
-            (true, Some(store)) => Some(Rc::new(JsMemory::new(store))),
-            _ => None,
+        let clock: Clock = match func("clock") {
+            Some(f) => Rc::new(move || call_clock(&f)),
+            None => Rc::new(|| js_sys::Date::now() / 1000.0),
         };
+        let memory = memory.map(|store| Rc::new(JsMemory::new(store)));
         let backend: Rc<dyn Backend<JsValue>> = match (&memory, chain.is_undefined()) {
-            (Some(memory), _) => memory.clone(),
+            (Some(memory), true) => memory.clone(),
+            (Some(memory), false) => {
+                let l2 = Rc::new(ChainBackend::new(chain, reporter.clone()));
+                let l1_ttl = hook("l1Ttl").and_then(|v| v.as_f64()).unwrap_or(f64::INFINITY);
+                let mut tiers = TieredBackend::new(memory.clone(), l2, l1_ttl, clock.clone());
+                if let Some(publish) = func("publish") {
+                    tiers = tiers.on_change(publisher(publish));
+                }
+                let cell = reporter.clone();
+                tiers = tiers.reporter(Rc::new(move |key: &str, e: &Error| {
+                    if let Some(report) = cell.borrow().as_ref() {
+                        report(key, e);
+                    }
+                }));
+                Rc::new(tiers)
+            }
             (None, false) => Rc::new(ChainBackend::new(chain, reporter.clone())),
             (None, true) => Rc::new(NullBackend),
         };
         let mut b = RegionBuilder::new(name)
             .ttl(Ttl::from_seconds(default_ttl))
-            .spawner(Rc::new(wasm_bindgen_futures::spawn_local));
-        if let Some(f) = func("clock") {
-            b = b.clock(Rc::new(move || call_clock(&f)));
-        }
+            .spawner(Rc::new(wasm_bindgen_futures::spawn_local))
+            .clock(clock);
         if let Some(f) = func("keyMangler") {
             b = b.key_mangler(Rc::new(move |k: &str| call_mangler(&f, k)));
         }
@@ -176,12 +209,14 @@ impl RegionCore {
         should_cache: Option<Function>,
         runner: Option<Function>,
         degradation: Option<Vec<f64>>,
+        tags: Option<Vec<String>>,
         check: Option<Function>,
     ) -> Result<JsValue, JsValue> {
         let key = self.key(key)?;
         let region = self.region.clone();
         let mut opts = create_options(seconds, should_cache, runner, check);
         opts.degradation = degradation_of(degradation);
+        opts.tags = tags_of(tags);
         now_or_promise(async move {
             let creator = Box::new(move || call_creator(creator).boxed_local());
             region.get_or_create(&key, creator, opts).await.map_err(to_js)
@@ -195,10 +230,12 @@ impl RegionCore {
         creator: Function,
         seconds: Option<f64>,
         should_cache: Option<Function>,
+        tags: Option<Vec<String>>,
         check: Option<Function>,
     ) -> Result<JsValue, JsValue> {
         let region = self.region.clone();
-        let opts = create_options(seconds, should_cache, None, check);
+        let mut opts = create_options(seconds, should_cache, None, check);
+        opts.tags = tags_of(tags);
         now_or_promise(async move {
             let keys = keys_of(keys)?;
             let creator = Box::new(move |ks: Vec<String>| call_multi_creator(creator, ks).boxed_local());
@@ -225,19 +262,19 @@ impl RegionCore {
         })
     }
 
-    pub fn set(&self, key: JsValue, value: JsValue) -> Result<JsValue, JsValue> {
+    pub fn set(&self, key: JsValue, value: JsValue, tags: Option<Vec<String>>) -> Result<JsValue, JsValue> {
         let key = self.key(key)?;
         let region = self.region.clone();
-        now_or_promise(async move { region.set(&key, value).await.map(done).map_err(to_js) })
+        now_or_promise(async move { region.set_tagged(&key, value, tags_of(tags)).await.map(done).map_err(to_js) })
     }
 
     #[wasm_bindgen(js_name = setMulti)]
-    pub fn set_multi(&self, keys: Array, values: Array) -> Result<JsValue, JsValue> {
+    pub fn set_multi(&self, keys: Array, values: Array, tags: Option<Vec<String>>) -> Result<JsValue, JsValue> {
         let region = self.region.clone();
         now_or_promise(async move {
             let keys = keys_of(keys)?;
             let items = keys.into_iter().zip(values.iter()).collect();
-            region.set_multi(items).await.map(done).map_err(to_js)
+            region.set_multi_tagged(items, tags_of(tags)).await.map(done).map_err(to_js)
         })
     }
 
@@ -256,8 +293,27 @@ impl RegionCore {
         })
     }
 
-    pub fn invalidate(&self, hard: bool) {
-        self.region.invalidate(hard);
+    /// Sets the mark; returns its time (seconds), for a coherence point to pass on.
+    pub fn invalidate(&self, hard: bool) -> f64 {
+        self.region.invalidate(hard)
+    }
+
+    /// Invalidates `tags` (see [`Region::invalidate_tags`]); returns the mark's time.
+    #[wasm_bindgen(js_name = invalidateTags)]
+    pub fn invalidate_tags(&self, tags: Vec<String>, hard: bool) -> f64 {
+        self.region.invalidate_tags(&tags, hard)
+    }
+
+    /// A tag's marks set by another isolate (see [`Region::merge_tag_marks`]).
+    #[wasm_bindgen(js_name = mergeTagMarks)]
+    pub fn merge_tag_marks(&self, tag: &str, hard: f64, soft: f64) {
+        self.region.merge_tag_marks(tag, hard, soft);
+    }
+
+    /// Marks set by another isolate (see [`Region::merge_invalidation`]).
+    #[wasm_bindgen(js_name = mergeInvalidation)]
+    pub fn merge_invalidation(&self, hard: f64, soft: f64) {
+        self.region.merge_invalidation(hard, soft);
     }
 
     /// `listener(name, key, ok, error)` for every event from now on; `undefined` stops them.

@@ -6,8 +6,8 @@ import { checkFunction, checkOptions, describe, seconds } from "./options.js";
 import { valueCheck } from "./check-value.js";
 
 const VALUE_OPTIONS = ["checkValue", "migrate"];
-const SINGLE_OPTIONS = ["namespace", "expirationTime", "shouldCacheFn", "toStr", "functionKeyGenerator", ...VALUE_OPTIONS];
-const MULTI_OPTIONS = ["namespace", "expirationTime", "shouldCacheFn", "asdict", "toStr", "functionMultiKeyGenerator", ...VALUE_OPTIONS];
+const SINGLE_OPTIONS = ["namespace", "expirationTime", "shouldCacheFn", "toStr", "functionKeyGenerator", "tags", ...VALUE_OPTIONS];
+const MULTI_OPTIONS = ["namespace", "expirationTime", "shouldCacheFn", "asdict", "toStr", "functionMultiKeyGenerator", "tags", ...VALUE_OPTIONS];
 
 function checkCommon(fn, options, allowed, where) {
   checkFunction(fn, `${where}: the function to cache`);
@@ -15,6 +15,7 @@ function checkCommon(fn, options, allowed, where) {
   if (opts.expirationTime !== undefined && typeof opts.expirationTime !== "function") seconds(opts.expirationTime);
   if (opts.shouldCacheFn !== undefined) checkFunction(opts.shouldCacheFn, "shouldCacheFn");
   if (opts.toStr !== undefined) checkFunction(opts.toStr, "toStr");
+  if (opts.tags !== undefined) checkFunction(opts.tags, "tags (a function of the arguments, returning tags)");
   valueCheck(opts.checkValue, opts.migrate); // fail now, not on the first read
   return opts;
 }
@@ -54,6 +55,9 @@ export function cacheOnArguments(region, fn, options) {
     ? undefined
     : { expirationTime, shouldCacheFn, checkValue, migrate };
   const getOptions = expirationTime === undefined ? undefined : { expirationTime };
+  // Tags computed from the arguments: what each entry is about (see region.invalidateTags).
+  const tagsOf = opts.tags === undefined ? undefined : (args) => ({ tags: opts.tags(...args) });
+  const setOptions = (args) => tagsOf?.(args);
 
   const cached = named(function (...args) {
     let k;
@@ -62,11 +66,19 @@ export function cacheOnArguments(region, fn, options) {
     } catch (e) {
       return Promise.reject(e);
     }
-    return region.getOrCreate(k, () => fn.apply(this, args), createOptions);
+    let options = createOptions;
+    if (tagsOf !== undefined) {
+      try {
+        options = { ...createOptions, ...tagsOf(args) };
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    return region.getOrCreate(k, () => fn.apply(this, args), options);
   }, fn);
   cached.original = fn;
   cached.invalidate = (...args) => promised(() => region.delete(key(args)));
-  cached.set = (value, ...args) => promised(() => region.set(key(args), value));
+  cached.set = (value, ...args) => promised(() => region.set(key(args), value, setOptions(args)));
   cached.get = (...args) => promised(() => region.get(key(args), getOptions));
   /** Calls the function now and stores its result, whatever is cached (dogpile's refresh). */
   cached.refresh = function (...args) {
@@ -74,7 +86,7 @@ export function cacheOnArguments(region, fn, options) {
     return promised(async () => {
       const k = key(args);
       const value = await fn.apply(self, args);
-      await region.set(k, value);
+      await region.set(k, value, setOptions(args));
       return value;
     });
   };
@@ -113,7 +125,8 @@ export function cacheMultiOnArguments(region, fn, options) {
         // Arguments the function left out are returned as missing and not cached.
         return missingArgs.map((a) => lookup(out, a));
       };
-      const values = await region.getOrCreateMulti(ks, creator, { expirationTime, shouldCacheFn, checkValue, migrate });
+      const tags = opts.tags === undefined ? undefined : opts.tags(...args); // shared by this call's entries
+      const values = await region.getOrCreateMulti(ks, creator, { expirationTime, shouldCacheFn, tags, checkValue, migrate });
       if (!asdict) return values;
       const result = {};
       args.forEach((a, i) => {

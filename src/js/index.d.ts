@@ -77,7 +77,9 @@ export type BackendName =
   | "edgepile.null"
   | "edgepile.cloudflare_kv"
   | "edgepile.cloudflare_cache"
-  | "edgepile.durable_object";
+  | "edgepile.durable_object"
+  /** Node only (the package's node entry): see RedisArguments. */
+  | "edgepile.redis";
 
 /** A KV namespace binding, as much of it as edgepile uses. */
 export interface KVNamespaceLike {
@@ -98,7 +100,10 @@ export interface DurableObjectNamespaceLike {
 export interface LeaseArguments {
   /** The binding of the LeaseCoordinator Durable Object: exact leases. */
   lockNamespace?: DurableObjectNamespaceLike;
-  /** edgepile.cloudflare_kv only: best-effort lease keys in the same namespace. */
+  /**
+   * edgepile.cloudflare_kv: best-effort lease keys in the same namespace (default off).
+   * edgepile.redis: SET NX PX lease keys, on by default; `false` turns the lock off.
+   */
   distributedLock?: boolean;
   /** Default "edgepile-lock:". */
   lockPrefix?: string;
@@ -127,6 +132,53 @@ export interface DurableObjectArguments extends LeaseArguments {
   name?: string;
   shards?: number;
   staleTtl?: number;
+}
+
+/**
+ * A connected node-redis client (`createClient` from "redis", version 5 or 6), as much of it as
+ * edgepile uses. Give it `disableOfflineQueue: true` so commands fail at once while it is
+ * disconnected instead of waiting for the reconnection.
+ */
+export interface NodeRedisClientLike {
+  sendCommand(args: ReadonlyArray<string | Uint8Array>, options?: object): Promise<unknown>;
+  multi(): unknown;
+  duplicate(): unknown;
+  readonly isOpen: boolean;
+  readonly isReady: boolean;
+}
+
+/**
+ * edgepile.redis (Node): `url` to let edgepile open (and `close()`) its own connection, or
+ * `client` to use yours. Each command is bounded by the region's `backendTimeout` (5 s without
+ * one). See docs/redis.md.
+ */
+export type RedisArguments = (
+  | { url: string; client?: undefined }
+  | { client: NodeRedisClientLike; url?: undefined }
+) & {
+  /** Seconds a value is kept past its expiration to be served stale (default: its expiration, ≥ 60). */
+  staleTtl?: number;
+  /** The dogpile lock across processes: on unless false. */
+  distributedLock?: boolean;
+  /** Default "edgepile-lock:". */
+  lockPrefix?: string;
+  /** Seconds a caller with nothing to serve waits for another holder (default 10). */
+  lockTimeout?: number;
+  /** Seconds a lease lives unless released (default 30). */
+  leaseTtl?: number;
+};
+
+/**
+ * Messages between processes over a Redis region's connection (`actualBackend.bus`): the
+ * seam for work across processes. Best effort, as Redis pub/sub is: a subscriber misses what is
+ * published while it is disconnected, and `onReconnect` tells it that it may have.
+ */
+export interface RedisBus {
+  /** Resolves with the number of subscribers that received the message. */
+  publish(channel: string, message: string): Promise<number>;
+  /** Resolves with the function that unsubscribes. */
+  subscribe(channel: string, listener: (message: string) => void, options?: { onReconnect?: () => void }): Promise<() => Promise<void>>;
+  close(): Promise<void>;
 }
 
 /** A backend of your own: get/set/delete, sync or async; the multi forms are optional. */
@@ -174,8 +226,45 @@ export interface RegionStats {
   backendErrors: number;
   leaseWaits: number;
   leaseTimeouts: number;
+  /** Hits served by the region's L1 without touching the shared backend (0 without `l1`). */
+  l1Hits: number;
   /** (hits + staleServed) / (hits + staleServed + misses), 0 before any call. */
   hitRatio: number;
+}
+
+/** An in-isolate tier over a shared backend (KV, Cache API, Durable Object storage, objects). */
+export interface L1Options {
+  /** Entries kept in this isolate (default 10,000); the least recently used go first. */
+  maxEntries?: number;
+  /**
+   * Seconds an entry is served from L1 after it was read or written here (default 60): without
+   * a coherence point, the longest a write or delete made by another isolate can go unseen here.
+   */
+  ttl?: number;
+}
+
+/**
+ * The point every isolate consults, at most once per `interval`, to learn of other isolates'
+ * invalidations and writes: a CoherenceCoordinator binding (exact), a KV namespace (best effort,
+ * KV's propagation), or any object with the same three methods.
+ */
+export interface CoherenceOptions {
+  namespace: DurableObjectNamespaceLike | KVNamespaceLike | CoherencePoint;
+  /** Seconds between an isolate's checks (default 1). */
+  interval?: number;
+}
+
+/** A pluggable coherence point (dogpile's region_invalidator idea). Versions count up per region. */
+export interface CoherencePoint {
+  /** Marks (seconds) and the [version, key] changes after `since`, or null when they are no longer known. */
+  changes(region: string, since: number): Promise<{ version: number; hard: number; soft: number; changes: Array<[number, string]> | null }>;
+  /** Records writes or deletes of backend keys; returns the version of the last. */
+  publish(region: string, keys: string[]): Promise<number | void>;
+  invalidate(region: string, hard: boolean, at: number): Promise<void>;
+  /** Tag marks ([tag, hard, soft]) of one shard changed after `since` (optional: tags need it). */
+  tagChanges?(region: string, shard: number, since: number): Promise<{ version: number; marks: Array<[string, number, number]> }>;
+  /** Records an invalidation of `tags` (all in `shard`), and that the shard moved (optional: tags need it). */
+  invalidateTags?(region: string, shard: number, tags: string[], hard: boolean, at: number): Promise<void>;
 }
 
 /** Turns a cache key into the key the backend sees. */
@@ -238,11 +327,15 @@ export interface ConfigureOptions extends DegradationOptions, ValueOptions {
   valueVersion?: number;
   /** Default -1 (never). */
   expirationTime?: ExpirationTime;
-  arguments?: (MemoryArguments & LeaseArguments) | KvArguments | CacheApiArguments | DurableObjectArguments | Record<string, unknown>;
+  arguments?: (MemoryArguments & LeaseArguments) | KvArguments | CacheApiArguments | DurableObjectArguments | RedisArguments | Record<string, unknown>;
   /** Proxies, first item outermost: ProxyBackend subclasses (built with no arguments) or instances. */
   wrap?: Array<ProxyBackend | (new () => ProxyBackend)>;
   /** Replace the backend of an already configured region instead of throwing. */
   replaceExistingBackend?: boolean;
+  /** An in-isolate tier over a shared backend. */
+  l1?: L1Options;
+  /** Invalidation (and, with `l1`, writes and deletes) seen by every isolate within `interval`. */
+  coherence?: CoherenceOptions;
 }
 
 export interface GetOptions {
@@ -259,11 +352,25 @@ export interface GetOrCreateOptions<T, A extends unknown[] = unknown[]> extends 
   creatorArgs?: A;
   /** This request's context: a stale value is returned at once and regenerated via waitUntil. */
   ctx?: ExecutionContextLike;
+  /** What the created value is about (at most 32 non-empty strings of ≤ 128 characters): see invalidateTags. */
+  tags?: string[];
 }
 
 export interface GetOrCreateMultiOptions<T> extends ValueOptions<T> {
   expirationTime?: ExpirationTime;
   shouldCacheFn?: (value: T) => boolean;
+  /** Tags of every value this call creates. */
+  tags?: string[];
+}
+
+export interface SetOptions {
+  /** What the value is about: see invalidateTags. */
+  tags?: string[];
+}
+
+export interface InvalidateTagsOptions {
+  /** true (default, as for invalidate()): tagged entries read as missing; false: as stale. */
+  hard?: boolean;
 }
 
 /** A payload with its metadata: what backends and proxies see. */
@@ -273,10 +380,11 @@ export declare class CachedValue<T = unknown> {
   metadata: CachedValueMetadata;
 }
 
-/** Creation time (seconds), envelope version, and the region's valueVersion when it sets one. */
+/** Creation time (seconds), envelope version, the entry's tags (tagged entries only), and the region's valueVersion when it sets one. */
 export interface CachedValueMetadata {
   ct: number;
   v: number;
+  tags?: string[];
   valueVersion?: number;
 }
 
@@ -298,6 +406,10 @@ export interface BackendLike {
 export interface ActualBackend extends BackendLike {
   get(key: string): StoredItem;
   keys(): string[];
+  /** edgepile.redis: closes the connection it opened from `url` (a `client` passed in stays open). */
+  close?(): Promise<void>;
+  /** edgepile.redis: pub/sub over its connection. */
+  bus?: RedisBus;
 }
 
 /** Base class of proxies: override any method and call `this.proxied`. */
@@ -341,6 +453,8 @@ export interface CacheOnArgumentsOptions<F extends Fn> extends ValueOptions<Resu
   /** Writes each argument into the key (then distinctness is up to it). */
   toStr?: (arg: Parameters<F>[number]) => string;
   functionKeyGenerator?: FunctionKeyGenerator;
+  /** The tags of a call's entry, from its arguments: `(user, org) => [`user:${user}`, `org:${org}`]`. */
+  tags?: (...args: Parameters<F>) => string[];
 }
 
 /** A function wrapped by cacheOnArguments: same arguments, a Promise of the same result. */
@@ -365,6 +479,8 @@ export interface CacheMultiOnArgumentsOptions<A, V> extends ValueOptions<V> {
   asdict?: boolean;
   toStr?: (arg: A) => string;
   functionMultiKeyGenerator?: FunctionMultiKeyGenerator;
+  /** The tags of the entries a call creates, from its arguments. */
+  tags?: (...args: A[]) => string[];
 }
 
 export interface CachedMultiFunction<A, V, R> {
@@ -395,8 +511,8 @@ export declare class CacheRegion {
   withContext(ctx: ExecutionContextLike): this;
   get<T = unknown>(key: string, options?: GetOptions): Promise<T | NoValue>;
   getMulti<T = unknown>(keys: readonly string[], options?: GetOptions): Promise<Array<T | NoValue>>;
-  set(key: string, value: Storable): Promise<void>;
-  setMulti(mapping: Record<string, Storable> | Map<string, Storable>): Promise<void>;
+  set(key: string, value: Storable, options?: SetOptions): Promise<void>;
+  setMulti(mapping: Record<string, Storable> | Map<string, Storable>, options?: SetOptions): Promise<void>;
   delete(key: string): Promise<void>;
   deleteMulti(keys: readonly string[]): Promise<void>;
   getOrCreate<T extends Storable, A extends unknown[] = []>(
@@ -409,8 +525,18 @@ export declare class CacheRegion {
     creator: (...missingKeys: string[]) => T[] | Promise<T[]>,
     options?: GetOrCreateMultiOptions<T>,
   ): Promise<T[]>;
-  /** hard (default): values read as missing; soft (false): values read as stale. Per isolate. */
-  invalidate(hard?: boolean): void;
+  /**
+   * hard (default): values read as missing; soft (false): values read as stale. In this isolate
+   * at once; with `coherence`, in every isolate within the interval, and the Promise settles once
+   * the coherence point has recorded it.
+   */
+  invalidate(hard?: boolean): Promise<void> | undefined;
+  /**
+   * Invalidates every entry carrying one of `tags` created at or before now (untagged entries and
+   * other tags' entries untouched): hard by default, as invalidate(). In this isolate at once; with
+   * `coherence`, in every isolate within the interval.
+   */
+  invalidateTags(tags: string[], options?: InvalidateTagsOptions): Promise<void>;
   cacheOnArguments<F extends Fn>(fn: F, options?: CacheOnArgumentsOptions<F>): CachedFunction<F>;
   cacheMultiOnArguments<A, V extends Storable>(
     fn: (...args: A[]) => V[] | Promise<V[]>,
@@ -468,12 +594,38 @@ export declare class KvLeases implements LeaseClient {
   release(key: string, token: string): Promise<void>;
 }
 
+/** edgepile.redis's store (node entry only): what `configure("edgepile.redis", …)` builds. */
+export declare class RedisBackend implements BackendObject {
+  constructor(args: RedisArguments, region?: { expirationTime?: number; backendTimeout?: number });
+  get(key: string): Promise<StoredItem>;
+  set(key: string, value: StoredItem, options?: { ttl: number }): Promise<void>;
+  delete(key: string): Promise<void>;
+  getMulti(keys: string[]): Promise<StoredItem[]>;
+  setMulti(mapping: Record<string, StoredItem>, options?: { ttl: number }): Promise<void>;
+  deleteMulti(keys: string[]): Promise<void>;
+  /** The region's lease client, unless `distributedLock: false`. */
+  readonly leases: RedisLeases | undefined;
+  readonly bus: RedisBus;
+  close(): Promise<void>;
+}
+/** Leases as `SET key token NX PX ttl`, released by compare-and-delete (node entry only). */
+export declare class RedisLeases implements LeaseClient {
+  acquire(key: string, ttlSeconds: number): Promise<string | null>;
+  release(key: string, token: string): Promise<void>;
+}
+
 /** Durable Object classes (workerd entry only): re-export them from your Worker's main module. */
 export declare class LeaseCoordinator {
   constructor(ctx: any, env: any);
   acquire(key: string, ttlMs: number): Promise<string | null>;
   release(key: string, token: string): Promise<boolean>;
   alarm(): Promise<void>;
+}
+export declare class CoherenceCoordinator {
+  constructor(ctx: any, env: any);
+  changes(since: number): { version: number; hard: number; soft: number; changes: Array<[number, string]> | null };
+  publish(keys: string[]): Promise<number>;
+  invalidate(hard: boolean, at: number): Promise<void>;
 }
 export declare class EdgepileStore {
   constructor(ctx: any, env: any);

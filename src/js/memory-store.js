@@ -28,9 +28,10 @@ const EMPTY = Symbol("empty");
 
 /** A stored value (or EMPTY once removed) and when it was last placed at the end. */
 class Slot {
-  constructor(value, placed) {
+  constructor(value, placed, until) {
     this.value = value;
     this.placed = placed;
+    this.until = until; // as an L1: the region-clock second after which it is not served
     this.listed = false; // in the store's list of empty slots
   }
 }
@@ -60,16 +61,23 @@ export class MemoryStore {
     return this.#max;
   }
 
-  /** The entry for `key`, marked recently used; undefined when absent. */
-  readEntry(key) {
+  /**
+   * The entry for `key`, marked recently used; undefined when absent, or when `now` (seconds)
+   * is past the time it was written with (an L1 entry's `until`).
+   */
+  readEntry(key, now) {
     const slot = this.#slots.get(key);
     if (slot === undefined || slot.value === EMPTY) return undefined;
+    if (now > slot.until) {
+      this.removeEntry(key);
+      return undefined;
+    }
     if (this.#placements - slot.placed > this.#window) this.#place(key, slot);
     return slot.value;
   }
 
-  writeEntry(key, payload, ct, v, valueVersion) {
-    this.#put(key, makeCachedValue(payload, ct, v, valueVersion));
+  writeEntry(key, payload, ct, v, until = Infinity, tags = undefined, valueVersion = 0) {
+    this.#put(key, makeCachedValue(payload, ct, v, tags, valueVersion), until);
   }
 
   removeEntry(key) {
@@ -89,11 +97,12 @@ export class MemoryStore {
     slot.placed = ++this.#placements;
   }
 
-  #put(key, value) {
+  #put(key, value, until = Infinity) {
     const slot = this.#slots.get(key);
     if (slot !== undefined) {
       if (slot.value === EMPTY) this.#live++;
       slot.value = value;
+      slot.until = until;
       if (this.#placements - slot.placed > this.#window) this.#place(key, slot);
       return;
     }
@@ -102,8 +111,15 @@ export class MemoryStore {
       this.#slots.delete(oldest);
       this.#live--;
     }
-    this.#slots.set(key, new Slot(value, ++this.#placements));
+    this.#slots.set(key, new Slot(value, ++this.#placements, until));
     this.#live++;
+  }
+
+  /** Drops every entry (an L1 too far behind its coherence point to know what changed). */
+  clear() {
+    this.#slots.clear();
+    this.#empty.length = 0;
+    this.#live = 0;
   }
 
   /** Frees one empty slot; false when there is none. */
@@ -172,5 +188,5 @@ function checkEntry(value) {
   ) {
     throw new ValidationError("the memory backend stores CachedValue objects ({ payload, metadata: { ct, v } })");
   }
-  return value instanceof CachedValue ? value : makeCachedValue(value.payload, m.ct, m.v, m.valueVersion);
+  return value instanceof CachedValue ? value : makeCachedValue(value.payload, m.ct, m.v, m.tags, m.valueVersion);
 }

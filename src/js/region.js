@@ -15,6 +15,8 @@ import { checkStorable } from "./storable.js";
 import { checkValueVersion, valueCheck } from "./check-value.js";
 import { NO_VALUE } from "./no-value.js";
 import { DEFAULT_MAX_ENTRIES, MemoryStore } from "./memory-store.js";
+import { coherenceOf, l1Options } from "./tiers.js";
+import { checkTags, MAX_INVALIDATED_TAGS, TagMarks } from "./tags.js";
 
 let installed = false;
 let VALUE_VERSION = NaN;
@@ -45,6 +47,8 @@ const BACKEND_ARGUMENTS = {
   "edgepile.cloudflare_kv": ["namespace", "staleTtl"],
   "edgepile.cloudflare_cache": ["cacheName", "baseUrl", "staleTtl"],
   "edgepile.durable_object": ["namespace", "name", "shards", "staleTtl"],
+  // Node only (registered by node.js); its lease client comes with the backend.
+  "edgepile.redis": ["url", "client", "staleTtl"],
 };
 
 const REGION_OPTIONS = [
@@ -58,7 +62,19 @@ const EVENTS = [
 const STAT_NAMES = ["hits", "misses", "staleServed", "regenerations", "creatorErrors", "backendErrors", "leaseWaits", "leaseTimeouts"];
 const DEGRADATION = ["staleIfError", "creatorSoftTimeout", "creatorTimeout", "backendTimeout"];
 const VALUE_OPTIONS = ["checkValue", "migrate"];
-const CONFIGURE_OPTIONS = ["expirationTime", "arguments", "wrap", "replaceExistingBackend", "valueVersion", ...VALUE_OPTIONS, ...DEGRADATION];
+const CONFIGURE_OPTIONS = [
+  "expirationTime", "arguments", "wrap", "replaceExistingBackend", "l1", "coherence", "valueVersion", ...VALUE_OPTIONS, ...DEGRADATION,
+];
+
+/** Throws unless the lease settings in `args` are well formed. */
+function checkLeaseArguments({ lockTimeout, leaseTtl, lockPrefix }) {
+  for (const [what, v] of Object.entries({ lockTimeout, leaseTtl })) {
+    if (v !== undefined && !(typeof v === "number" && v > 0 && Number.isFinite(v))) {
+      throw new ValidationError(`${what} must be a positive number of seconds, got ${describe(v)}`);
+    }
+  }
+  if (lockPrefix !== undefined && typeof lockPrefix !== "string") throw new ValidationError("lockPrefix must be a string");
+}
 
 /** Seconds > 0 (or undefined) for a degradation setting. */
 function degradationSeconds(options, what) {
@@ -69,8 +85,9 @@ function degradationSeconds(options, what) {
   return v;
 }
 const GET_OPTIONS = ["expirationTime", "ignoreExpiration"];
-const CREATE_OPTIONS = ["expirationTime", "shouldCacheFn", "creatorArgs", "ctx", ...VALUE_OPTIONS, ...DEGRADATION];
-const MULTI_OPTIONS = ["expirationTime", "shouldCacheFn", ...VALUE_OPTIONS];
+const CREATE_OPTIONS = ["expirationTime", "shouldCacheFn", "creatorArgs", "ctx", "tags", ...VALUE_OPTIONS, ...DEGRADATION];
+const MULTI_OPTIONS = ["expirationTime", "shouldCacheFn", "tags", ...VALUE_OPTIONS];
+const SET_OPTIONS = ["tags"];
 
 function isThenable(v) {
   return v !== null && (typeof v === "object" || typeof v === "function") && typeof v.then === "function";
@@ -107,11 +124,15 @@ export class CacheRegion {
   #ttlFn = undefined; // set when the region's expirationTime is a function
   // The hit path of a memory region, all in JS: the store's entry, judged by its creation time
   // against the TTL and the core's invalidation mark. Anything but a fresh hit goes to the core.
-  #memory = undefined; // the MemoryStore of "edgepile.memory" without proxies
+  #memory = undefined; // the MemoryStore of "edgepile.memory" without proxies, or the L1 tier
+  #tiered = false; // #memory is an L1 over a shared backend
+  #coherence = undefined; // the Coherence every isolate consults (tiers.js)
   #fixedTtl = Infinity; // the region's fixed expiration, seconds
   #freshAfter = 0; // the core's fresh_after(): values created at or before it are not fresh
   #mangled = undefined; // key → mangled key, so a hit does not run the mangler again
   #hits = 0; // hits served here, added to stats().hits
+  #coherenceErrors = 0; // failed coherence checks and records, added to stats().backendErrors
+  #tagMarks = new TagMarks(); // tag invalidations known here, mirrored from the core for the hit path
   #listening = false; // a listener wants every hit as an event
   #options;
   #backend = undefined;
@@ -160,7 +181,8 @@ export class CacheRegion {
     }
     const core = CORE_BACKENDS.includes(backend);
     if (!core && typeof backend === "string" && !knownBackends().includes(backend)) {
-      throw new ValidationError(`unknown backend ${describe(backend)}; known: ${knownBackends().join(", ")}, or an object with get/set/delete`);
+      const where = backend === "edgepile.redis" ? " (edgepile.redis runs in Node: import edgepile there)" : "";
+      throw new ValidationError(`unknown backend ${describe(backend)}${where}; known: ${knownBackends().join(", ")}, or an object with get/set/delete`);
     }
     const { expirationTime = -1, wrap } = opts;
     const allowed = typeof backend === "string" && BACKEND_ARGUMENTS[backend];
@@ -170,7 +192,9 @@ export class CacheRegion {
     if (wrap !== undefined && !Array.isArray(wrap)) {
       throw new ValidationError(`wrap must be an array of proxies, got ${describe(wrap)}`);
     }
-    const leases = this.#leases(backend, args);
+    checkLeaseArguments(args);
+    const l1 = l1Options(opts.l1, core);
+    const coherence = coherenceOf(opts.coherence, this.name, degradationSeconds(opts, "backendTimeout"));
     const values = { checkValue: opts.checkValue, migrate: opts.migrate };
     const checkValue = valueCheck(values.checkValue, values.migrate);
     const valueVersion = checkValueVersion(opts.valueVersion);
@@ -185,20 +209,26 @@ export class CacheRegion {
     } else if (backend === "edgepile.null") {
       store = StoreHandle.null();
     }
-    const terminal = core ? (store ?? memory) : makeBackend(backend, args, { expirationTime: fixed < 0 ? undefined : fixed });
+    const terminal = core ? (store ?? memory) : makeBackend(backend, args, { expirationTime: fixed < 0 ? undefined : fixed, backendTimeout: opts.backendTimeout });
+    const leases = this.#leases(backend, args, core ? undefined : terminal);
     const outer = chained ? buildChain(wrap ?? [], terminal) : undefined;
-    if (chained) memory = undefined;
+    if (chained) memory = l1 === undefined ? undefined : new MemoryStore(l1.maxEntries);
     const { keyMangler, clock, onError, asyncCreationRunner, sleep = defaultSleep } = this.#options;
     const runner = asyncCreationRunner === undefined ? undefined : (key, run) => asyncCreationRunner(this, key, run, { key });
     const hooks = {
       clock, keyMangler, onError, runner, sleep,
       leases, leaseTtl: args.leaseTtl, lockTimeout: args.lockTimeout, checkValue, valueVersion,
       ...Object.fromEntries(DEGRADATION.map((k) => [k, degradationSeconds(opts, k)])),
+      l1Ttl: l1?.ttl,
+      // Other isolates drop what this one writes or deletes from their L1.
+      publish: l1 !== undefined && coherence !== undefined ? (keys) => coherence.publish(keys) : undefined,
     };
     this.#core = new RegionCore(this.name, outer, memory, fixed, hooks);
     this.#ttlFn = typeof expirationTime === "function" ? expirationTime : undefined;
     this.#values = values;
     this.#memory = memory;
+    this.#tiered = l1 !== undefined;
+    this.#coherence = coherence;
     this.#fixedTtl = fixed < 0 ? Infinity : fixed;
     this.#freshAfter = this.#core.freshAfter();
     this.#mangled = memory !== undefined && keyMangler !== undefined ? new Map() : undefined;
@@ -208,16 +238,15 @@ export class CacheRegion {
     return this;
   }
 
-  /** The lease client for `arguments`: the LeaseCoordinator Durable Object, or KV lease keys. */
-  #leases(backend, args) {
-    const { lockNamespace, distributedLock, lockPrefix, lockTimeout, leaseTtl } = args;
-    for (const [what, v] of Object.entries({ lockTimeout, leaseTtl })) {
-      if (v !== undefined && !(typeof v === "number" && v > 0 && Number.isFinite(v))) {
-        throw new ValidationError(`${what} must be a positive number of seconds, got ${describe(v)}`);
-      }
-    }
-    if (lockPrefix !== undefined && typeof lockPrefix !== "string") throw new ValidationError("lockPrefix must be a string");
+  /**
+   * The lease client for `arguments`: the LeaseCoordinator Durable Object, the backend's own
+   * (`terminal.leases`: Redis), or KV lease keys.
+   */
+  #leases(backend, args, terminal) {
+    const { lockNamespace, distributedLock, lockPrefix } = args;
     if (lockNamespace !== undefined) return new DurableObjectLeases(lockNamespace, lockPrefix);
+    // A registered backend may bring its own lease client (edgepile.redis does).
+    if (typeof backend === "string" && terminal?.leases !== undefined) return terminal.leases;
     if (distributedLock) {
       if (backend !== "edgepile.cloudflare_kv") {
         throw new ValidationError("distributedLock (KV lease keys) needs edgepile.cloudflare_kv; pass lockNamespace for Durable Object leases");
@@ -246,8 +275,14 @@ export class CacheRegion {
     checkKey(key);
     const { expirationTime, ignoreExpiration = false } = checkOptions(options, GET_OPTIONS, "get");
     const ttl = this.#ttl(expirationTime);
+    let now = this.#now();
+    const due = this.#coherence && this.#check(now);
+    if (due) {
+      await due;
+      now = this.#now();
+    }
     if (this.#memory !== undefined && !ignoreExpiration) {
-      const hit = this.#fresh(key, ttl, false);
+      const hit = this.#fresh(key, ttl, false, now);
       if (hit !== NO_VALUE) return hit;
     }
     return core.get(key, ttl, Boolean(ignoreExpiration));
@@ -257,20 +292,25 @@ export class CacheRegion {
     const core = this.#ready();
     checkKeys(keys);
     const { expirationTime, ignoreExpiration = false } = checkOptions(options, GET_OPTIONS, "getMulti");
+    const due = this.#coherence && this.#check(this.#now());
+    if (due) await due;
     return core.getMulti(keys, this.#ttl(expirationTime), Boolean(ignoreExpiration));
   }
 
-  async set(key, value) {
+  /** Stores `value` as created now; `tags`: what it is about (see invalidateTags). */
+  async set(key, value, options) {
     const core = this.#ready();
     checkKey(key);
+    const tags = options === undefined ? undefined : checkTags(checkOptions(options, SET_OPTIONS, "set").tags);
     checkStorable(value);
-    const out = core.set(key, value);
+    const out = core.set(key, value, tags);
     if (out instanceof Promise) await out;
   }
 
   /** Stores every entry of a plain object or a Map; checks them all before writing any. */
-  async setMulti(mapping) {
+  async setMulti(mapping, options) {
     const core = this.#ready();
+    const tags = options === undefined ? undefined : checkTags(checkOptions(options, SET_OPTIONS, "setMulti").tags);
     const entries = mapping instanceof Map ? [...mapping] :
       mapping !== null && typeof mapping === "object" && !Array.isArray(mapping) ? Object.entries(mapping) : undefined;
     if (entries === undefined) throw new ValidationError(`setMulti takes an object or a Map, got ${describe(mapping)}`);
@@ -278,7 +318,7 @@ export class CacheRegion {
       checkKey(k);
       checkStorable(v);
     }
-    const out = core.setMulti(entries.map((e) => e[0]), entries.map((e) => e[1]));
+    const out = core.setMulti(entries.map((e) => e[0]), entries.map((e) => e[1]), tags);
     if (out instanceof Promise) await out;
   }
 
@@ -304,17 +344,24 @@ export class CacheRegion {
     const core = this.#ready();
     checkKey(key);
     checkFunction(creator, "creator");
-    let ttl, shouldCacheFn, creatorArgs, ctx;
+    let ttl, shouldCacheFn, creatorArgs, ctx, tags;
     if (options === undefined) {
       if (this.#ttlFn !== undefined) ttl = seconds(this.#ttlFn);
     } else {
       ({ shouldCacheFn, creatorArgs, ctx } = checkOptions(options, CREATE_OPTIONS, "getOrCreate"));
       ttl = this.#ttl(options.expirationTime);
+      tags = checkTags(options.tags);
     }
-    // The hit path: all in JS, no call into wasm. Only the memory backend answers here; any
-    // other goes straight to the core.
+    let now = this.#now();
+    const due = this.#coherence && this.#check(now);
+    if (due) {
+      await due;
+      now = this.#now();
+    }
+    // The hit path: all in JS, no call into wasm. Only the memory backend (or an L1) answers
+    // here; any other goes straight to the core.
     if (this.#memory !== undefined) {
-      const hit = this.#fresh(key, ttl, true);
+      const hit = this.#fresh(key, ttl, true, now);
       if (hit !== NO_VALUE) return hit;
     }
     if (shouldCacheFn !== undefined) checkFunction(shouldCacheFn, "shouldCacheFn");
@@ -325,7 +372,8 @@ export class CacheRegion {
       ? Float64Array.from(DEGRADATION, (k) => degradationSeconds(options, k) ?? NaN)
       : undefined;
     const check = this.#callCheck(options);
-    return holdOpen(core.getOrCreate(key, storableCreator(creator, creatorArgs), ttl, shouldCacheFn, waitUntilRunner(ctx), degradation, check));
+    const create = storableCreator(creator, creatorArgs);
+    return holdOpen(core.getOrCreate(key, create, ttl, shouldCacheFn, waitUntilRunner(ctx), degradation, tags, check));
   }
 
   /** The region's clock in seconds, read as the core reads it: an injected clock gives
@@ -342,17 +390,19 @@ export class CacheRegion {
    * for the region's), else NO_VALUE: the core's rule (lock.rs `classify`) for a value known
    * to exist. A hit of getOrCreate (`served`) counts as one and is an event, as in the core.
    */
-  #fresh(key, ttl, served) {
+  #fresh(key, ttl, served, now) {
     let mkey = key;
     if (this.#mangled !== undefined) {
       mkey = this.#mangledKey(key);
       if (mkey === undefined) return NO_VALUE; // the core's path reports the mangler's failure
     }
-    const e = this.#memory.readEntry(mkey);
+    const e = this.#memory.readEntry(mkey, now);
     if (e === undefined) return NO_VALUE;
     const { ct, v } = e.metadata;
     const limit = ttl === undefined ? this.#fixedTtl : ttl < 0 ? Infinity : ttl;
-    if (v !== VALUE_VERSION || !(ct > this.#freshAfter) || this.#now() - ct > limit) return NO_VALUE;
+    if (v !== VALUE_VERSION || !(ct > this.#freshAfter) || now - ct > limit) return NO_VALUE;
+    const tags = e.metadata.tags;
+    if (tags !== undefined && this.#tagMarks.size > 0 && this.#tagMarks.touches(tags, ct)) return NO_VALUE;
     if (served) {
       this.#hits++;
       if (this.#listening) this.#dispatch("hit", mkey, true, undefined);
@@ -375,6 +425,38 @@ export class CacheRegion {
       this.#mangled.set(key, m);
     }
     return m;
+  }
+
+  /** The coherence check, when one is due (undefined otherwise); it never throws. */
+  #check(now) {
+    if (!this.#coherence.due(now)) return undefined;
+    return this.#coherence.sync(now, (state) => this.#applyCoherence(state), (e) => this.#coherenceFailed(e));
+  }
+
+  /** What other isolates did: their invalidation marks, and the keys to drop from L1. */
+  #applyCoherence({ hard, soft, keys, tags }) {
+    this.#core.mergeInvalidation(hard, soft);
+    this.#freshAfter = this.#core.freshAfter();
+    for (const [tag, tagHard, tagSoft] of tags ?? []) this.#mergeTag(tag, tagHard, tagSoft);
+    if (!this.#tiered) return;
+    if (keys === null) this.#memory.clear();
+    else for (const k of keys) this.#memory.removeEntry(k);
+  }
+
+  #mergeTag(tag, hard, soft) {
+    this.#core.mergeTagMarks(tag, hard, soft);
+    this.#tagMarks.merge(tag, hard, soft);
+  }
+
+  /** A coherence failure reaches no caller: it is counted, reported and an event. */
+  #coherenceFailed(error) {
+    this.#coherenceErrors++;
+    try {
+      this.#options.onError?.(error);
+    } catch {
+      // a failing error hook must not fail the call
+    }
+    if (this.#listening) this.#dispatch("backendError", `coherence:${this.name}`, false, error);
   }
 
   /**
@@ -403,11 +485,14 @@ export class CacheRegion {
     const core = this.#ready();
     checkKeys(keys);
     checkFunction(creator, "creator");
-    const { expirationTime, shouldCacheFn } = checkOptions(options, MULTI_OPTIONS, "getOrCreateMulti");
+    const { expirationTime, shouldCacheFn, tags } = checkOptions(options, MULTI_OPTIONS, "getOrCreateMulti");
+    checkTags(tags);
     if (shouldCacheFn !== undefined) checkFunction(shouldCacheFn, "shouldCacheFn");
     const keep = shouldCacheFn === undefined ? notNoValue : (v) => v !== NO_VALUE && shouldCacheFn(v);
+    const due = this.#coherence && this.#check(this.#now());
+    if (due) await due;
     const check = this.#callCheck(options);
-    return holdOpen(core.getOrCreateMulti(keys, storableMultiCreator(creator), this.#ttl(expirationTime), keep, check));
+    return holdOpen(core.getOrCreateMulti(keys, storableMultiCreator(creator), this.#ttl(expirationTime), keep, checkTags(tags), check));
   }
 
   /**
@@ -485,6 +570,8 @@ export class CacheRegion {
     const values = this.#ready().stats();
     const out = Object.fromEntries(STAT_NAMES.map((name, i) => [name, values[i]]));
     out.hits += this.#hits;
+    out.l1Hits = this.#tiered ? this.#hits : 0;
+    out.backendErrors += this.#coherenceErrors;
     const served = out.hits + out.staleServed + out.misses;
     out.hitRatio = served === 0 ? 0 : (out.hits + out.staleServed) / served;
     return out;
@@ -493,17 +580,52 @@ export class CacheRegion {
   resetStats() {
     this.#ready().resetStats();
     this.#hits = 0;
+    this.#coherenceErrors = 0;
   }
 
   /**
    * hard (default): every value now reads as missing, callers wait for a new one.
    * soft (`false`): values read as stale, served while one caller regenerates.
-   * The mark lives in this region object, i.e. in this isolate.
+   * The mark lives in this region object, i.e. in this isolate, at once; with `coherence`,
+   * every other isolate takes it on within the coherence interval, and the Promise returned
+   * settles once the coherence point has it (it rejects with a BackendError if it could not).
    */
   invalidate(hard = true) {
     const core = this.#ready();
-    core.invalidate(Boolean(hard));
+    const at = core.invalidate(Boolean(hard));
     this.#freshAfter = core.freshAfter();
+    if (this.#coherence !== undefined) {
+      return this.#coherence.invalidate(Boolean(hard), at).catch((e) => {
+        this.#coherenceFailed(e);
+        throw e;
+      });
+    }
+    return undefined;
+  }
+
+  /**
+   * Invalidates every entry carrying one of `tags` that was created at or before now; untagged
+   * entries and other tags' entries are untouched. hard (default, as for invalidate()): they read
+   * as missing, callers wait for new values; soft: they read as stale, served while one caller
+   * regenerates. In this isolate at once; with `coherence`, in every isolate within the interval,
+   * and the Promise settles once the coherence point has recorded it.
+   */
+  async invalidateTags(tags, options) {
+    // async: bad input rejects like every other operation; everything up to the coherence
+    // point's answer still happens within this call, synchronously.
+    const core = this.#ready();
+    const { hard = true } = checkOptions(options, ["hard"], "invalidateTags");
+    const list = checkTags(tags, "invalidateTags: tags", MAX_INVALIDATED_TAGS);
+    if (list === undefined) return;
+    const at = core.invalidateTags(list, Boolean(hard));
+    for (const tag of list) this.#tagMarks.merge(tag, hard ? at : 0, hard ? 0 : at);
+    if (this.#coherence === undefined) return;
+    try {
+      await this.#coherence.invalidateTags(list, Boolean(hard), at);
+    } catch (e) {
+      this.#coherenceFailed(e);
+      throw e;
+    }
   }
 }
 

@@ -7,3 +7,4 @@ initSync({ module: wasmModule });
 export * from "./index.js";
 // Durable Object classes exist only in workerd: re-export them from your Worker's main module.
 export { LeaseCoordinator, EdgepileStore } from "./workers/durable-objects.js";
+export { CoherenceCoordinator } from "./workers/coherence-coordinator.js";

@@ -4,7 +4,9 @@
 //! replacement, or store a migrated value in its place.
 //!
 //! A backend that answers synchronously (the memory backend) is not checked: what it holds was
-//! created by this region in this isolate, or read from a shared backend and checked then.
+//! created by this region in this isolate. A two-tier backend's L1 hits are not either (they
+//! are served by `peek`, or by a read of a value that passed); when a check rejects or replaces
+//! a value, the backend forgets its L1 copy, so that copy is never served unchecked.
 
 use super::{Degradation, Inner};
 use crate::api::{CachedValue, Ttl};
@@ -51,12 +53,17 @@ impl<P: Clone + 'static> Inner<P> {
                 None => return Ok(Some(cv)),
             },
         };
-        Ok(match check(&cv.payload).await? {
+        let checked = check(&cv.payload).await?;
+        if !matches!(checked, Checked::Keep) {
+            // A copy kept in this isolate (a tier's L1) must not be served unchecked again.
+            self.backend.forget(key);
+        }
+        Ok(match checked {
             Checked::Keep => Some(cv),
             Checked::Miss => None,
-            Checked::Serve(payload) => Some(CachedValue { payload, metadata: cv.metadata }),
+            Checked::Serve(payload) => Some(CachedValue { payload, ..cv }),
             Checked::Store(payload) => {
-                let migrated = CachedValue { payload, metadata: cv.metadata };
+                let migrated = CachedValue { payload, ..cv };
                 // The migrated value is served either way; a failed write is reported.
                 if let Err(e) = self.io_for(degradation, self.backend.set(key, migrated.clone(), ttl)).await {
                     self.report(key, &e);

@@ -18,7 +18,7 @@ use futures::FutureExt;
 
 use super::inflight::Creation;
 use super::{CreateOptions, Creator, Inner, Region};
-use crate::api::Ttl;
+use crate::api::{CachedValue, Ttl};
 use crate::error::{Error, ErrorKind, Result};
 use crate::events::{Event, EventKind};
 use crate::lock::{decide, Action, State};
@@ -144,7 +144,8 @@ async fn decide_after_read<P: Clone + 'static>(
     let mut reread = false;
     let background_ok = inner.runner.is_some() || opts.runner.is_some();
     loop {
-        let found = inner.io_for(&opts.degradation, inner.backend.get(key)).await?;
+        let fresh = |cv: &CachedValue<P>| inner.state(Some(cv), ttl) == State::Fresh;
+        let found = inner.io_for(&opts.degradation, inner.backend.get_usable(key, &fresh)).await?;
         let state = inner.state(found.as_ref(), ttl);
         // A value that fails the check is as good as missing: regenerated under the lock.
         let found = inner.checked(key, found, state, opts.check.as_ref(), ttl, &opts.degradation).await?;
@@ -286,7 +287,8 @@ async fn leased_creation<P: Clone + 'static>(
             let (token, waited) = inner.wait_for_lease(key).await;
             if waited {
                 // Whoever held the lease may have stored the value meanwhile.
-                let reread = match inner.io_for(&opts.degradation, inner.backend.get(key)).await {
+                let fresh = |cv: &CachedValue<P>| inner.state(Some(cv), ttl) == State::Fresh;
+                let reread = match inner.io_for(&opts.degradation, inner.backend.get_usable(key, &fresh)).await {
                     Ok(found) => {
                         let state = inner.state(found.as_ref(), ttl);
                         inner
@@ -336,7 +338,7 @@ async fn create_and_store<P: Clone + 'static>(
         None => true,
     };
     if keep {
-        let cv = inner.stamp(value.clone(), inner.creation_time());
+        let cv = inner.stamp(value.clone(), inner.creation_time(&opts.tags)).with_tags(opts.tags.clone());
         // The value exists; a failed write must not take it from the caller.
         if let Err(e) = inner.io_for(&opts.degradation, inner.backend.set(key, cv, ttl)).await {
             inner.report(key, &e);

@@ -21,12 +21,12 @@ pub use options::{
     ShouldCache, Spawner, ValueCheck,
 };
 
-use crate::api::{CachedValue, Ttl};
+use crate::api::{CachedValue, Tags, Ttl};
 use crate::backend::{Backend, Capabilities};
 use crate::error::{Error, ErrorKind, Result};
 use crate::events::{Event, EventKind, Listener, Stats, StatsSnapshot};
 use crate::lease::{LeaseConfig, Sleep};
-use crate::lock::{classify, Invalidation, State};
+use crate::lock::{classify_tagged, Invalidation, State};
 use create::LoadEntry;
 use inflight::CreationEntry;
 
@@ -60,6 +60,11 @@ struct Inner<P: Clone + 'static> {
     stats: Stats,
     listener: RefCell<Option<Listener>>,
     invalidation: Cell<Invalidation>,
+    /// Tag invalidation marks known to this isolate (its own, and a coherence point's).
+    tag_marks: RefCell<HashMap<String, Invalidation>>,
+    /// The latest creation time this region stamped: a mark set now must not be earlier (the
+    /// clock may not have moved since), or it would miss values it is meant to reach.
+    latest_stamp: Cell<f64>,
     /// Backend reads in flight, one per key: concurrent callers share it.
     loading: RefCell<HashMap<String, LoadEntry<P>>>,
     /// Creations in flight, one per key: the in-isolate half of the dogpile lock.
@@ -176,6 +181,8 @@ impl RegionBuilder {
                 stats: Stats::default(),
                 listener: RefCell::new(None),
                 invalidation: Cell::new(Invalidation::default()),
+                tag_marks: RefCell::new(HashMap::new()),
+                latest_stamp: Cell::new(0.0),
                 loading: RefCell::new(HashMap::new()),
                 creating: RefCell::new(HashMap::new()),
                 next_creation: Cell::new(0),
@@ -265,13 +272,15 @@ impl<P: Clone + 'static> Region<P> {
     /// The stored value unless it is missing, expired or invalidated (see [`GetOptions`]).
     pub async fn get(&self, key: &str, opts: GetOptions) -> Result<Option<P>> {
         let key = self.mangle(key)?;
-        let found = self.inner.io(self.inner.backend.get(&key)).await?;
+        let usable = |cv: &CachedValue<P>| self.inner.can_use(cv, &opts);
+        let found = self.inner.io(self.inner.backend.get_usable(&key, &usable)).await?;
         self.inner.usable(&key, found, &opts).await
     }
 
     pub async fn get_multi(&self, keys: &[String], opts: GetOptions) -> Result<Vec<Option<P>>> {
         let mangled = self.mangle_all(keys)?;
-        let found = self.inner.io(self.inner.backend.get_multi(&mangled)).await?;
+        let usable = |cv: &CachedValue<P>| self.inner.can_use(cv, &opts);
+        let found = self.inner.io(self.inner.backend.get_multi_usable(&mangled, &usable)).await?;
         let mut out = Vec::with_capacity(found.len());
         for (key, f) in mangled.iter().zip(found) {
             out.push(self.inner.usable(key, f, &opts).await?);
@@ -282,18 +291,28 @@ impl<P: Clone + 'static> Region<P> {
     /// Stores `value` as created now. Callers waiting on a creation for this key are unaffected;
     /// readers already in flight will not regenerate over it.
     pub async fn set(&self, key: &str, value: P) -> Result<()> {
+        self.set_tagged(key, value, None).await
+    }
+
+    /// [`Region::set`] of a value with tags.
+    pub async fn set_tagged(&self, key: &str, value: P, tags: Tags) -> Result<()> {
         let key = self.mangle(key)?;
-        let cv = self.inner.stamp(value, self.inner.creation_time());
+        let cv = self.inner.stamp(value, self.inner.creation_time(&tags)).with_tags(tags);
         self.inner.io(self.inner.backend.set(&key, cv, self.inner.ttl)).await?;
         self.inner.superseded(&key);
         Ok(())
     }
 
     pub async fn set_multi(&self, items: Vec<(String, P)>) -> Result<()> {
-        let ct = self.inner.creation_time();
+        self.set_multi_tagged(items, None).await
+    }
+
+    /// [`Region::set_multi`] of values that share `tags`.
+    pub async fn set_multi_tagged(&self, items: Vec<(String, P)>, tags: Tags) -> Result<()> {
+        let ct = self.inner.creation_time(&tags);
         let mut mangled = Vec::with_capacity(items.len());
         for (k, v) in items {
-            mangled.push((self.mangle(&k)?.into_owned(), self.inner.stamp(v, ct)));
+            mangled.push((self.mangle(&k)?.into_owned(), self.inner.stamp(v, ct).with_tags(tags.clone())));
         }
         let keys: Vec<String> = mangled.iter().map(|(k, _)| k.clone()).collect();
         self.inner.io(self.inner.backend.set_multi(mangled, self.inner.ttl)).await?;
@@ -317,15 +336,53 @@ impl<P: Clone + 'static> Region<P> {
 
     /// dogpile's `invalidate`: hard makes every existing value read as missing (callers wait
     /// for a new one); soft makes them stale (served while one caller regenerates).
-    /// The mark is held by this region object, i.e. per isolate.
-    pub fn invalidate(&self, hard: bool) {
+    /// The mark is held by this region object, i.e. per isolate; the time it was set at is
+    /// returned, for a coherence point to hand to other isolates ([`Region::merge_invalidation`]).
+    pub fn invalidate(&self, hard: bool) -> f64 {
         let mut inv = self.inner.invalidation.get();
         // Never earlier than a value already stamped after the previous mark.
-        let at = inv.creation_time(self.inner.now());
+        let at = inv.creation_time(self.inner.now()).max(self.inner.latest_stamp.get());
         if hard {
             inv.hard = at;
         } else {
             inv.soft = at;
+        }
+        self.inner.invalidation.set(inv);
+        at
+    }
+
+    /// Invalidates every entry carrying one of `tags` and created at or before now: hard, they
+    /// read as missing; soft, as stale (served while one caller regenerates). Untagged entries
+    /// and other tags' entries are untouched. Returns the mark's time, for a coherence point.
+    pub fn invalidate_tags(&self, tags: &[String], hard: bool) -> f64 {
+        let at = self.inner.mark_time();
+        for tag in tags {
+            self.merge_tag_marks(tag, if hard { at } else { 0.0 }, if hard { 0.0 } else { at });
+        }
+        at
+    }
+
+    /// Takes on a tag's marks set elsewhere; like [`Region::merge_invalidation`], forward only.
+    pub fn merge_tag_marks(&self, tag: &str, hard: f64, soft: f64) {
+        let mut marks = self.inner.tag_marks.borrow_mut();
+        let mark = marks.entry(tag.to_owned()).or_default();
+        if hard.is_finite() && hard > mark.hard {
+            mark.hard = hard;
+        }
+        if soft.is_finite() && soft > mark.soft {
+            mark.soft = soft;
+        }
+    }
+
+    /// Takes on invalidation marks set elsewhere (another isolate, through a coherence point):
+    /// each mark moves forward only, so applying an old or repeated one changes nothing.
+    pub fn merge_invalidation(&self, hard: f64, soft: f64) {
+        let mut inv = self.inner.invalidation.get();
+        if hard.is_finite() && hard > inv.hard {
+            inv.hard = hard;
+        }
+        if soft.is_finite() && soft > inv.soft {
+            inv.soft = soft;
         }
         self.inner.invalidation.set(inv);
     }
@@ -340,13 +397,39 @@ impl<P: Clone + 'static> Inner<P> {
         (self.clock)()
     }
 
-    fn creation_time(&self) -> f64 {
-        self.invalidation.get().creation_time(self.now())
+    /// The creation time of a value with `tags` created now: after every mark that could
+    /// otherwise invalidate it at birth (the clock may not have moved since the mark was set).
+    fn creation_time(&self, tags: &Tags) -> f64 {
+        let mut ct = self.invalidation.get().creation_time(self.now());
+        if let Some(tags) = tags {
+            let marks = self.tag_marks.borrow();
+            for mark in tags.iter().filter_map(|t| marks.get(t)) {
+                ct = mark.creation_time(ct);
+            }
+        }
+        self.latest_stamp.set(self.latest_stamp.get().max(ct));
+        ct
+    }
+
+    /// The time of a mark set now: never before a value already stamped.
+    fn mark_time(&self) -> f64 {
+        self.now().max(self.latest_stamp.get())
     }
 
     fn state(&self, cv: Option<&CachedValue<P>>, ttl: Ttl) -> State {
+        // An entry of another value version is as good as missing.
         let cv = cv.filter(|c| self.current_version(c));
-        classify(cv.map(|c| &c.metadata), self.now(), ttl, &self.invalidation.get())
+        let tags = cv.and_then(|c| c.tags.as_deref()).unwrap_or_default();
+        let marks = self.tag_marks.borrow();
+        let mark_of = |t: &str| if marks.is_empty() { None } else { marks.get(t).copied() };
+        classify_tagged(
+            cv.map(|c| &c.metadata),
+            tags.iter().map(String::as_str),
+            self.now(),
+            ttl,
+            &self.invalidation.get(),
+            mark_of,
+        )
     }
 
     fn peek_fresh(&self, key: &str, ttl: Ttl) -> Option<CachedValue<P>> {
@@ -373,26 +456,21 @@ impl<P: Clone + 'static> Inner<P> {
         }
     }
 
-    /// What a plain read returns: a fresh value that passes the check (any readable one with
-    /// `ignore_expiration`).
+    /// What a plain read returns: a usable value (see `can_use`) that passes the value check.
     async fn usable(&self, key: &str, found: Option<CachedValue<P>>, opts: &GetOptions) -> Result<Option<P>> {
+        let Some(found) = found.filter(|cv| self.can_use(cv, opts)) else { return Ok(None) };
         let ttl = opts.ttl.unwrap_or(self.ttl);
-        let state = match &found {
-            Some(cv) if opts.ignore_expiration => {
-                let readable = cv.metadata.v == crate::api::VALUE_VERSION && self.current_version(cv);
-                if readable {
-                    State::Fresh
-                } else {
-                    State::Missing
-                }
-            }
-            found => self.state(found.as_ref(), ttl),
-        };
-        if state != State::Fresh {
-            return Ok(None);
-        }
-        let checked = self.checked(key, found, state, None, ttl, &Degradation::default()).await?;
+        let checked = self.checked(key, Some(found), State::Fresh, None, ttl, &Degradation::default()).await?;
         Ok(checked.map(|cv| cv.payload))
+    }
+
+    /// What a plain read can use: fresh values, or with `ignore_expiration` any of this version
+    /// (the envelope's and the region's value version).
+    fn can_use(&self, cv: &CachedValue<P>, opts: &GetOptions) -> bool {
+        if opts.ignore_expiration {
+            return cv.metadata.v == crate::api::VALUE_VERSION && self.current_version(cv);
+        }
+        self.state(Some(cv), opts.ttl.unwrap_or(self.ttl)) == State::Fresh
     }
 
     /// A failure that reaches no caller (or reaches it after being counted here).

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use futures::FutureExt;
 
 use super::{CreateOptions, MultiCreator, Region};
-use crate::api::Ttl;
+use crate::api::{CachedValue, Ttl};
 use crate::error::{Error, Result};
 use crate::events::{Event, EventKind};
 use crate::lock::{decide, Action, State};
@@ -39,7 +39,8 @@ impl<P: Clone + 'static> Region<P> {
             slots.push(slot);
         }
         let mangled: Vec<String> = unique.iter().map(|(_, m)| m.clone()).collect();
-        let found = self.inner.io(self.inner.backend.get_multi(&mangled)).await?;
+        let fresh = |cv: &CachedValue<P>| self.inner.state(Some(cv), ttl) == State::Fresh;
+        let found = self.inner.io(self.inner.backend.get_multi_usable(&mangled, &fresh)).await?;
 
         let mut values: Vec<Option<P>> = vec![None; unique.len()];
         let mut waits: Vec<(usize, Creation<P>)> = Vec::new();
@@ -158,7 +159,7 @@ async fn create_batch<P: Clone + 'static>(
             wanted
         )));
     }
-    let ct = inner.creation_time();
+    let ct = inner.creation_time(&opts.tags);
     let mut store = Vec::new();
     for (k, v) in mkeys.iter().zip(values.iter()) {
         let keep = match &opts.should_cache {
@@ -166,7 +167,7 @@ async fn create_batch<P: Clone + 'static>(
             None => true,
         };
         if keep {
-            store.push((k.clone(), inner.stamp(v.clone(), ct)));
+            store.push((k.clone(), inner.stamp(v.clone(), ct).with_tags(opts.tags.clone())));
         }
     }
     if !store.is_empty() {

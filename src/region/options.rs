@@ -57,6 +57,8 @@ pub struct CreateOptions<P> {
     pub degradation: Degradation,
     /// Overrides the region's value check ([`Region::set_value_check`](super::Region::set_value_check)) for this call.
     pub check: Option<ValueCheck<P>>,
+    /// Tags of the values this call creates (see [`super::Region::invalidate_tags`]).
+    pub tags: crate::api::Tags,
 }
 
 /// How a region degrades when its creator or backend misbehaves. Seconds; `None` = off.
@@ -89,7 +91,14 @@ impl Degradation {
 
 impl<P> Default for CreateOptions<P> {
     fn default() -> Self {
-        CreateOptions { ttl: None, should_cache: None, runner: None, degradation: Degradation::default(), check: None }
+        CreateOptions {
+            ttl: None,
+            should_cache: None,
+            runner: None,
+            degradation: Degradation::default(),
+            check: None,
+            tags: None,
+        }
     }
 }
 
@@ -101,6 +110,7 @@ impl<P> Clone for CreateOptions<P> {
             runner: self.runner.clone(),
             degradation: self.degradation,
             check: self.check.clone(),
+            tags: self.tags.clone(),
         }
     }
 }

@@ -68,8 +68,12 @@ it("runs a stampede of 200 (1 creator call) and a soft invalidation; saves a scr
 
   await page.click("#invalidate-soft");
   await page.waitForFunction(() => document.getElementById("status").textContent.startsWith("soft invalidation done"));
+  assert.match(await page.textContent("#coherence"), /^invalidate → seen in 4 of 4 isolates after [\d,]+ ms$/);
   await page.click("#traffic");
   await page.waitForFunction(() => document.getElementById("status").textContent.includes("stale"));
+  await page.selectOption("#tag", "period:2");
+  await page.click("#invalidate-tag");
+  await page.waitForFunction(() => document.getElementById("status").textContent.startsWith("tag period:2 invalidated"));
   await page.waitForTimeout(1200); // one more refresh of the charts
 
   mkdirSync("test-output", { recursive: true });

@@ -99,6 +99,54 @@ const degraded = makeRegion().configure("edgepile.memory", {
 });
 void degraded.getOrCreate("k", () => 1, { staleIfError: 0 }).catch((e) => e instanceof TimeoutError);
 
+// Two tiers and the coherence point (types only).
+import { CoherenceCoordinator, type CoherencePoint } from "edgepile";
+declare const coherenceEnv: { COHERENCE: import("edgepile").DurableObjectNamespaceLike };
+const tiered = makeRegion().configure("edgepile.cloudflare_kv", {
+  arguments: { namespace: env.CACHE },
+  l1: { maxEntries: 1000, ttl: 30 },
+  coherence: { namespace: coherenceEnv.COHERENCE, interval: 1 },
+});
+const l1Hits: number = tiered.stats().l1Hits;
+void tiered.invalidate(true)?.then(() => l1Hits);
+const point: CoherencePoint = {
+  changes: async () => ({ version: 0, hard: 0, soft: 0, changes: [] }),
+  publish: async () => 0,
+  invalidate: async () => {},
+};
+makeRegion().configure("edgepile.cloudflare_kv", { arguments: { namespace: env.CACHE }, coherence: { namespace: point } });
+// @ts-expect-error: l1 takes maxEntries and ttl
+makeRegion().configure("edgepile.cloudflare_kv", { arguments: { namespace: env.CACHE }, l1: { size: 3 } });
+void CoherenceCoordinator;
+
+// Node over Redis (types only).
+import { RedisBackend, type NodeRedisClientLike } from "edgepile";
+declare const client: NodeRedisClientLike; // createClient({ url, disableOfflineQueue: true }) from "redis"
+const redisRegion = makeRegion().configure("edgepile.redis", {
+  expirationTime: 300,
+  backendTimeout: 0.5,
+  arguments: { url: "redis://127.0.0.1:6379", staleTtl: 60, lockTimeout: 5, leaseTtl: 10 },
+});
+makeRegion().configure("edgepile.redis", { arguments: { client, distributedLock: false } });
+void redisRegion.actualBackend.close?.();
+void redisRegion.actualBackend.bus?.subscribe("edgepile", (m: string) => console.log(m), { onReconnect: () => {} });
+const typedBackend: RedisBackend = new RedisBackend({ url: "redis://127.0.0.1:6379" });
+void typedBackend.leases?.acquire("k", 30);
+// @ts-expect-error: url and client are exclusive
+makeRegion().configure("edgepile.redis", { arguments: { url: "redis://h", client } satisfies import("edgepile").RedisArguments });
+
+// Tags (types only).
+const taggedRegion = makeRegion().configure("edgepile.memory");
+void taggedRegion.getOrCreate("k", () => 1, { tags: ["user:42"] });
+void taggedRegion.set("k", 1, { tags: ["user:42"] });
+void taggedRegion.invalidateTags(["user:42"], { hard: false });
+const byUser = taggedRegion.cacheOnArguments(async function byUser(id: number, org: string) {
+  return { id, org };
+}, { tags: (id, org) => [`user:${id}`, `org:${org}`] });
+void byUser(1, "x");
+// @ts-expect-error: tags are strings
+void taggedRegion.set("k", 1, { tags: [1] });
+
 // Values (docs/values.md) and checkValue / migrate / valueVersion (types only).
 type Order = { id: number; createdAt: Date; tags: Set<string>; total: bigint };
 const isOrder = (v: unknown): boolean => typeof v === "object" && v !== null && "createdAt" in v;

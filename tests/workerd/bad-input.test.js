@@ -117,6 +117,7 @@ describe("region lifecycle and options", () => {
 
   it("unknown backends, options and arguments are refused by name", () => {
     expect(() => makeRegion().configure("dogpile.cache.memory")).toThrow(/known: edgepile.memory/);
+    expect(() => makeRegion().configure("edgepile.redis", { arguments: { url: "redis://127.0.0.1:6379" } })).toThrow(/edgepile.redis runs in Node/);
     expect(() => makeRegion().configure("edgepile.memory", { expiration_time: 5 })).toThrow(/no option "expiration_time"/);
     expect(() => makeRegion().configure("edgepile.memory", { arguments: { max_entries: 5 } })).toThrow(ValidationError);
     expect(() => makeRegion().configure("edgepile.memory", { arguments: { maxEntries: 0 } })).toThrow(ValidationError);

@@ -9,7 +9,8 @@ let unique = 0;
 /**
  * @param {string} label
  * @param {{ backend: string | (() => object), arguments?: object | (() => object), wrap?: () => any[],
- *           persists: boolean, bounded?: boolean }} spec
+ *           persists: boolean, bounded?: boolean, configure?: object }} spec  configure: more
+ *           options for every region of the suite (an l1 tier, say)
  */
 export function conformance(label, spec) {
   const make = (options = {}, regionOptions = {}) => {
@@ -17,7 +18,7 @@ export function conformance(label, spec) {
     const wrap = spec.wrap?.();
     const args = typeof spec.arguments === "function" ? spec.arguments() : spec.arguments;
     const backend = typeof spec.backend === "function" ? spec.backend() : spec.backend;
-    const r = makeRegion({ clock, ...regionOptions }).configure(backend, { arguments: args, wrap, ...options });
+    const r = makeRegion({ clock, ...regionOptions }).configure(backend, { arguments: args, wrap, ...spec.configure, ...options });
     return { r, clock };
   };
   // keys unique per test, so backends that share state across tests stay independent

@@ -38,8 +38,21 @@ it("soft and hard invalidation", async () => {
   expect((await json("/api/elements/8")).cache).toBe("stale"); // served at once, regenerated in the background
   await new Promise((r) => setTimeout(r, 500)); // the upstream takes 300 ms
   expect((await json("/api/elements/8")).cache).toBe("hit");
-  expect((await json("/api/invalidate?mode=hard", { method: "POST" })).invalidated).toBe("hard");
+  const hard = await json("/api/invalidate?mode=hard", { method: "POST" });
+  expect(hard.invalidated).toBe("hard");
   expect((await json("/api/elements/8")).cache).toBe("miss");
+  // the regions standing for other isolates saw it through the coherence point, within 1 s + a check
+  expect(hard.seenBy).toBe(hard.isolates);
+  expect(hard.afterMs).toBeLessThan(1500);
+});
+
+it("invalidating a tag refetches only the elements carrying it", async () => {
+  await json("/api/elements/3"); // period 2, group 3
+  await json("/api/elements/11"); // period 3, group 11
+  expect((await json("/api/elements/3")).cache).toBe("hit");
+  expect((await json("/api/invalidate-tag?tag=period:2&mode=hard", { method: "POST" })).invalidated).toBe("period:2");
+  expect((await json("/api/elements/3")).cache).toBe("miss");
+  expect((await json("/api/elements/11")).cache).toBe("hit");
 });
 
 it("keeps the primes route used by scripts", async () => {

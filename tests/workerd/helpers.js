@@ -2,14 +2,7 @@
 // promises to hold a creator open, a flush of pending microtasks, and the smallest backend.
 import { NO_VALUE } from "../../src/js/workerd.js";
 
-export function fakeClock(startMs = 1_700_000_000_000) {
-  let now = startMs;
-  const clock = () => now;
-  clock.advance = (seconds) => {
-    now += seconds * 1000;
-  };
-  return clock;
-}
+export { fakeClock } from "./fake-clock.js";
 
 export function deferred() {
   let resolve, reject;

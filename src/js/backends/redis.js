@@ -1,0 +1,93 @@
+// "edgepile.redis" (Node): a region over Redis.
+//
+// - Values are the bytes the chain hands down (the MessagePack envelope, or a codec's bytes or
+//   text) stored as they are, and come back as Buffers.
+// - A value lives physically for its expiration plus `staleTtl` (PX, milliseconds), so Redis
+//   reclaims it while a stale value can still be served; -1 (never) stores it without expiry.
+// - A hit is one GET; getMulti is one MGET; setMulti is one MULTI/EXEC; deleteMulti one DEL.
+// - The dogpile lock is on unless `distributedLock: false`: `leases` is the region's lease
+//   client (leases/redis.js) over the same connection.
+// - `bus` is pub/sub over the same Redis, for what runs across processes.
+import { ValidationError } from "../errors.js";
+import { describe } from "../options.js";
+import { NO_VALUE } from "../no-value.js";
+import { RedisLeases } from "../leases/redis.js";
+import { RedisConnection } from "../redis/connection.js";
+import { RedisBus } from "../redis/bus.js";
+import { encodeItem } from "./items.js";
+
+/** Default stale window, seconds: as long as the expiration itself, at least a minute. */
+const MIN_STALE = 60;
+
+/** Physical lifetime in ms of a value whose expiration is `ttl` seconds (undefined: never). */
+export function physicalMs(ttl, staleTtl) {
+  if (ttl === undefined || ttl < 0) return undefined;
+  const stale = staleTtl ?? Math.max(ttl, MIN_STALE);
+  return Math.max(1, Math.ceil((ttl + stale) * 1000));
+}
+
+/** What Redis stores for an item: bytes as a Buffer (no copy), text as it is. */
+function stored(item) {
+  const { bytes, text } = encodeItem(item);
+  return bytes === undefined ? text : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+export class RedisBackend {
+  /**
+   * @param {{ url?: string, client?: object, staleTtl?: number, distributedLock?: boolean, lockPrefix?: string }} args
+   * @param {{ expirationTime?: number, backendTimeout?: number }} region
+   */
+  constructor(args, region = {}) {
+    const { staleTtl, distributedLock = true, lockPrefix } = args ?? {};
+    if (staleTtl !== undefined && !(typeof staleTtl === "number" && staleTtl >= 0 && Number.isFinite(staleTtl))) {
+      throw new ValidationError(`staleTtl must be a number of seconds ≥ 0, got ${describe(staleTtl)}`);
+    }
+    if (typeof distributedLock !== "boolean") throw new ValidationError(`distributedLock must be true or false, got ${describe(distributedLock)}`);
+    this.connection = new RedisConnection(args ?? {}, { timeout: region.backendTimeout });
+    this.bus = new RedisBus(this.connection);
+    this.staleTtl = staleTtl;
+    this.defaultTtl = typeof region.expirationTime === "number" ? region.expirationTime : undefined;
+    this.leases = distributedLock ? new RedisLeases(this.connection, lockPrefix) : undefined;
+  }
+
+  #setArgs(key, item, options) {
+    const ms = physicalMs(options?.ttl ?? this.defaultTtl, this.staleTtl);
+    return ms === undefined ? ["SET", key, stored(item)] : ["SET", key, stored(item), "PX", String(ms)];
+  }
+
+  async get(key) {
+    const found = await this.connection.command(["GET", key], () => `read of ${JSON.stringify(key)}`, true);
+    return found === null ? NO_VALUE : found;
+  }
+
+  async getMulti(keys) {
+    if (keys.length === 0) return [];
+    const found = await this.connection.command(["MGET", ...keys], `read of ${keys.length} keys`, true);
+    return found.map((v) => (v === null ? NO_VALUE : v));
+  }
+
+  async set(key, item, options) {
+    await this.connection.command(this.#setArgs(key, item, options), () => `write of ${JSON.stringify(key)}`);
+  }
+
+  async setMulti(mapping, options) {
+    const keys = Object.keys(mapping);
+    if (keys.length === 0) return;
+    await this.connection.transaction(keys.map((k) => this.#setArgs(k, mapping[k], options)), `write of ${keys.length} keys`);
+  }
+
+  async delete(key) {
+    await this.connection.command(["DEL", key], () => `delete of ${JSON.stringify(key)}`);
+  }
+
+  async deleteMulti(keys) {
+    if (keys.length === 0) return;
+    await this.connection.command(["DEL", ...keys], `delete of ${keys.length} keys`);
+  }
+
+  /** Closes the connection this backend opened from `url` (a `client` passed in stays open). */
+  async close() {
+    await this.bus.close();
+    await this.connection.close();
+  }
+}

@@ -1,0 +1,115 @@
+//! `TieredBackend`: an L1 in the isolate over a shared backend, natively. Two regions over one
+//! shared store stand for two isolates, each with its own L1.
+
+mod common;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use common::*;
+use edgepile::backends::{MemoryL1, TieredBackend};
+use edgepile::{CreateOptions, GetOptions, Region, RegionBuilder, Ttl};
+use futures::FutureExt;
+
+fn isolate(shared: &Rc<MockBackend>, clock: &FakeClock, l1_ttl: f64) -> Region<String> {
+    let tiers = TieredBackend::new(Rc::new(MemoryL1::new(10)), shared.clone(), l1_ttl, clock.clock());
+    RegionBuilder::new("tiers").ttl(Ttl::Seconds(3600.0)).clock(clock.clock()).build(Rc::new(tiers))
+}
+
+#[test]
+fn l1_hits_cost_no_shared_read() {
+    let shared = Rc::new(MockBackend::new());
+    let clock = FakeClock::new();
+    let r = isolate(&shared, &clock, 60.0);
+    run(async {
+        r.set("k", "v".into()).await.unwrap();
+        let reads = shared.counts().gets;
+        for _ in 0..10 {
+            assert_eq!(r.get("k", GetOptions::default()).await.unwrap().as_deref(), Some("v"));
+        }
+        assert_eq!(shared.counts().gets, reads);
+        assert_eq!(r.peek_fresh("k", None).unwrap().as_deref(), Some("v"));
+    }
+    .boxed_local());
+}
+
+#[test]
+fn another_isolates_write_is_unseen_for_at_most_the_l1_ttl() {
+    let shared = Rc::new(MockBackend::new());
+    let clock = FakeClock::new();
+    let (a, b) = (isolate(&shared, &clock, 5.0), isolate(&shared, &clock, 5.0));
+    run(async {
+        a.set("k", "old".into()).await.unwrap();
+        assert_eq!(b.get("k", GetOptions::default()).await.unwrap().as_deref(), Some("old"));
+        a.set("k", "new".into()).await.unwrap();
+        clock.advance(5.0);
+        assert_eq!(b.get("k", GetOptions::default()).await.unwrap().as_deref(), Some("old"));
+        clock.advance(0.001);
+        assert_eq!(b.get("k", GetOptions::default()).await.unwrap().as_deref(), Some("new"));
+    }
+    .boxed_local());
+}
+
+#[test]
+fn a_stale_l1_entry_is_read_again_from_the_shared_tier() {
+    // Isolate a regenerated an expired value; b still holds the expired one in L1. b must find
+    // a's value in the shared tier rather than regenerate it a second time.
+    let shared = Rc::new(MockBackend::new());
+    let clock = FakeClock::new();
+    let tiers = |ttl| TieredBackend::new(Rc::new(MemoryL1::new(10)), shared.clone(), ttl, clock.clock());
+    let region = |t: TieredBackend<String>| {
+        RegionBuilder::new("t").ttl(Ttl::Seconds(10.0)).clock(clock.clock()).build(Rc::new(t))
+    };
+    let (a, b) = (region(tiers(3600.0)), region(tiers(3600.0)));
+    let calls = Rc::new(std::cell::Cell::new(0));
+    run(async {
+        a.get_or_create("k", numbered_creator(&calls, "v"), CreateOptions::default()).await.unwrap();
+        b.get_or_create("k", numbered_creator(&calls, "v"), CreateOptions::default()).await.unwrap();
+        clock.advance(11.0);
+        let fresh = a.get_or_create("k", numbered_creator(&calls, "v"), CreateOptions::default()).await.unwrap();
+        let seen = b.get_or_create("k", numbered_creator(&calls, "v"), CreateOptions::default()).await.unwrap();
+        assert_eq!(seen, fresh);
+        assert_eq!(calls.get(), 2);
+    }
+    .boxed_local());
+}
+
+#[test]
+fn writes_and_deletes_reach_the_change_hook_after_the_shared_tier() {
+    let shared = Rc::new(MockBackend::new());
+    let clock = FakeClock::new();
+    let heard: Rc<RefCell<Vec<Vec<String>>>> = Rc::default();
+    let sink = heard.clone();
+    let tiers = TieredBackend::new(Rc::new(MemoryL1::new(10)), shared.clone(), 60.0, clock.clock()).on_change(Rc::new(
+        move |keys: Vec<String>| {
+            sink.borrow_mut().push(keys);
+            async { Ok(()) }.boxed_local()
+        },
+    ));
+    let r = RegionBuilder::new("t").clock(clock.clock()).build(Rc::new(tiers));
+    let calls = Rc::new(std::cell::Cell::new(0));
+    run(async {
+        r.set("a", "1".into()).await.unwrap();
+        r.delete("a").await.unwrap();
+        r.get_or_create("b", numbered_creator(&calls, "v"), CreateOptions::default()).await.unwrap();
+        r.set_multi(vec![("c".into(), "1".into()), ("d".into(), "2".into())]).await.unwrap();
+    }
+    .boxed_local());
+    let heard = heard.borrow();
+    assert_eq!(*heard, vec![vec!["a".to_string()], vec!["a".into()], vec!["b".into()], vec!["c".into(), "d".into()]]);
+}
+
+#[test]
+fn a_failed_shared_write_leaves_nothing_in_l1() {
+    let shared = Rc::new(MockBackend::new());
+    let clock = FakeClock::new();
+    let r = isolate(&shared, &clock, 60.0);
+    run(async {
+        r.set("k", "old".into()).await.unwrap();
+        shared.fail_writes.set(true);
+        assert!(r.set("k", "new".into()).await.is_err());
+        shared.fail_writes.set(false);
+        assert_eq!(r.get("k", GetOptions::default()).await.unwrap().as_deref(), Some("old"));
+    }
+    .boxed_local());
+}
