@@ -225,3 +225,20 @@ describe("valueVersion", () => {
     for (const bad of [-1, 1.5, "2", 2 ** 32]) expect(() => kv({ valueVersion: bad })).toThrow(ValidationError);
   });
 });
+
+describe("with two tiers (l1)", () => {
+  it("an L1 hit is not checked again; a rejected value's L1 copy is dropped, never served unchecked", async () => {
+    const [good, bad] = [key("l1good"), key("l1bad")];
+    await kv().set(good, { shape: 2 });
+    await kv().set(bad, { shape: 1 });
+    let checks = 0;
+    const region = kv({ l1: { maxEntries: 10, ttl: 60 }, checkValue: (v) => (checks++, isV2(v)) });
+    const creator = counted(() => ({ shape: 2, made: true }));
+    expect(await region.getOrCreate(good, creator)).toEqual({ shape: 2 });
+    expect(await region.getOrCreate(good, creator)).toEqual({ shape: 2 }); // from L1
+    expect(checks).toBe(1);
+    expect(await region.get(bad)).toBe(NO_VALUE); // read from KV into L1, then rejected
+    expect(await region.getOrCreate(bad, creator)).toEqual({ shape: 2, made: true });
+    expect(creator.calls).toBe(1);
+  });
+});
