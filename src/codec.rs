@@ -1,58 +1,57 @@
 //! The stored form of a [`CachedValue`] in byte stores: one MessagePack array
-//! `[payload, [<ct seconds>, <version>]]` (`[payload, [ct, v, [tags…]]]` for a tagged entry),
-//! encoded once. The layout mirrors dogpile's
-//! `(payload, metadata)` tuple, so any MessagePack reader can take the payload out. Metadata is
-//! positional because it is on every entry: naming its fields cost 7 of the 85 bytes KV stores for
-//! a small object. Readers also accept the named form `{"ct": …, "v": …}`.
+//! `[payload, [<ct seconds>, <version>]]`, encoded once; a tagged entry adds its tags
+//! (`[ct, v, [tags…]]`), and a region with a value version adds it after them (`[ct, v, [tags…]
+//! or nil, valueVersion]`). The layout mirrors dogpile's `(payload, metadata)` tuple, so any
+//! MessagePack reader can take the payload out. Metadata is positional because it is on every
+//! entry: naming its fields cost 7 of the 85 bytes KV stores for a small object. Readers also
+//! accept the named form `{"ct": …, "v": …}`.
+//!
+//! JS-only values (Dates, Maps, BigInts...) are MessagePack extensions ([`crate::ext`]); a Rust
+//! reader gets them as the serde type that fits, through [`crate::ext::normalize`].
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::api::{CachedValue, Metadata};
+use crate::api::{CachedValue, Metadata, Tags};
 use crate::error::{Error, Result};
+use crate::ext;
+
+/// Nesting allowed when decoding (the JS layer refuses values deeper than 256 levels).
+pub const MAX_DEPTH: usize = 300;
 
 /// Encodes `cv` for a byte store.
 pub fn encode<P: Serialize>(cv: &CachedValue<P>) -> Result<Vec<u8>> {
+    let (m, tags) = (&cv.metadata, cv.tags.as_deref());
     // Named: a payload struct stays a map any reader understands; the tuple stays an array.
-    let fail = |e: rmp_serde::encode::Error| Error::validation(format!("cannot encode the value as MessagePack: {e}"));
-    match &cv.tags {
-        None => rmp_serde::to_vec_named(&(&cv.payload, (cv.metadata.ct, cv.metadata.v))).map_err(fail),
-        Some(tags) => rmp_serde::to_vec_named(&(&cv.payload, (cv.metadata.ct, cv.metadata.v, &**tags))).map_err(fail),
-    }
+    let encoded = match (tags, m.value_version) {
+        (None, 0) => rmp_serde::to_vec_named(&(&cv.payload, (m.ct, m.v))),
+        (Some(tags), 0) => rmp_serde::to_vec_named(&(&cv.payload, (m.ct, m.v, tags))),
+        (tags, version) => rmp_serde::to_vec_named(&(&cv.payload, (m.ct, m.v, tags, version))),
+    };
+    encoded.map_err(|e| Error::validation(format!("cannot encode the value as MessagePack: {e}")))
 }
 
-/// Decodes what [`encode`] wrote. Anything else (another tool's bytes, a truncated write) is an
-/// error, which the region reads as a miss.
+/// Decodes what [`encode`] (or the JS package) wrote. Anything else (another tool's bytes, a
+/// truncated write, a payload that is not a `P`) is an error, which the region reads as a miss.
 pub fn decode<P: DeserializeOwned>(bytes: &[u8]) -> Result<CachedValue<P>> {
-    let mut rest = bytes;
-    let (payload, metadata): (P, StoredMetadata) = rmp_serde::from_read(&mut rest)
-        .map_err(|e| Error::backend(format!("stored bytes are not an edgepile value: {e}")))?;
-    if !rest.is_empty() {
-        return Err(Error::backend("stored bytes have trailing data after the edgepile value"));
-    }
-    let (metadata, tags) = match metadata {
-        StoredMetadata::Positional(ct, v) => (Metadata { ct, v }, None),
-        StoredMetadata::Tagged(ct, v, tags) => (Metadata { ct, v }, Some(tags.into())),
-        StoredMetadata::Named(m) => (m, None),
-    };
+    let (payload, metadata, tags) = parse_envelope(bytes, MAX_DEPTH)?;
+    // Copies of shared references may grow the tree; a few times the input is plenty for real
+    // data and keeps crafted bytes from exhausting memory.
+    let budget = bytes.len().saturating_mul(16).saturating_add(4096);
+    let payload = ext::normalize(payload, MAX_DEPTH, budget)
+        .ok_or_else(|| corrupt("inconsistent extension data or too many shared references"))?;
+    let payload = rmpv::ext::from_value(payload).map_err(|e| corrupt(&e.to_string()))?;
     Ok(CachedValue { payload, metadata, tags })
 }
 
-/// Metadata as written (`[ct, v]`, `[ct, v, tags]`) or in the named form (`{"ct", "v"}`).
-#[derive(serde::Deserialize)]
-#[serde(untagged)]
-enum StoredMetadata {
-    Positional(f64, u32),
-    Tagged(f64, u32, Vec<String>),
-    Named(Metadata),
+fn corrupt(why: &str) -> Error {
+    Error::backend(format!("stored bytes are not an edgepile value: {why}"))
 }
 
-/// The envelope as a MessagePack tree plus its metadata, without committing to a payload type:
-/// what the JS layer turns into plain JS data. Nesting is bounded (`max_depth`) and nothing is
-/// preallocated from lengths the bytes claim, so hostile input is an error, never a panic.
-#[cfg(feature = "js")]
-pub fn parse_envelope(bytes: &[u8], max_depth: usize) -> Result<(rmpv::Value, Metadata, crate::api::Tags)> {
-    let corrupt = |why: &str| Error::backend(format!("stored bytes are not an edgepile value: {why}"));
+/// The envelope as a MessagePack tree plus its metadata and tags, without committing to a
+/// payload type. Nesting is bounded (`max_depth`) and nothing is preallocated from lengths the
+/// bytes claim, so hostile input is an error, never a panic.
+pub fn parse_envelope(bytes: &[u8], max_depth: usize) -> Result<(rmpv::Value, Metadata, Tags)> {
     let mut rest = bytes;
     let value = rmpv::decode::read_value_with_max_depth(&mut rest, max_depth).map_err(|e| corrupt(&e.to_string()))?;
     if !rest.is_empty() {
@@ -68,29 +67,37 @@ pub fn parse_envelope(bytes: &[u8], max_depth: usize) -> Result<(rmpv::Value, Me
     Ok((payload, metadata, tags))
 }
 
-#[cfg(feature = "js")]
-fn metadata_of(v: &rmpv::Value) -> Option<(Metadata, crate::api::Tags)> {
+fn metadata_of(v: &rmpv::Value) -> Option<(Metadata, Tags)> {
     let as_ct = |v: &rmpv::Value| v.as_f64().or_else(|| v.as_i64().map(|i| i as f64));
     let as_version = |v: &rmpv::Value| v.as_u64().and_then(|n| u32::try_from(n).ok());
+    let as_tags = |v: &rmpv::Value| -> Option<Tags> {
+        if v.is_nil() {
+            return Some(None);
+        }
+        let tags: Option<Vec<String>> = v.as_array()?.iter().map(|t| t.as_str().map(str::to_owned)).collect();
+        Some(Some(tags?.into()))
+    };
     if let Some(parts) = v.as_array() {
-        return match parts.as_slice() {
-            [ct, version] => Some((Metadata { ct: as_ct(ct)?, v: as_version(version)? }, None)),
-            [ct, version, tags] => {
-                let tags: Option<Vec<String>> =
-                    tags.as_array()?.iter().map(|t| t.as_str().map(str::to_owned)).collect();
-                Some((Metadata { ct: as_ct(ct)?, v: as_version(version)? }, Some(tags?.into())))
-            }
-            _ => None,
+        let (ct, version, tags, value_version) = match parts.as_slice() {
+            [ct, version] => (ct, version, None, 0),
+            [ct, version, tags] => (ct, version, Some(tags), 0),
+            [ct, version, tags, value_version] => (ct, version, Some(tags), as_version(value_version)?),
+            _ => return None,
         };
+        let tags = match tags {
+            Some(t) => as_tags(t)?,
+            None => None,
+        };
+        return Some((Metadata { ct: as_ct(ct)?, v: as_version(version)?, value_version }, tags));
     }
-    let mut ct = None;
-    let mut version = None;
+    let (mut ct, mut version, mut value_version) = (None, None, Some(0));
     for (k, v) in v.as_map()? {
         match k.as_str()? {
             "ct" => ct = as_ct(v),
             "v" => version = as_version(v),
+            "valueVersion" => value_version = as_version(v),
             _ => {}
         }
     }
-    Some((Metadata { ct: ct?, v: version? }, None))
+    Some((Metadata { ct: ct?, v: version?, value_version: value_version? }, None))
 }

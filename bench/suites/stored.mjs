@@ -3,7 +3,7 @@
 import { launch } from "../launch.mjs";
 import { isLeaseVariant } from "../subjects.mjs";
 
-export const SHAPES = ["small", "document", "integers", "floats"];
+export const SHAPES = ["small", "document", "integers", "floats", "dated"];
 
 export async function stored(subjects) {
   const rows = [];

@@ -59,13 +59,11 @@ pub fn is_no_value(v: &JsValue) -> bool {
 /// A JS `CachedValue` (falls back to a plain object if the JS layer is not installed).
 pub fn cached_value_to_js(cv: &CachedValue<JsValue>) -> JsValue {
     let made = INSTALLED.with(|i| {
-        i.borrow()
-            .make_cached_value
-            .as_ref()
-            .and_then(|f| {
-                let tags = super::tags::tags_to_js(&cv.tags);
-                f.call4(&JsValue::UNDEFINED, &cv.payload, &cv.metadata.ct.into(), &cv.metadata.v.into(), &tags).ok()
-            })
+        i.borrow().make_cached_value.as_ref().and_then(|f| {
+            let (m, tags) = (&cv.metadata, super::tags::tags_to_js(&cv.tags));
+            let (ct, v, version) = (m.ct.into(), m.v.into(), m.value_version.into());
+            f.call5(&JsValue::UNDEFINED, &cv.payload, &ct, &v, &tags, &version).ok()
+        })
     });
     made.unwrap_or(JsValue::UNDEFINED)
 }
@@ -82,8 +80,14 @@ pub fn cached_value_from_js(v: &JsValue) -> Option<CachedValue<JsValue>> {
     if !(0.0..=u32::MAX as f64).contains(&version) || version.fract() != 0.0 {
         return None;
     }
+    let value_version = match get(&meta, "valueVersion")?.as_f64() {
+        None => 0,
+        Some(n) if (0.0..=u32::MAX as f64).contains(&n) && n.fract() == 0.0 => n as u32,
+        Some(_) => return None,
+    };
     let tags = get(&meta, "tags").and_then(|t| super::tags::tags_from_js(&t));
-    Some(CachedValue { payload: get(v, "payload")?, metadata: Metadata { ct, v: version as u32 }, tags })
+    let metadata = Metadata { ct, v: version as u32, value_version };
+    Some(CachedValue { payload: get(v, "payload")?, metadata, tags })
 }
 
 /// An error thrown by user JS (a proxy, a custom backend) that is already one of ours keeps its

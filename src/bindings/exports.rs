@@ -36,22 +36,17 @@ pub fn sha256_mangle_key(key: &str) -> String {
     crate::keys::sha256_mangle_key(key)
 }
 
-/// Bytes as binary-safe UTF-8 text, as KV stores binary values (see `binary_text`).
+/// Bytes as binary-safe UTF-8 text, the form KV keeps bytes that start with NUL in (see
+/// `binary_text`).
 #[wasm_bindgen(js_name = wrapBinary)]
 pub fn wrap_binary(bytes: &[u8]) -> Vec<u8> {
     crate::binary_text::wrap(bytes)
 }
 
-/// The bytes in a stored UTF-8 buffer, or `undefined` if it is not wrapped binary.
+/// The bytes in binary-safe text, or `undefined` if it is not that.
 #[wasm_bindgen(js_name = unwrapBinary)]
 pub fn unwrap_binary(stored: &[u8]) -> Option<Vec<u8>> {
     crate::binary_text::unwrap(stored)
-}
-
-/// The same from text (KV's bulk read): the string's UTF-8 bytes are the stored bytes.
-#[wasm_bindgen(js_name = unwrapBinaryText)]
-pub fn unwrap_binary_text(text: &str) -> Option<Vec<u8>> {
-    crate::binary_text::unwrap(text.as_bytes())
 }
 
 /// The envelope version this build writes; entries of any other read as missing.

@@ -7,9 +7,9 @@ use std::cell::RefCell;
 use futures::future::{ready, FutureExt};
 use wasm_bindgen::prelude::*;
 
+use super::tags::{tags_from_js, tags_to_js};
 use crate::api::{CachedValue, Metadata, Ttl};
 use crate::backend::{Backend, BackendFuture, Capabilities};
-use super::tags::{tags_from_js, tags_to_js};
 use crate::backends::L1Store;
 
 #[wasm_bindgen]
@@ -21,7 +21,16 @@ extern "C" {
     #[wasm_bindgen(method, js_name = readEntry)]
     fn read_entry(this: &JsMemoryStore, key: &JsValue, now: f64) -> Option<JsEntry>;
     #[wasm_bindgen(method, js_name = writeEntry)]
-    fn write_entry(this: &JsMemoryStore, key: &JsValue, payload: &JsValue, ct: f64, v: u32, until: f64, tags: &JsValue);
+    fn write_entry(
+        this: &JsMemoryStore,
+        key: &JsValue,
+        payload: &JsValue,
+        ct: f64,
+        v: u32,
+        until: f64,
+        tags: &JsValue,
+        value_version: u32,
+    );
     #[wasm_bindgen(method, js_name = removeEntry)]
     fn remove_entry(this: &JsMemoryStore, key: &JsValue);
 
@@ -39,6 +48,8 @@ extern "C" {
     fn v(this: &JsMetadata) -> f64;
     #[wasm_bindgen(method, getter)]
     fn tags(this: &JsMetadata) -> JsValue;
+    #[wasm_bindgen(method, getter, js_name = valueVersion)]
+    fn value_version(this: &JsMetadata) -> Option<f64>;
 }
 
 pub struct JsMemory {
@@ -74,11 +85,13 @@ impl JsMemory {
     fn read(&self, key: &str, now: f64) -> Option<CachedValue<JsValue>> {
         let entry = self.store.read_entry(&self.js_key(key), now)?;
         let meta = entry.metadata();
-        let v = meta.v();
         // A version that is not a u32 cannot be ours: it reads as another version (a miss).
-        let v = if (0.0..=u32::MAX as f64).contains(&v) && v.fract() == 0.0 { v as u32 } else { u32::MAX };
+        let version =
+            |v: f64| if (0.0..=u32::MAX as f64).contains(&v) && v.fract() == 0.0 { v as u32 } else { u32::MAX };
+        let metadata =
+            Metadata { ct: meta.ct(), v: version(meta.v()), value_version: meta.value_version().map_or(0, version) };
         let tags = tags_from_js(&meta.tags());
-        Some(CachedValue { payload: entry.payload(), metadata: Metadata { ct: meta.ct(), v }, tags })
+        Some(CachedValue { payload: entry.payload(), metadata, tags })
     }
 }
 
@@ -92,7 +105,9 @@ impl Backend<JsValue> for JsMemory {
     }
 
     fn set<'a>(&'a self, key: &'a str, value: CachedValue<JsValue>, _ttl: Ttl) -> BackendFuture<'a, ()> {
-        self.store.write_entry(&self.js_key(key), &value.payload, value.metadata.ct, value.metadata.v, f64::INFINITY, &tags_to_js(&value.tags));
+        let m = &value.metadata;
+        let tags = tags_to_js(&value.tags);
+        self.store.write_entry(&self.js_key(key), &value.payload, m.ct, m.v, f64::INFINITY, &tags, m.value_version);
         ready(Ok(())).boxed_local()
     }
 
@@ -113,7 +128,9 @@ impl L1Store<JsValue> for JsMemory {
     }
 
     fn write(&self, key: &str, value: CachedValue<JsValue>, until: f64) {
-        self.store.write_entry(&self.js_key(key), &value.payload, value.metadata.ct, value.metadata.v, until, &tags_to_js(&value.tags));
+        let m = &value.metadata;
+        let tags = tags_to_js(&value.tags);
+        self.store.write_entry(&self.js_key(key), &value.payload, m.ct, m.v, until, &tags, m.value_version);
     }
 
     fn remove(&self, key: &str) {

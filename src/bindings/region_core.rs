@@ -9,7 +9,9 @@ use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::callbacks::{call_clock, call_creator, call_mangler, call_multi_creator, call_predicate, settle};
+use super::callbacks::{
+    call_clock, call_creator, call_mangler, call_multi_creator, call_predicate, settle, value_check,
+};
 use super::chain::{ChainBackend, Reporter};
 use super::errors::{from_backend_js, no_value, to_js};
 use super::js_leases;
@@ -81,6 +83,8 @@ extern "C" {
     fn runner(this: &CallOptions) -> Option<Function>;
     #[wasm_bindgen(method, getter)]
     fn tags(this: &CallOptions) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn check(this: &CallOptions) -> Option<Function>;
 }
 
 fn call_options(options: &JsValue) -> CreateOptions<JsValue> {
@@ -88,7 +92,7 @@ fn call_options(options: &JsValue) -> CreateOptions<JsValue> {
         return CreateOptions::default();
     }
     let o = options.unchecked_ref::<CallOptions>();
-    let mut opts = create_options(o.ttl(), o.should_cache_fn(), o.runner());
+    let mut opts = create_options(o.ttl(), o.should_cache_fn(), o.runner(), o.check());
     opts.degradation = degradation_of(options);
     opts.tags = tags_from_js(&o.tags()).filter(|t| !t.is_empty());
     opts
@@ -98,12 +102,14 @@ fn create_options(
     seconds: Option<f64>,
     should_cache: Option<Function>,
     runner: Option<Function>,
+    check: Option<Function>,
 ) -> CreateOptions<JsValue> {
     CreateOptions {
         ttl: ttl(seconds),
         should_cache: should_cache.map(|f| Rc::new(move |v: &JsValue| call_predicate(&f, v)) as _),
         runner: runner.map(js_leases::runner),
         degradation: Degradation::default(),
+        check: check.map(value_check),
         tags: None,
     }
 }
@@ -125,7 +131,8 @@ impl RegionCore {
     /// the JS layer's `memory` store, or over both as two tiers (`memory` the L1, see
     /// `backends::tiered`), or over nothing (the null backend). `hooks` holds optional JS
     /// functions and settings: clock, keyMangler, onError, runner, leases with sleep, leaseTtl,
-    /// lockTimeout, and for two tiers l1Ttl and publish(keys) (told of every write and delete).
+    /// lockTimeout, for two tiers l1Ttl and publish(keys) (told of every write and delete), and
+    /// the value check (checkValue) with valueVersion.
     #[wasm_bindgen(constructor)]
     pub fn new(
         name: String,
@@ -192,7 +199,11 @@ impl RegionCore {
         if let Some(sink) = sink {
             b = b.on_error(sink);
         }
+        if let Some(version) = hook("valueVersion").and_then(|v| v.as_f64()) {
+            b = b.value_version(version as u32);
+        }
         let region = b.build(backend);
+        region.set_value_check(func("checkValue").map(value_check));
         *reporter.borrow_mut() = Some(Box::new(region.reporter()));
         Ok(RegionCore { region, memory })
     }
@@ -212,7 +223,7 @@ impl RegionCore {
         self.region.fresh_after()
     }
 
-    /// `options`: undefined, or `{ ttl, shouldCacheFn, runner, tags, ...degradation }`, every
+    /// `options`: undefined, or `{ ttl, shouldCacheFn, runner, tags, check, ...degradation }`, every
     /// field optional (checked by the JS layer).
     #[wasm_bindgen(js_name = getOrCreate)]
     pub fn get_or_create(&self, key: JsValue, creator: Function, options: JsValue) -> Result<JsValue, JsValue> {
@@ -233,9 +244,10 @@ impl RegionCore {
         seconds: Option<f64>,
         should_cache: Option<Function>,
         tags: Option<Vec<String>>,
+        check: Option<Function>,
     ) -> Result<JsValue, JsValue> {
         let region = self.region.clone();
-        let mut opts = create_options(seconds, should_cache, None);
+        let mut opts = create_options(seconds, should_cache, None, check);
         opts.tags = tags_of(tags);
         now_or_promise(async move {
             let keys = keys_of(keys)?;

@@ -3,9 +3,11 @@ import { ValidationError } from "./errors.js";
 import { functionKeyGenerator, functionMultiKeyGenerator } from "./keys.js";
 import { NO_VALUE } from "./no-value.js";
 import { checkFunction, checkOptions, describe, seconds } from "./options.js";
+import { valueCheck } from "./check-value.js";
 
-const SINGLE_OPTIONS = ["namespace", "expirationTime", "shouldCacheFn", "toStr", "functionKeyGenerator", "tags"];
-const MULTI_OPTIONS = ["namespace", "expirationTime", "shouldCacheFn", "asdict", "toStr", "functionMultiKeyGenerator", "tags"];
+const VALUE_OPTIONS = ["checkValue", "migrate"];
+const SINGLE_OPTIONS = ["namespace", "expirationTime", "shouldCacheFn", "toStr", "functionKeyGenerator", "tags", ...VALUE_OPTIONS];
+const MULTI_OPTIONS = ["namespace", "expirationTime", "shouldCacheFn", "asdict", "toStr", "functionMultiKeyGenerator", "tags", ...VALUE_OPTIONS];
 
 function checkCommon(fn, options, allowed, where) {
   checkFunction(fn, `${where}: the function to cache`);
@@ -14,6 +16,7 @@ function checkCommon(fn, options, allowed, where) {
   if (opts.shouldCacheFn !== undefined) checkFunction(opts.shouldCacheFn, "shouldCacheFn");
   if (opts.toStr !== undefined) checkFunction(opts.toStr, "toStr");
   if (opts.tags !== undefined) checkFunction(opts.tags, "tags (a function of the arguments, returning tags)");
+  valueCheck(opts.checkValue, opts.migrate); // fail now, not on the first read
   return opts;
 }
 
@@ -47,8 +50,10 @@ export function cacheOnArguments(region, fn, options) {
     if (typeof k !== "string") throw new ValidationError(`the key generator must return a string, got ${describe(k)}`);
     return k;
   };
-  const { expirationTime, shouldCacheFn } = opts;
-  const createOptions = expirationTime === undefined && shouldCacheFn === undefined ? undefined : { expirationTime, shouldCacheFn };
+  const { expirationTime, shouldCacheFn, checkValue, migrate } = opts;
+  const createOptions = [expirationTime, shouldCacheFn, checkValue, migrate].every((o) => o === undefined)
+    ? undefined
+    : { expirationTime, shouldCacheFn, checkValue, migrate };
   const getOptions = expirationTime === undefined ? undefined : { expirationTime };
   // Tags computed from the arguments: what each entry is about (see region.invalidateTags).
   const tagsOf = opts.tags === undefined ? undefined : (args) => ({ tags: opts.tags(...args) });
@@ -104,7 +109,7 @@ export function cacheMultiOnArguments(region, fn, options) {
     }
     return ks;
   };
-  const { expirationTime, shouldCacheFn, asdict = false } = opts;
+  const { expirationTime, shouldCacheFn, checkValue, migrate, asdict = false } = opts;
 
   const cached = named(function (...args) {
     return promised(async () => {
@@ -121,7 +126,7 @@ export function cacheMultiOnArguments(region, fn, options) {
         return missingArgs.map((a) => lookup(out, a));
       };
       const tags = opts.tags === undefined ? undefined : opts.tags(...args); // shared by this call's entries
-      const values = await region.getOrCreateMulti(ks, creator, { expirationTime, shouldCacheFn, tags });
+      const values = await region.getOrCreateMulti(ks, creator, { expirationTime, shouldCacheFn, tags, checkValue, migrate });
       if (!asdict) return values;
       const result = {};
       args.forEach((a, i) => {

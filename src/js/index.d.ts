@@ -10,7 +10,15 @@ export type NoValue = typeof NO_VALUE;
 /** Seconds (≥ 0, fractions allowed), -1 for never, or a function returning either, evaluated per call. */
 export type ExpirationTime = number | (() => number);
 
-/** Plain data a region can store in every backend. */
+/** A typed array or DataView: stored as the bytes it sees, read back as the same type. */
+export type StorableView =
+  | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array
+  | Float32Array | Float64Array | BigInt64Array | BigUint64Array | DataView;
+
+/**
+ * What a region can store in every backend: what structuredClone keeps (docs/values.md). Class
+ * instances, functions, symbols, promises and cycles are refused with a ValidationError.
+ */
 export type Storable =
   | null
   | undefined
@@ -18,10 +26,51 @@ export type Storable =
   | number
   | string
   | bigint
-  | Uint8Array
+  | Date
+  | RegExp
   | ArrayBuffer
+  | StorableView
+  | ReadonlyMap<Storable, Storable>
+  | ReadonlySet<Storable>
   | readonly Storable[]
   | { readonly [key: string]: Storable };
+
+/**
+ * A Standard Schema (zod ≥ 3.24, valibot ≥ 1, arktype ≥ 2): `schema["~standard"].validate`.
+ * Only what edgepile calls is typed, so no validation library is a dependency.
+ */
+export interface StandardSchemaLike<T = unknown> {
+  readonly "~standard": {
+    validate(value: unknown): { value: T; issues?: undefined } | { issues: readonly unknown[] } | Promise<
+      { value: T; issues?: undefined } | { issues: readonly unknown[] }
+    >;
+  };
+}
+
+/**
+ * Checks a value read from a shared backend before it is served: a function returning `true`
+ * when it is good (`false`, a string or a throw: it is treated as missing, regenerated under the
+ * lock and overwritten), or a schema (Standard Schema, `safeParse` as zod's, or `parse` that
+ * throws), whose output is served.
+ */
+export type CheckValue<T = unknown> =
+  | ((value: unknown) => boolean | string | Promise<boolean | string>)
+  | StandardSchemaLike<T>
+  | { safeParse(value: unknown): { success: true; data: T } | { success: false } }
+  | { parse(value: unknown): T };
+
+/**
+ * Turns a value read from a shared backend into the current shape: a new value is checked,
+ * stored in place of the old one and served; `undefined` or the same value keeps the old one;
+ * NO_VALUE treats it as missing.
+ */
+export type Migrate<T = unknown> = (value: unknown) => T | undefined | NoValue | Promise<T | undefined | NoValue>;
+
+/** checkValue and migrate, per region (configure) or per call (which completes the region's). */
+export interface ValueOptions<T = unknown> {
+  checkValue?: CheckValue<T>;
+  migrate?: Migrate<T>;
+}
 
 export type BackendName =
   | "edgepile.memory"
@@ -270,7 +319,12 @@ export interface DegradationOptions {
   backendTimeout?: number;
 }
 
-export interface ConfigureOptions extends DegradationOptions {
+export interface ConfigureOptions extends DegradationOptions, ValueOptions {
+  /**
+   * The version of this region's values (an integer, default 0 = none): entries written under
+   * another one are misses. Bump it with a deploy that changes the values' shape.
+   */
+  valueVersion?: number;
   /** Default -1 (never). */
   expirationTime?: ExpirationTime;
   arguments?: (MemoryArguments & LeaseArguments) | KvArguments | CacheApiArguments | DurableObjectArguments | RedisArguments | Record<string, unknown>;
@@ -290,7 +344,7 @@ export interface GetOptions {
   ignoreExpiration?: boolean;
 }
 
-export interface GetOrCreateOptions<T, A extends unknown[] = unknown[]> extends DegradationOptions {
+export interface GetOrCreateOptions<T, A extends unknown[] = unknown[]> extends DegradationOptions, ValueOptions<T> {
   expirationTime?: ExpirationTime;
   /** Return false to hand the value back without storing it. */
   shouldCacheFn?: (value: T) => boolean;
@@ -302,7 +356,7 @@ export interface GetOrCreateOptions<T, A extends unknown[] = unknown[]> extends 
   tags?: string[];
 }
 
-export interface GetOrCreateMultiOptions<T> {
+export interface GetOrCreateMultiOptions<T> extends ValueOptions<T> {
   expirationTime?: ExpirationTime;
   shouldCacheFn?: (value: T) => boolean;
   /** Tags of every value this call creates. */
@@ -321,9 +375,17 @@ export interface InvalidateTagsOptions {
 
 /** A payload with its metadata: what backends and proxies see. */
 export declare class CachedValue<T = unknown> {
-  constructor(payload: T, metadata: { ct: number; v: number; tags?: string[] });
+  constructor(payload: T, metadata: CachedValueMetadata);
   payload: T;
-  metadata: { ct: number; v: number; tags?: string[] };
+  metadata: CachedValueMetadata;
+}
+
+/** Creation time (seconds), envelope version, the entry's tags (tagged entries only), and the region's valueVersion when it sets one. */
+export interface CachedValueMetadata {
+  ct: number;
+  v: number;
+  tags?: string[];
+  valueVersion?: number;
 }
 
 /** What a backend hands back: a CachedValue, a codec's encoding of one, or NO_VALUE. */
@@ -385,7 +447,7 @@ export declare class CompressionProxy extends ProxyBackend {
 type Fn = (...args: any[]) => any;
 type Result<F extends Fn> = Awaited<ReturnType<F>>;
 
-export interface CacheOnArgumentsOptions<F extends Fn> {
+export interface CacheOnArgumentsOptions<F extends Fn> extends ValueOptions<Result<F>> {
   namespace?: string;
   expirationTime?: ExpirationTime;
   shouldCacheFn?: (value: Result<F>) => boolean;
@@ -410,7 +472,7 @@ export interface CachedFunction<F extends Fn> {
   readonly original: F;
 }
 
-export interface CacheMultiOnArgumentsOptions<A, V> {
+export interface CacheMultiOnArgumentsOptions<A, V> extends ValueOptions<V> {
   namespace?: string;
   expirationTime?: ExpirationTime;
   shouldCacheFn?: (value: V) => boolean;

@@ -17,7 +17,7 @@
 // lookup of that key walk a growing chain: ~1 µs a cycle at 1,000 keys. So a removed entry
 // stays as an empty slot that a write of the same key fills again; empty slots are listed and
 // given back before any live entry is evicted.
-import { CachedValue } from "./cached-value.js";
+import { CachedValue, makeCachedValue } from "./cached-value.js";
 import { ValidationError } from "./errors.js";
 import { NO_VALUE } from "./no-value.js";
 import { describe } from "./options.js";
@@ -78,8 +78,8 @@ export class MemoryStore {
     return slot.value;
   }
 
-  writeEntry(key, payload, ct, v, until = Infinity, tags = undefined) {
-    this.#put(key, new CachedValue(payload, tags === undefined ? { ct, v } : { ct, v, tags }), until);
+  writeEntry(key, payload, ct, v, until = Infinity, tags = undefined, valueVersion = 0) {
+    this.#put(key, makeCachedValue(payload, ct, v, tags, valueVersion), until);
   }
 
   removeEntry(key) {
@@ -190,5 +190,5 @@ function checkEntry(value) {
   ) {
     throw new ValidationError("the memory backend stores CachedValue objects ({ payload, metadata: { ct, v } })");
   }
-  return value instanceof CachedValue ? value : new CachedValue(value.payload, { ct: m.ct, v: m.v });
+  return value instanceof CachedValue ? value : makeCachedValue(value.payload, m.ct, m.v, m.tags, m.valueVersion);
 }

@@ -1,7 +1,7 @@
 // CacheRegion: the JS face of a region. It checks input and shapes options; the Rust core
 // (RegionCore) holds the values, the expiry rules and the dogpile lock.
 import { RegionCore, StoreHandle } from "../../pkg/edgepile.js";
-import { installOnce, valueVersion } from "./install.js";
+import { installOnce, valueVersion as envelopeVersion } from "./install.js";
 
 export { encodeCachedValue, decodeCachedValue } from "./install.js";
 import { cacheMultiOnArguments, cacheOnArguments } from "./decorators.js";
@@ -12,6 +12,7 @@ import { CORE_BACKENDS, knownBackends, makeBackend } from "./backends/registry.j
 import { DurableObjectLeases } from "./leases/durable-object.js";
 import { KvLeases } from "./leases/kv.js";
 import { checkStorable } from "./storable.js";
+import { checkValueVersion, valueCheck } from "./check-value.js";
 import { NO_VALUE } from "./no-value.js";
 import { defaultMaxEntries, MemoryStore } from "./memory-store.js";
 import { coherenceOf, l1Options } from "./tiers.js";
@@ -36,9 +37,12 @@ const defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 // Degradation option names come from the core (src/schema.rs); option lists that include them
 // are built on first use, once the module is instantiated.
 const degradation = () => schema().degradation;
+const VALUE_OPTIONS = ["checkValue", "migrate"];
 let CONFIGURE_OPTIONS;
 const configureOptions = () =>
-  (CONFIGURE_OPTIONS ??= ["expirationTime", "arguments", "wrap", "replaceExistingBackend", "l1", "coherence", ...degradation()]);
+  (CONFIGURE_OPTIONS ??= [
+    "expirationTime", "arguments", "wrap", "replaceExistingBackend", "l1", "coherence", "valueVersion", ...VALUE_OPTIONS, ...degradation(),
+  ]);
 
 /** Throws unless the lease settings in `args` are well formed. */
 function checkLeaseArguments({ lockTimeout, leaseTtl, lockPrefix }) {
@@ -60,8 +64,9 @@ function degradationSeconds(options, what) {
 }
 const GET_OPTIONS = ["expirationTime", "ignoreExpiration"];
 let CREATE_OPTIONS;
-const createOptions = () => (CREATE_OPTIONS ??= ["expirationTime", "shouldCacheFn", "creatorArgs", "ctx", "tags", ...degradation()]);
-const MULTI_OPTIONS = ["expirationTime", "shouldCacheFn", "tags"];
+const createOptions = () =>
+  (CREATE_OPTIONS ??= ["expirationTime", "shouldCacheFn", "creatorArgs", "ctx", "tags", ...VALUE_OPTIONS, ...degradation()]);
+const MULTI_OPTIONS = ["expirationTime", "shouldCacheFn", "tags", ...VALUE_OPTIONS];
 const SET_OPTIONS = ["tags"];
 
 function isThenable(v) {
@@ -104,7 +109,7 @@ export class CacheRegion {
   #coherence = undefined; // the Coherence every isolate consults (tiers.js)
   #fixedTtl = Infinity; // the region's fixed expiration, seconds
   #freshAfter = 0; // the core's fresh_after(): values created at or before it are not fresh
-  #valueVersion = NaN; // the envelope version the core writes; entries of another are not fresh
+  #valueVersion = NaN; // the envelope version the core writes (install.js); entries of another are not fresh
   #mangled = undefined; // key → mangled key, so a hit does not run the mangler again
   #hits = 0; // hits served here, added to stats().hits
   #coherenceErrors = 0; // failed coherence checks and records, added to stats().backendErrors
@@ -114,6 +119,7 @@ export class CacheRegion {
   #backend = undefined;
   #actualBackend = undefined;
   #listeners = new Map(); // event name → Set of listeners
+  #values = {}; // the region's checkValue and migrate, which a call's own complete
 
   constructor(options) {
     this.#options = checkOptions(options, REGION_OPTIONS, "makeRegion");
@@ -170,6 +176,9 @@ export class CacheRegion {
     checkLeaseArguments(args);
     const l1 = l1Options(opts.l1, core);
     const coherence = coherenceOf(opts.coherence, this.name, degradationSeconds(opts, "backendTimeout"));
+    const values = { checkValue: opts.checkValue, migrate: opts.migrate };
+    const checkValue = valueCheck(values.checkValue, values.migrate);
+    const valueVersion = checkValueVersion(opts.valueVersion);
     installOnce();
     const chained = (wrap !== undefined && wrap.length > 0) || !core;
     let store, memory;
@@ -189,7 +198,7 @@ export class CacheRegion {
     const runner = asyncCreationRunner === undefined ? undefined : (key, run) => asyncCreationRunner(this, key, run, { key });
     const hooks = {
       clock, keyMangler, onError, runner, sleep,
-      leases, leaseTtl: args.leaseTtl, lockTimeout: args.lockTimeout,
+      leases, leaseTtl: args.leaseTtl, lockTimeout: args.lockTimeout, checkValue, valueVersion,
       ...Object.fromEntries(degradation().map((k) => [k, degradationSeconds(opts, k)])),
       l1Ttl: l1?.ttl,
       // Other isolates drop what this one writes or deletes from their L1.
@@ -197,12 +206,13 @@ export class CacheRegion {
     };
     this.#core = new RegionCore(this.name, outer, memory, fixed, hooks);
     this.#ttlFn = typeof expirationTime === "function" ? expirationTime : undefined;
+    this.#values = values;
     this.#memory = memory;
     this.#tiered = l1 !== undefined;
     this.#coherence = coherence;
     this.#fixedTtl = fixed < 0 ? Infinity : fixed;
     this.#freshAfter = this.#core.freshAfter();
-    this.#valueVersion = valueVersion();
+    this.#valueVersion = envelopeVersion();
     this.#mangled = memory !== undefined && keyMangler !== undefined ? new Map() : undefined;
     this.#backend = outer ?? terminal;
     this.#actualBackend = terminal;
@@ -343,7 +353,7 @@ export class CacheRegion {
     // The call's options by name (see region_core.rs `call_options`); none in the common case.
     let call;
     if (options !== undefined || ttl !== undefined) {
-      call = { ttl, shouldCacheFn, runner: waitUntilRunner(ctx), tags };
+      call = { ttl, shouldCacheFn, runner: waitUntilRunner(ctx), tags, check: this.#callCheck(options) };
       for (const k of degradation()) call[k] = degradationSeconds(options ?? {}, k);
     }
     return holdOpen(core.getOrCreate(key, storableCreator(creator, creatorArgs), call));
@@ -464,7 +474,18 @@ export class CacheRegion {
     const keep = shouldCacheFn === undefined ? notNoValue : (v) => v !== NO_VALUE && shouldCacheFn(v);
     const due = this.#coherence && this.#check(this.#now());
     if (due) await due;
-    return holdOpen(core.getOrCreateMulti(keys, storableMultiCreator(creator), this.#ttl(expirationTime), keep, checkTags(tags)));
+    const check = this.#callCheck(options);
+    return holdOpen(core.getOrCreateMulti(keys, storableMultiCreator(creator), this.#ttl(expirationTime), keep, checkTags(tags), check));
+  }
+
+  /**
+   * The value check of a call that sets checkValue or migrate (the other one is the region's);
+   * undefined for a call that sets neither, which the region's own check covers.
+   */
+  #callCheck(options) {
+    if (options === undefined || (options.checkValue === undefined && options.migrate === undefined)) return undefined;
+    const { checkValue = this.#values.checkValue, migrate = this.#values.migrate } = options;
+    return valueCheck(checkValue, migrate);
   }
 
   /**
