@@ -59,6 +59,16 @@ export function targets(r) {
     const ratio = se.shapes.small.total / sc.shapes.small.total;
     add("stored bytes ≤ 0.7× cachified's (small object)", `${se.shapes.small.total} vs ${sc.shapes.small.total} B = ${ratio.toFixed(2)}×`, ratio <= 0.7);
   }
+  const ekv = find(r.speed, "edgepile-kv");
+  const ckv = find(r.speed, "cachified-kv");
+  if (ekv && ckv) {
+    add("KV hit overhead ≤ cachified's (× a bare KV get)", `${ekv.vsBaseline.toFixed(2)}× vs ${ckv.vsBaseline.toFixed(2)}×`, ekv.vsBaseline <= ckv.vsBaseline);
+  }
+  const efirst = find(r.startup?.rows, "edgepile-memory");
+  const cfirst = find(r.startup?.rows, "cachified-lru");
+  if (efirst && cfirst) {
+    add("first call adds ≤ cachified's (ms over no library)", `${efirst.overBaselineMs.toFixed(0)} vs ${cfirst.overBaselineMs.toFixed(0)} ms`, efirst.overBaselineMs <= cfirst.overBaselineMs);
+  }
   if (r.startup) {
     const kb = r.startup.wasm.gzip / 1000;
     add(".wasm ≤ 100 KB gzipped", `${kb.toFixed(1)} KB`, kb <= 100);
