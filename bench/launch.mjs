@@ -16,7 +16,7 @@ function options(subject, dir, i) {
   const extra = { kvNamespaces: { KV: "bench-kv" } };
   const shared = (className) => (i === 0 ? className : { className, scriptName: "s0" });
   if (subject.lease === "Durable Object") extra.durableObjects = { LEASES: shared("LeaseCoordinator") };
-  if (subject.l1) extra.durableObjects.COHERENCE = shared("CoherenceCoordinator");
+  if (subject.coherence) extra.durableObjects.COHERENCE = shared("CoherenceCoordinator");
   return { name: `s${i}`, ...workerOptions(dir, extra) };
 }
 

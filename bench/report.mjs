@@ -74,7 +74,7 @@ export function report(r, charts) {
       `operations, minus an empty request, median of ${c.rounds} rounds with min–max; every timing is also given as a ratio to the`,
       "no-library subject on the same store measured in the same run, because absolute figures move with the machine.",
     ].join(" "),
-    "Peers: `@epic-web/cachified` over `lru-cache` and over Workers KV through `cachified-adapter-cloudflare-kv`; `bentocache` with its memory driver (it has no Workers KV driver, so it appears in the in-memory rows only); `cache-manager` 7 with Keyv in memory and over KV through the smallest Map-like store a user would write (there is no published Keyv store for Workers KV); and hand-written baselines. Every Worker runs with `nodejs_compat`, which bentocache needs (it imports Node's `events`, `crypto`, `util` and `diagnostics_channel`) and lru-cache uses (`diagnostics_channel`); edgepile needs none of it. Versions are pinned in package.json.",
+    "Peers: `@unkey/cache` with its memory tier over its Cloudflare (Cache API) tier (hit latency only: its purge needs Cloudflare's REST API); `@epic-web/cachified` over `lru-cache` and over Workers KV through `cachified-adapter-cloudflare-kv`; `bentocache` with its memory driver (it has no Workers KV driver, so it appears in the in-memory rows only); `cache-manager` 7 with Keyv in memory and over KV through the smallest Map-like store a user would write (there is no published Keyv store for Workers KV); and hand-written baselines. Every Worker runs with `nodejs_compat`, which bentocache needs (it imports Node's `events`, `crypto`, `util` and `diagnostics_channel`) and lru-cache uses (`diagnostics_channel`); edgepile needs none of it. Versions are pinned in package.json.",
   );
   if (r.quick) p("> **Smoke pass (`--quick`)**: tiny counts and one round, to prove the suite runs. These figures are not measurements.");
   p("## Targets", summaryTable(r));
@@ -166,7 +166,7 @@ export function report(r, charts) {
     const cach = r.stored.find((s) => s.id === "cachified-kv");
     p(
       "## Stored bytes per entry",
-      "Bytes written to KV for one entry (value + metadata, as KV stores and bills them), by payload shape: `small` a 4-field object, `document` a ~10 KB JSON page of records, `integers` 10,000 integers below 100,003, `floats` 10,000 two-decimal floats (bench/workers/lib/payloads.js).",
+      "Bytes written to KV for one entry (value + metadata, as KV stores and bills them), by payload shape: `small` a 4-field object, `document` a ~10 KB JSON page of records, `integers` 10,000 integers below 100,003, `floats` 10,000 two-decimal floats, `dated` an object with 12 Dates and a Map of two entries (JSON subjects store each Date as an ISO string and the Map as `{}`; edgepile keeps both, a Date in 10 bytes) (bench/workers/lib/payloads.js).",
       table(
         ["subject", ...SHAPES.map((s) => `${s} (B)`), ...SHAPES.map((s) => `${s} × JSON`), "small × cachified"],
         r.stored.map((s) => [
@@ -176,7 +176,7 @@ export function report(r, charts) {
           cach ? x2(s.shapes.small.total / cach.shapes.small.total) : "–",
         ]),
       ),
-      "edgepile stores a MessagePack envelope (the value plus dogpile's `ct`/`v` metadata) as binary-safe text, so KV's bulk read can return it: bytes ≥ 0x80 take two bytes. Strings stay as compact as JSON; numbers that MessagePack encodes as float64 (9 bytes, often with high bytes) are where JSON's shortest decimal form wins.",
+      "edgepile stores a MessagePack envelope (the value plus dogpile's `ct`/`v` metadata), the bytes themselves: strings stay as compact as JSON, small integers take a byte or three, a Date 10 bytes (an ISO string in JSON: 26); numbers that MessagePack encodes as float64 (9 bytes) are where JSON's shortest decimal form wins (docs/values.md).",
       `![stored bytes](${charts.stored})`,
     );
   }

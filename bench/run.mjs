@@ -2,7 +2,7 @@
 // (docs/benchmarks.md), its charts (docs/benchmarks/*.svg), the raw results and the README
 // summary. `--quick` is the seconds-long smoke pass run by `npm test`: same code, tiny
 // counts, written to .build/bench/ and never to the docs.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
@@ -75,6 +75,13 @@ const suites = [
   ["redis", () => redisSuite({ ...config.redis, log })],
 ];
 if (values.from) r = JSON.parse(readFileSync(values.from, "utf8"));
+// A full-size run of some suites (`--only`) updates the last full run's results, so the report
+// and the README keep every section: the suites measured now replace theirs, dated now.
+const previous = join(chartDir, "results.json");
+if (only && !quick && !values.from && existsSync(previous)) {
+  const last = JSON.parse(readFileSync(previous, "utf8"));
+  if (!last.quick) r = { ...last, date: r.date, machine: r.machine, config: { ...last.config, ...config } };
+}
 for (const [name, run] of suites) {
   if (values.from || !want(name)) continue;
   const t0 = Date.now();
@@ -125,7 +132,7 @@ if (!values.from) writeFileSync(join(chartDir, "results.json"), `${JSON.stringif
 writeFileSync(join(outDir, "benchmarks.md"), report(r, charts));
 
 // The README carries the targets table between markers, refreshed by every full run.
-if (!quick && !only && !values.out) {
+if (!quick && !values.out) {
   const readme = readFileSync("README.md", "utf8");
   const start = "<!-- bench:summary -->";
   const end = "<!-- /bench:summary -->";

@@ -1,7 +1,8 @@
 // Every subject of the benchmark: one Worker each, bundled and run on its own.
 // `store`: where values live (memory: in the isolate; kv: Workers KV); `baseline`: the
 // no-library subject the others are compared with; `lease`: what coordinates isolates;
-// `l1`: an in-isolate tier over KV (with the coherence Durable Object);
+// `l1`: an in-isolate tier over a shared store (hits at memory speed); `coherence`: it binds the
+// CoherenceCoordinator;
 // `speedOnly`: a variant measured for hit latency alone; `scale`: it answers the scale suite
 // (a get-or-create, a delete and a set over a store that holds all of the suite's keys).
 export const SUBJECTS = [
@@ -18,7 +19,8 @@ export const SUBJECTS = [
   { id: "edgepile-kv", label: "edgepile, KV", store: "kv", lease: "none" },
   { id: "edgepile-kv-do", label: "edgepile, KV + DO lease", store: "kv", lease: "Durable Object" },
   { id: "edgepile-kv-lease", label: "edgepile, KV + KV lease", store: "kv", lease: "KV keys" },
-  { id: "edgepile-kv-l1", label: "edgepile, KV + L1 + coherence (DO)", store: "kv", lease: "Durable Object", l1: true },
+  { id: "edgepile-kv-l1", label: "edgepile, KV + L1 + coherence (DO)", store: "kv", lease: "Durable Object", l1: true, coherence: true },
+  { id: "unkey-tiered", label: "@unkey/cache: memory + Cache API tiers", store: "kv", l1: true, speedOnly: true },
   { id: "cachified-kv", label: "cachified + adapter-cloudflare-kv", store: "kv" },
   { id: "cache-manager-kv", label: "cache-manager 7 + keyv (KV store)", store: "kv" },
 ];

@@ -29,6 +29,8 @@ export function targets(r) {
   if (tagged && bentoTagged) add("tagged hit faster than bentocache's tagged hit", `${(bentoTagged.median / tagged.median).toFixed(1)}×`, tagged.median < bentoTagged.median);
   const l1 = find(r.speed, "edgepile-kv-l1");
   if (l1 && e) add("L1 hit over KV ≤ 2× the memory hit", `${(l1.median / e.median).toFixed(2)}×`, l1.median <= 2 * e.median);
+  const unkey = find(r.speed, "unkey-tiered");
+  if (l1 && unkey) add("L1 hit faster than @unkey/cache's memory tier", `${(unkey.median / l1.median).toFixed(1)}×`, l1.median < unkey.median);
   const l1ops = find(r.kvOps, "edgepile-kv-l1");
   if (l1ops) add("KV reads per L1 hit = 0", `${l1ops.hit.reads}`, l1ops.hit.reads === 0);
   if (r.coherence) {
@@ -56,6 +58,16 @@ export function targets(r) {
   if (se && sc) {
     const ratio = se.shapes.small.total / sc.shapes.small.total;
     add("stored bytes ≤ 0.7× cachified's (small object)", `${se.shapes.small.total} vs ${sc.shapes.small.total} B = ${ratio.toFixed(2)}×`, ratio <= 0.7);
+  }
+  const ekv = find(r.speed, "edgepile-kv");
+  const ckv = find(r.speed, "cachified-kv");
+  if (ekv && ckv) {
+    add("KV hit overhead ≤ cachified's (× a bare KV get)", `${ekv.vsBaseline.toFixed(2)}× vs ${ckv.vsBaseline.toFixed(2)}×`, ekv.vsBaseline <= ckv.vsBaseline);
+  }
+  const efirst = find(r.startup?.rows, "edgepile-memory");
+  const cfirst = find(r.startup?.rows, "cachified-lru");
+  if (efirst && cfirst) {
+    add("first call adds ≤ cachified's (ms over no library)", `${efirst.overBaselineMs.toFixed(0)} vs ${cfirst.overBaselineMs.toFixed(0)} ms`, efirst.overBaselineMs <= cfirst.overBaselineMs);
   }
   if (r.startup) {
     const kb = r.startup.wasm.gzip / 1000;

@@ -18,6 +18,11 @@ pub struct Metadata {
     pub ct: f64,
     /// Envelope version, [`VALUE_VERSION`] when written by this crate.
     pub v: u32,
+    /// The region's own version of its values' shape (`valueVersion` in JS,
+    /// [`crate::RegionBuilder::value_version`]); 0 when the region sets none. A region reads an
+    /// entry written under another one as missing.
+    #[serde(default, rename = "valueVersion")]
+    pub value_version: u32,
 }
 
 /// The tags of an entry (see [`crate::region::Region::invalidate_tags`]): `None` for most.
@@ -41,7 +46,7 @@ pub struct CachedValue<P> {
 impl<P> CachedValue<P> {
     /// A value created at `ct` (seconds) under the current [`VALUE_VERSION`].
     pub fn new(payload: P, ct: f64) -> Self {
-        CachedValue { payload, metadata: Metadata { ct, v: VALUE_VERSION }, tags: None, duration: None }
+        CachedValue { payload, metadata: Metadata { ct, v: VALUE_VERSION, value_version: 0 }, tags: None, duration: None }
     }
 
     pub fn with_tags(mut self, tags: Tags) -> Self {

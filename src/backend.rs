@@ -34,6 +34,10 @@ pub trait Backend<P: 'static> {
 
     fn delete<'a>(&'a self, key: &'a str) -> BackendFuture<'a, ()>;
 
+    /// Drops what this backend keeps of `key` in the isolate (a tier's L1 copy) without touching
+    /// shared storage: the region's value check rejected or replaced what was read.
+    fn forget(&self, _key: &str) {}
+
     /// Synchronous read for backends whose values live in the isolate: `None` when the backend
     /// cannot answer without I/O. This is what keeps a memory hit off the async path.
     fn peek(&self, _key: &str) -> Option<Option<CachedValue<P>>> {

@@ -1,8 +1,12 @@
-//! Bytes as UTF-8 text, losslessly, in the form edgepile's KV backends store binary values:
-//! a NUL marker, then each byte as one character U+0000–U+00FF (a byte below 0x80 stays one
-//! byte, others take two). KV's bulk read returns only text; this keeps bulk reads possible at
-//! a fraction of base64's cost, since MessagePack is mostly ASCII. Same format as
-//! `src/js/backends/binary-text.js`, so JS and Rust Workers share a namespace.
+//! How KV holds a value: exactly its bytes (a MessagePack envelope, a codec's output), so any
+//! other reader of the namespace gets them as written. The one exception is bytes that start
+//! with NUL, which marks the form edgepile 0.1 wrote every binary value in, *binary-safe text*:
+//! the NUL, then each byte as one character U+0000–U+00FF (a byte below 0x80 stays one byte,
+//! others take two). Entries in that form still read; bytes that start with NUL themselves
+//! (never an envelope, JSON or gzip) are written in it, so the two cannot be confused. Same rule
+//! as `src/js/backends/kv.js`, so JS and Rust Workers share a namespace.
+
+use std::borrow::Cow;
 
 const MARK: u8 = 0;
 
@@ -19,6 +23,23 @@ pub fn wrap(bytes: &[u8]) -> Vec<u8> {
         }
     }
     out
+}
+
+/// What KV holds for `bytes`: themselves, unless they start with the NUL marker.
+pub fn for_kv(bytes: &[u8]) -> Cow<'_, [u8]> {
+    match bytes.first() {
+        Some(&MARK) => Cow::Owned(wrap(bytes)),
+        _ => Cow::Borrowed(bytes),
+    }
+}
+
+/// The bytes KV holds under a key, as they were written: binary-safe text unwrapped; `None`
+/// for a NUL-marked value that is not binary-safe text (a broken one).
+pub fn from_kv(stored: &[u8]) -> Option<Cow<'_, [u8]>> {
+    match stored.first() {
+        Some(&MARK) => unwrap(stored).map(Cow::Owned),
+        _ => Some(Cow::Borrowed(stored)),
+    }
 }
 
 /// The bytes in a stored value, or `None` if it is not wrapped binary.
@@ -53,6 +74,19 @@ mod tests {
         assert!(std::str::from_utf8(&wrapped).is_ok(), "valid UTF-8");
         assert_eq!(unwrap(&wrapped), Some(all));
         assert_eq!(wrapped.len(), 1 + 128 + 2 * 128);
+    }
+
+    #[test]
+    fn kv_holds_the_bytes_unless_they_start_with_the_marker() {
+        let envelope = [0x92, 0xa2, b'h', b'i', 0x92, 0x01, 0x01];
+        assert_eq!(for_kv(&envelope), Cow::Borrowed(&envelope[..]));
+        assert_eq!(from_kv(&envelope), Some(Cow::Borrowed(&envelope[..])));
+        let marked = [0, 0xff, 1];
+        assert_eq!(for_kv(&marked).as_ref(), wrap(&marked).as_slice());
+        assert_eq!(from_kv(&for_kv(&marked)).as_deref(), Some(&marked[..]));
+        // what edgepile 0.1 wrote for the envelope above
+        assert_eq!(from_kv(&wrap(&envelope)).as_deref(), Some(&envelope[..]));
+        assert_eq!(from_kv(&[0, 0xe2, 0x98, 0x83]), None);
     }
 
     #[test]

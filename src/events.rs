@@ -24,9 +24,33 @@ pub enum EventKind {
     LeaseTimeout,
     BackendError,
     CreatorError,
+    /// A KV write held for KV's one write per key per second (counted by the JS layer's
+    /// `KvWrites`, which writes a KV region's values; see docs/freshness.md).
+    WriteDeferred,
+    /// A KV write that got a 429, written again (the same or a newer value).
+    WriteRetried,
+    /// A KV write given up after its retries (or a held write that failed otherwise).
+    WriteDropped,
 }
 
 impl EventKind {
+    /// Every kind, in the order the JS API lists them.
+    pub const ALL: [EventKind; 13] = [
+        EventKind::Hit,
+        EventKind::Miss,
+        EventKind::StaleServed,
+        EventKind::RegenerationStart,
+        EventKind::RegenerationEnd,
+        EventKind::LeaseAcquired,
+        EventKind::LeaseContended,
+        EventKind::LeaseTimeout,
+        EventKind::BackendError,
+        EventKind::CreatorError,
+        EventKind::WriteDeferred,
+        EventKind::WriteRetried,
+        EventKind::WriteDropped,
+    ];
+
     /// The event's name in the JS API (`region.on(name, …)`).
     pub fn name(self) -> &'static str {
         match self {
@@ -40,6 +64,9 @@ impl EventKind {
             EventKind::LeaseTimeout => "leaseTimeout",
             EventKind::BackendError => "backendError",
             EventKind::CreatorError => "creatorError",
+            EventKind::WriteDeferred => "writeDeferred",
+            EventKind::WriteRetried => "writeRetried",
+            EventKind::WriteDropped => "writeDropped",
         }
     }
 }
@@ -66,6 +93,9 @@ pub struct Stats {
     backend_errors: Cell<u64>,
     lease_waits: Cell<u64>,
     lease_timeouts: Cell<u64>,
+    deferred_writes: Cell<u64>,
+    retried_writes: Cell<u64>,
+    dropped_writes: Cell<u64>,
 }
 
 /// A copy of [`Stats`] at one moment.
@@ -80,10 +110,34 @@ pub struct StatsSnapshot {
     /// Callers that had to wait for another holder's lease at least once.
     pub lease_waits: u64,
     pub lease_timeouts: u64,
+    /// KV writes held, retried after a 429, and dropped (see [`EventKind::WriteDeferred`]).
+    pub deferred_writes: u64,
+    pub retried_writes: u64,
+    pub dropped_writes: u64,
 }
 
 fn bump(c: &Cell<u64>) {
     c.set(c.get().saturating_add(1));
+}
+
+impl StatsSnapshot {
+    /// The counters by their names in the JS API (`region.stats()`), in order: the one list
+    /// the JS layer, its types and its docs are checked against.
+    pub fn named(&self) -> [(&'static str, u64); 11] {
+        [
+            ("hits", self.hits),
+            ("misses", self.misses),
+            ("staleServed", self.stale_served),
+            ("regenerations", self.regenerations),
+            ("creatorErrors", self.creator_errors),
+            ("backendErrors", self.backend_errors),
+            ("leaseWaits", self.lease_waits),
+            ("leaseTimeouts", self.lease_timeouts),
+            ("deferredWrites", self.deferred_writes),
+            ("retriedWrites", self.retried_writes),
+            ("droppedWrites", self.dropped_writes),
+        ]
+    }
 }
 
 impl Stats {
@@ -96,6 +150,9 @@ impl Stats {
             EventKind::CreatorError => bump(&self.creator_errors),
             EventKind::BackendError => bump(&self.backend_errors),
             EventKind::LeaseTimeout => bump(&self.lease_timeouts),
+            EventKind::WriteDeferred => bump(&self.deferred_writes),
+            EventKind::WriteRetried => bump(&self.retried_writes),
+            EventKind::WriteDropped => bump(&self.dropped_writes),
             EventKind::RegenerationEnd | EventKind::LeaseAcquired | EventKind::LeaseContended => {}
         }
     }
@@ -114,6 +171,9 @@ impl Stats {
             backend_errors: self.backend_errors.get(),
             lease_waits: self.lease_waits.get(),
             lease_timeouts: self.lease_timeouts.get(),
+            deferred_writes: self.deferred_writes.get(),
+            retried_writes: self.retried_writes.get(),
+            dropped_writes: self.dropped_writes.get(),
         }
     }
 
@@ -127,6 +187,9 @@ impl Stats {
             &self.backend_errors,
             &self.lease_waits,
             &self.lease_timeouts,
+            &self.deferred_writes,
+            &self.retried_writes,
+            &self.dropped_writes,
         ] {
             c.set(0);
         }

@@ -11,6 +11,11 @@ use futures::future::LocalBoxFuture;
 
 use crate::error::Result;
 
+/// Seconds a lease is held when the region does not say (`leaseTtl`).
+pub const DEFAULT_LEASE_TTL: f64 = 30.0;
+/// Seconds a caller waits for another holder's lease when the region does not say (`lockTimeout`).
+pub const DEFAULT_LOCK_TIMEOUT: f64 = 10.0;
+
 pub trait Leases {
     /// Takes the lease on `key` for `ttl` seconds if nobody holds it: `Some(token)`, else `None`.
     fn acquire<'a>(&'a self, key: &'a str, ttl: f64) -> LocalBoxFuture<'a, Result<Option<String>>>;

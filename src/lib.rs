@@ -50,7 +50,8 @@
 //! [`api`] (vocabulary), [`backend`] (the trait), [`backends`] (memory, null), [`lock`] (the
 //! dogpile decision, pure), [`lease`] (cross-isolate leases), [`region`] (regions and
 //! get-or-create), [`events`] (counters and listeners), [`codec`] (the MessagePack envelope),
-//! [`binary_text`] (how KV holds binary values).
+//! [`ext`] (its extension types for JS values), [`values`] (Rust types for them: `Timestamp`,
+//! `BigInt`), [`binary_text`] (how KV holds values).
 
 pub mod api;
 pub mod backend;
@@ -59,12 +60,16 @@ pub mod binary_text;
 pub mod codec;
 pub mod error;
 pub mod events;
+pub mod ext;
 #[cfg(any(feature = "js", feature = "worker"))]
 pub mod keys;
 pub mod lease;
 pub mod lock;
+pub mod msgpack;
 pub mod region;
 pub mod xfetch;
+pub mod schema;
+pub mod values;
 
 #[cfg(all(target_arch = "wasm32", feature = "js"))]
 mod bindings;

@@ -43,8 +43,11 @@ fn struct_payloads_stay_maps() {
 #[test]
 fn the_named_metadata_form_still_decodes() {
     let mut bytes = Vec::new();
-    rmp_serde::encode::write_named(&mut bytes, &("hi", edgepile::Metadata { ct: 3.5, v: VALUE_VERSION }))
-        .expect("encodes");
+    rmp_serde::encode::write_named(
+        &mut bytes,
+        &("hi", edgepile::Metadata { ct: 3.5, v: VALUE_VERSION, value_version: 0 }),
+    )
+    .expect("encodes");
     let cv = decode::<String>(&bytes).expect("decodes");
     assert_eq!((cv.payload.as_str(), cv.metadata.ct, cv.metadata.v), ("hi", 3.5, VALUE_VERSION));
 }
@@ -66,4 +69,22 @@ fn foreign_and_broken_bytes_are_errors() {
     for bytes in cases {
         assert!(decode::<Vec<u8>>(&bytes).is_err(), "{bytes:?}");
     }
+}
+
+#[test]
+fn tags_and_value_version_share_the_metadata() {
+    // [ct, v, [tags] or nil, valueVersion]: the version after the tags, nil when there are none
+    let mut cv = CachedValue::new("x".to_string(), 2.0).with_tags(Some(vec!["t".to_string()].into()));
+    cv.metadata.value_version = 7;
+    let bytes = encode(&cv).expect("encodes");
+    assert_eq!(decode::<String>(&bytes).expect("decodes"), cv);
+    cv.tags = None;
+    let bytes = encode(&cv).expect("encodes");
+    let v: rmpv::Value = rmpv::decode::read_value(&mut &bytes[..]).expect("msgpack");
+    let meta = v.as_array().expect("array")[1].as_array().expect("metadata").clone();
+    assert_eq!(meta.len(), 4);
+    assert!(meta[2].is_nil());
+    assert_eq!(decode::<String>(&bytes).expect("decodes"), cv);
+    cv.metadata.value_version = 0;
+    assert_eq!(encode(&cv).expect("encodes").len(), bytes.len() - 2, "no version, no bytes for it");
 }

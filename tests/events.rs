@@ -51,7 +51,8 @@ fn counters_follow_hits_misses_stale_and_errors() {
             creator_errors: 1,
             backend_errors: 0,
             lease_waits: 0,
-            lease_timeouts: 0
+            lease_timeouts: 0,
+            ..StatsSnapshot::default()
         }
     );
     let seen = seen.borrow();

@@ -4,7 +4,7 @@ use edgepile::lock::{classify, decide, Action, Invalidation, State};
 use edgepile::{Metadata, Ttl, VALUE_VERSION};
 
 fn meta(ct: f64) -> Metadata {
-    Metadata { ct, v: VALUE_VERSION }
+    Metadata { ct, v: VALUE_VERSION, value_version: 0 }
 }
 
 const NONE: Invalidation = Invalidation { hard: 0.0, soft: 0.0 };
@@ -25,7 +25,7 @@ fn fresh_until_ttl_then_stale() {
 
 #[test]
 fn other_version_or_broken_time_reads_as_missing() {
-    let old = Metadata { ct: 100.0, v: VALUE_VERSION + 1 };
+    let old = Metadata { ct: 100.0, v: VALUE_VERSION + 1, value_version: 0 };
     assert_eq!(classify(Some(&old), 100.0, Ttl::Never, &NONE), State::Missing);
     assert_eq!(classify(Some(&meta(f64::NAN)), 100.0, Ttl::Never, &NONE), State::Missing);
 }

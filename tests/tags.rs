@@ -17,9 +17,11 @@ fn marks(hard: f64, soft: f64) -> impl Fn(&str) -> Option<Invalidation> {
 
 #[test]
 fn a_tag_mark_at_or_after_creation_decides() {
-    let m = Metadata { ct: 100.0, v: VALUE_VERSION };
+    let m = Metadata { ct: 100.0, v: VALUE_VERSION, value_version: 0 };
     let none = Invalidation::default();
-    let at = |tags: &[&str], f: &dyn Fn(&str) -> Option<Invalidation>| classify_tagged(Some(&m), tags.iter().copied(), 100.0, Ttl::Never, &none, f);
+    let at = |tags: &[&str], f: &dyn Fn(&str) -> Option<Invalidation>| {
+        classify_tagged(Some(&m), tags.iter().copied(), 100.0, Ttl::Never, &none, f)
+    };
     assert_eq!(at(&["x"], &marks(100.0, 0.0)), State::Missing, "hard at ct");
     assert_eq!(at(&["x"], &marks(99.9, 0.0)), State::Fresh, "hard before ct");
     assert_eq!(at(&["x"], &marks(0.0, 100.0)), State::Stale, "soft at ct");
@@ -36,7 +38,10 @@ fn invalidating_a_tag_reaches_exactly_its_entries_even_with_a_frozen_clock() {
     let clock = FakeClock::new();
     let region = RegionBuilder::new("t").clock(clock.clock()).build(Rc::new(MemoryBackend::<String>::new(100)));
     let calls = Rc::new(std::cell::Cell::new(0));
-    let tagged = |tags: &[&str]| CreateOptions { tags: Some(tags.iter().map(|t| t.to_string()).collect()), ..CreateOptions::default() };
+    let tagged = |tags: &[&str]| CreateOptions {
+        tags: Some(tags.iter().map(|t| t.to_string()).collect()),
+        ..CreateOptions::default()
+    };
     run(async {
         region.get_or_create("a", numbered_creator(&calls, "a"), tagged(&["user:1"])).await.unwrap();
         region.get_or_create("b", numbered_creator(&calls, "b"), tagged(&["user:2"])).await.unwrap();

@@ -46,9 +46,9 @@ fn duration_rides_in_the_envelope_and_old_envelopes_still_read() {
     let timed = CachedValue::new("v".to_string(), 10.0).with_duration(Some(0.25));
     let bytes = encode(&timed).expect("encodes");
     assert_eq!(decode::<String>(&bytes).expect("decodes"), timed);
-    // [ct, v, [], δ as float32]: 2 + 5 bytes more than [ct, v].
+    // [ct, v, nil, 0, δ as float32]: nil, the value version and 5 bytes more than [ct, v].
     let plain = encode(&CachedValue::new("v".to_string(), 10.0)).expect("encodes");
-    assert_eq!(bytes.len(), plain.len() + 1 + 5);
+    assert_eq!(bytes.len(), plain.len() + 1 + 1 + 5);
     let tagged = timed.clone().with_tags(Some(vec!["t".to_string()].into()));
     assert_eq!(decode::<String>(&encode(&tagged).expect("encodes")).expect("decodes"), tagged);
     // Written before δ: [ct, v] and [ct, v, [tags]] read as they did, without δ.

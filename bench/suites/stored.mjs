@@ -3,12 +3,14 @@
 import { launch } from "../launch.mjs";
 import { isLeaseVariant } from "../subjects.mjs";
 
-export const SHAPES = ["small", "document", "integers", "floats"];
+export const SHAPES = ["small", "document", "integers", "floats", "dated"];
 
 export async function stored(subjects) {
   const rows = [];
   for (const subject of subjects) {
-    if (subject.store !== "kv" || isLeaseVariant(subject)) continue;
+    // One row per way of writing KV: lease and L1 variants write what their base subject does,
+    // and speed-only subjects (a Cache API tier) write no KV at all.
+    if (subject.store !== "kv" || isLeaseVariant(subject) || subject.l1 || subject.speedOnly) continue;
     const run = await launch(subject);
     try {
       const row = { id: subject.id, label: subject.label, shapes: {} };

@@ -161,6 +161,10 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
         self.l1.read(key, (self.clock)()).map(Some)
     }
 
+    fn forget(&self, key: &str) {
+        self.l1.remove(key);
+    }
+
     fn get_multi<'a>(&'a self, keys: &'a [String]) -> BackendFuture<'a, Vec<Option<CachedValue<P>>>> {
         self.get_multi_usable(keys, &|_| true)
     }

@@ -1,10 +1,15 @@
 //! Calling user JS from Rust: creators (sync or async), hooks, the clock.
 
+use std::rc::Rc;
+
+use futures::FutureExt;
 use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+use super::errors::is_no_value;
 use crate::error::{Error, ErrorKind, Result};
+use crate::region::{Checked, ValueCheck};
 
 /// Awaits `value` if it is a promise (or any thenable); returns it as it is otherwise.
 pub async fn settle(value: JsValue) -> std::result::Result<JsValue, JsValue> {
@@ -71,4 +76,29 @@ pub fn call_random(f: &Function) -> f64 {
         Some(r) if (0.0..1.0).contains(&r) => r,
         _ => js_sys::Math::random(),
     }
+}
+
+/// The JS layer's value check (checkValue and migrate, normalized by `src/js/check-value.js`):
+/// `check(value)` returns, or resolves to, `undefined` (serve it), `NO_VALUE` (a miss), or
+/// `[replacement, store]`. What it throws (a migrate that failed) reaches the caller as thrown.
+pub fn value_check(check: Function) -> ValueCheck<JsValue> {
+    Rc::new(move |payload: &JsValue| {
+        let out = check.call1(&JsValue::UNDEFINED, payload);
+        async move {
+            let out = settle(out.map_err(Error::creator)?).await.map_err(Error::creator)?;
+            Ok(if is_no_value(&out) {
+                Checked::Miss
+            } else if Array::is_array(&out) {
+                let pair = Array::from(&out);
+                if pair.get(1).is_truthy() {
+                    Checked::Store(pair.get(0))
+                } else {
+                    Checked::Serve(pair.get(0))
+                }
+            } else {
+                Checked::Keep
+            })
+        }
+        .boxed_local()
+    })
 }

@@ -59,16 +59,13 @@ pub fn is_no_value(v: &JsValue) -> bool {
 /// A JS `CachedValue` (falls back to a plain object if the JS layer is not installed).
 pub fn cached_value_to_js(cv: &CachedValue<JsValue>) -> JsValue {
     let made = INSTALLED.with(|i| {
-        i.borrow()
-            .make_cached_value
-            .as_ref()
-            .and_then(|f| {
-                let tags = super::tags::tags_to_js(&cv.tags);
-                let d = cv.duration.map_or(JsValue::UNDEFINED, JsValue::from_f64);
-                let args: js_sys::Array =
-                    [cv.payload.clone(), cv.metadata.ct.into(), cv.metadata.v.into(), tags, d].into_iter().collect();
-                f.apply(&JsValue::UNDEFINED, &args).ok()
-            })
+        i.borrow().make_cached_value.as_ref().and_then(|f| {
+            let (m, tags) = (&cv.metadata, super::tags::tags_to_js(&cv.tags));
+            let (ct, v, version) = (m.ct.into(), m.v.into(), m.value_version.into());
+            let d = cv.duration.map_or(JsValue::UNDEFINED, JsValue::from_f64);
+            let args: js_sys::Array = [cv.payload.clone(), ct, v, tags, version, d].into_iter().collect();
+            f.apply(&JsValue::UNDEFINED, &args).ok()
+        })
     });
     made.unwrap_or(JsValue::UNDEFINED)
 }
@@ -85,9 +82,15 @@ pub fn cached_value_from_js(v: &JsValue) -> Option<CachedValue<JsValue>> {
     if !(0.0..=u32::MAX as f64).contains(&version) || version.fract() != 0.0 {
         return None;
     }
+    let value_version = match get(&meta, "valueVersion")?.as_f64() {
+        None => 0,
+        Some(n) if (0.0..=u32::MAX as f64).contains(&n) && n.fract() == 0.0 => n as u32,
+        Some(_) => return None,
+    };
     let tags = get(&meta, "tags").and_then(|t| super::tags::tags_from_js(&t));
+    let metadata = Metadata { ct, v: version as u32, value_version };
     let duration = get(&meta, "d").and_then(|d| d.as_f64()).filter(|d| d.is_finite() && *d > 0.0);
-    Some(CachedValue { payload: get(v, "payload")?, metadata: Metadata { ct, v: version as u32 }, tags, duration })
+    Some(CachedValue { payload: get(v, "payload")?, metadata, tags, duration })
 }
 
 /// An error thrown by user JS (a proxy, a custom backend) that is already one of ours keeps its

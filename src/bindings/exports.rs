@@ -36,22 +36,17 @@ pub fn sha256_mangle_key(key: &str) -> String {
     crate::keys::sha256_mangle_key(key)
 }
 
-/// Bytes as binary-safe UTF-8 text, as KV stores binary values (see `binary_text`).
+/// Bytes as binary-safe UTF-8 text, the form KV keeps bytes that start with NUL in (see
+/// `binary_text`).
 #[wasm_bindgen(js_name = wrapBinary)]
 pub fn wrap_binary(bytes: &[u8]) -> Vec<u8> {
     crate::binary_text::wrap(bytes)
 }
 
-/// The bytes in a stored UTF-8 buffer, or `undefined` if it is not wrapped binary.
+/// The bytes in binary-safe text, or `undefined` if it is not that.
 #[wasm_bindgen(js_name = unwrapBinary)]
 pub fn unwrap_binary(stored: &[u8]) -> Option<Vec<u8>> {
     crate::binary_text::unwrap(stored)
-}
-
-/// The same from text (KV's bulk read): the string's UTF-8 bytes are the stored bytes.
-#[wasm_bindgen(js_name = unwrapBinaryText)]
-pub fn unwrap_binary_text(text: &str) -> Option<Vec<u8>> {
-    crate::binary_text::unwrap(text.as_bytes())
 }
 
 /// The envelope version this build writes; entries of any other read as missing.
@@ -64,4 +59,25 @@ pub fn value_version() -> u32 {
 #[wasm_bindgen(js_name = earlyRefreshProbability)]
 pub fn early_refresh_probability(remaining: f64, delta: f64, beta: f64) -> f64 {
     crate::xfetch::probability(remaining, delta, beta)
+}
+
+/// The names and defaults of `crate::schema` as one object: `{ events, stats, errors,
+/// degradation, defaults }`.
+#[wasm_bindgen]
+pub fn schema() -> JsValue {
+    let list = |names: &[&str]| names.iter().map(|n| JsValue::from_str(n)).collect::<js_sys::Array>();
+    let out = js_sys::Object::new();
+    let set = |k: &str, v: &JsValue| {
+        let _ = js_sys::Reflect::set(&out, &JsValue::from_str(k), v);
+    };
+    set("events", &list(&crate::schema::events()));
+    set("stats", &list(&crate::schema::stats()));
+    set("errors", &list(&crate::schema::ERROR_CLASSES));
+    set("degradation", &list(&crate::schema::DEGRADATION));
+    let defaults = js_sys::Object::new();
+    for (k, v) in crate::schema::defaults() {
+        let _ = js_sys::Reflect::set(&defaults, &JsValue::from_str(k), &JsValue::from_f64(v));
+    }
+    set("defaults", &defaults);
+    out.into()
 }

@@ -7,9 +7,9 @@ use std::cell::RefCell;
 use futures::future::{ready, FutureExt};
 use wasm_bindgen::prelude::*;
 
+use super::tags::{tags_from_js, tags_to_js};
 use crate::api::{CachedValue, Metadata, Ttl};
 use crate::backend::{Backend, BackendFuture, Capabilities};
-use super::tags::{tags_from_js, tags_to_js};
 use crate::backends::L1Store;
 
 #[wasm_bindgen]
@@ -30,6 +30,7 @@ extern "C" {
         v: u32,
         until: f64,
         tags: &JsValue,
+        value_version: u32,
         d: Option<f64>,
     );
     #[wasm_bindgen(method, js_name = removeEntry)]
@@ -49,6 +50,8 @@ extern "C" {
     fn v(this: &JsMetadata) -> f64;
     #[wasm_bindgen(method, getter)]
     fn tags(this: &JsMetadata) -> JsValue;
+    #[wasm_bindgen(method, getter, js_name = valueVersion)]
+    fn value_version(this: &JsMetadata) -> Option<f64>;
     #[wasm_bindgen(method, getter)]
     fn d(this: &JsMetadata) -> Option<f64>;
 }
@@ -86,11 +89,13 @@ impl JsMemory {
     fn read(&self, key: &str, now: f64) -> Option<CachedValue<JsValue>> {
         let entry = self.store.read_entry(&self.js_key(key), now)?;
         let meta = entry.metadata();
-        let v = meta.v();
         // A version that is not a u32 cannot be ours: it reads as another version (a miss).
-        let v = if (0.0..=u32::MAX as f64).contains(&v) && v.fract() == 0.0 { v as u32 } else { u32::MAX };
+        let version =
+            |v: f64| if (0.0..=u32::MAX as f64).contains(&v) && v.fract() == 0.0 { v as u32 } else { u32::MAX };
+        let metadata =
+            Metadata { ct: meta.ct(), v: version(meta.v()), value_version: meta.value_version().map_or(0, version) };
         let tags = tags_from_js(&meta.tags());
-        Some(CachedValue { payload: entry.payload(), metadata: Metadata { ct: meta.ct(), v }, tags, duration: meta.d() })
+        Some(CachedValue { payload: entry.payload(), metadata, tags, duration: meta.d() })
     }
 }
 
@@ -104,7 +109,9 @@ impl Backend<JsValue> for JsMemory {
     }
 
     fn set<'a>(&'a self, key: &'a str, value: CachedValue<JsValue>, _ttl: Ttl) -> BackendFuture<'a, ()> {
-        self.store.write_entry(&self.js_key(key), &value.payload, value.metadata.ct, value.metadata.v, f64::INFINITY, &tags_to_js(&value.tags), value.duration);
+        let m = &value.metadata;
+        let tags = tags_to_js(&value.tags);
+        self.store.write_entry(&self.js_key(key), &value.payload, m.ct, m.v, f64::INFINITY, &tags, m.value_version, value.duration);
         ready(Ok(())).boxed_local()
     }
 
@@ -125,7 +132,9 @@ impl L1Store<JsValue> for JsMemory {
     }
 
     fn write(&self, key: &str, value: CachedValue<JsValue>, until: f64) {
-        self.store.write_entry(&self.js_key(key), &value.payload, value.metadata.ct, value.metadata.v, until, &tags_to_js(&value.tags), value.duration);
+        let m = &value.metadata;
+        let tags = tags_to_js(&value.tags);
+        self.store.write_entry(&self.js_key(key), &value.payload, m.ct, m.v, until, &tags, m.value_version, value.duration);
     }
 
     fn remove(&self, key: &str) {

@@ -9,12 +9,14 @@ use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::callbacks::{call_clock, call_creator, call_mangler, call_multi_creator, call_predicate, call_random, settle};
+use super::callbacks::{
+    call_clock, call_creator, call_mangler, call_multi_creator, call_predicate, call_random, settle, value_check,
+};
 use super::chain::{ChainBackend, Reporter};
 use super::errors::{from_backend_js, no_value, to_js};
 use super::js_leases;
 use super::js_memory::{JsMemory, JsMemoryStore};
-use super::tags::tags_of;
+use super::tags::{tags_from_js, tags_of};
 use crate::api::Ttl;
 use crate::backend::Backend;
 use crate::backends::{ChangeHook, NullBackend, TieredBackend};
@@ -69,16 +71,49 @@ fn or_no_value(v: Option<JsValue>) -> JsValue {
     v.unwrap_or_else(no_value)
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// The options of one getOrCreate call, read structurally.
+    type CallOptions;
+    #[wasm_bindgen(method, getter)]
+    fn ttl(this: &CallOptions) -> Option<f64>;
+    #[wasm_bindgen(method, getter, js_name = shouldCacheFn)]
+    fn should_cache_fn(this: &CallOptions) -> Option<Function>;
+    #[wasm_bindgen(method, getter)]
+    fn runner(this: &CallOptions) -> Option<Function>;
+    #[wasm_bindgen(method, getter)]
+    fn tags(this: &CallOptions) -> JsValue;
+    /// Early refresh (see `early_of`).
+    #[wasm_bindgen(method, getter)]
+    fn early(this: &CallOptions) -> Option<f64>;
+    #[wasm_bindgen(method, getter)]
+    fn check(this: &CallOptions) -> Option<Function>;
+}
+
+fn call_options(options: &JsValue) -> CreateOptions<JsValue> {
+    if !options.is_object() {
+        return CreateOptions::default();
+    }
+    let o = options.unchecked_ref::<CallOptions>();
+    let mut opts = create_options(o.ttl(), o.should_cache_fn(), o.runner(), o.check());
+    opts.degradation = degradation_of(options);
+    opts.tags = tags_from_js(&o.tags()).filter(|t| !t.is_empty());
+    opts.early = early_of(o.early());
+    opts
+}
+
 fn create_options(
     seconds: Option<f64>,
     should_cache: Option<Function>,
     runner: Option<Function>,
+    check: Option<Function>,
 ) -> CreateOptions<JsValue> {
     CreateOptions {
         ttl: ttl(seconds),
         should_cache: should_cache.map(|f| Rc::new(move |v: &JsValue| call_predicate(&f, v)) as _),
         runner: runner.map(js_leases::runner),
         degradation: Degradation::default(),
+        check: check.map(value_check),
         tags: None,
         early: EarlyRefresh::Region,
     }
@@ -95,11 +130,15 @@ fn early_of(early: Option<f64>) -> EarlyRefresh {
     }
 }
 
-/// Per-call degradation: `[staleIfError, creatorSoftTimeout, creatorTimeout, backendTimeout]`,
-/// NaN = the region's.
-fn degradation_of(values: Option<Vec<f64>>) -> Degradation {
-    let at = |i: usize| values.as_ref().and_then(|v| v.get(i).copied()).filter(|n| !n.is_nan());
-    Degradation { stale_if_error: at(0), creator_soft_timeout: at(1), creator_timeout: at(2), backend_timeout: at(3) }
+/// Degradation settings from an object named as `crate::schema::DEGRADATION` (seconds; absent
+/// or undefined fields are the region's). The JS layer checked the values.
+fn degradation_of(options: &JsValue) -> Degradation {
+    if !options.is_object() {
+        return Degradation::default();
+    }
+    let [a, b, c, d] = crate::schema::DEGRADATION
+        .map(|name| js_sys::Reflect::get(options, &JsValue::from_str(name)).ok().and_then(|v| v.as_f64()));
+    Degradation { stale_if_error: a, creator_soft_timeout: b, creator_timeout: c, backend_timeout: d }
 }
 
 #[wasm_bindgen]
@@ -108,7 +147,8 @@ impl RegionCore {
     /// the JS layer's `memory` store, or over both as two tiers (`memory` the L1, see
     /// `backends::tiered`), or over nothing (the null backend). `hooks` holds optional JS
     /// functions and settings: clock, keyMangler, onError, runner, leases with sleep, leaseTtl,
-    /// lockTimeout, and for two tiers l1Ttl and publish(keys) (told of every write and delete).
+    /// lockTimeout, for two tiers l1Ttl and publish(keys) (told of every write and delete), and
+    /// the value check (checkValue) with valueVersion.
     #[wasm_bindgen(constructor)]
     pub fn new(
         name: String,
@@ -169,26 +209,25 @@ impl RegionCore {
         if let Some(f) = func("runner") {
             b = b.async_runner(js_leases::runner(f));
         }
-        b = b.degradation(Degradation {
-            stale_if_error: number("staleIfError"),
-            creator_soft_timeout: number("creatorSoftTimeout"),
-            creator_timeout: number("creatorTimeout"),
-            backend_timeout: number("backendTimeout"),
-        });
+        b = b.degradation(degradation_of(&hooks));
         if let Some(sleep) = func("sleep") {
             b = b.sleep(js_leases::sleeper(sleep));
         }
         if let Some(client) = hook("leases") {
             b = b.leases(LeaseConfig {
                 leases: Rc::new(js_leases::JsLeases::new(client)),
-                ttl: hook("leaseTtl").and_then(|v| v.as_f64()).unwrap_or(30.0),
-                lock_timeout: hook("lockTimeout").and_then(|v| v.as_f64()).unwrap_or(10.0),
+                ttl: hook("leaseTtl").and_then(|v| v.as_f64()).unwrap_or(crate::lease::DEFAULT_LEASE_TTL),
+                lock_timeout: hook("lockTimeout").and_then(|v| v.as_f64()).unwrap_or(crate::lease::DEFAULT_LOCK_TIMEOUT),
             });
         }
         if let Some(sink) = sink {
             b = b.on_error(sink);
         }
+        if let Some(version) = hook("valueVersion").and_then(|v| v.as_f64()) {
+            b = b.value_version(version as u32);
+        }
         let region = b.build(backend);
+        region.set_value_check(func("checkValue").map(value_check));
         *reporter.borrow_mut() = Some(Box::new(region.reporter()));
         Ok(RegionCore { region, memory })
     }
@@ -208,24 +247,13 @@ impl RegionCore {
         self.region.fresh_after()
     }
 
+    /// `options`: undefined, or `{ ttl, shouldCacheFn, runner, tags, check, ...degradation }`, every
+    /// field optional (checked by the JS layer).
     #[wasm_bindgen(js_name = getOrCreate)]
-    pub fn get_or_create(
-        &self,
-        key: JsValue,
-        creator: Function,
-        seconds: Option<f64>,
-        should_cache: Option<Function>,
-        runner: Option<Function>,
-        degradation: Option<Vec<f64>>,
-        tags: Option<Vec<String>>,
-        early: Option<f64>,
-    ) -> Result<JsValue, JsValue> {
+    pub fn get_or_create(&self, key: JsValue, creator: Function, options: JsValue) -> Result<JsValue, JsValue> {
         let key = self.key(key)?;
         let region = self.region.clone();
-        let mut opts = create_options(seconds, should_cache, runner);
-        opts.degradation = degradation_of(degradation);
-        opts.tags = tags_of(tags);
-        opts.early = early_of(early);
+        let opts = call_options(&options);
         now_or_promise(async move {
             let creator = Box::new(move || call_creator(creator).boxed_local());
             region.get_or_create(&key, creator, opts).await.map_err(to_js)
@@ -240,9 +268,10 @@ impl RegionCore {
         seconds: Option<f64>,
         should_cache: Option<Function>,
         tags: Option<Vec<String>>,
+        check: Option<Function>,
     ) -> Result<JsValue, JsValue> {
         let region = self.region.clone();
-        let mut opts = create_options(seconds, should_cache, None);
+        let mut opts = create_options(seconds, should_cache, None, check);
         opts.tags = tags_of(tags);
         now_or_promise(async move {
             let keys = keys_of(keys)?;
@@ -340,22 +369,13 @@ impl RegionCore {
         }));
     }
 
-    /// The counters as an array, in the order of `STAT_NAMES` in the JS layer.
-    pub fn stats(&self) -> Vec<f64> {
-        let s = self.region.stats();
-        [
-            s.hits,
-            s.misses,
-            s.stale_served,
-            s.regenerations,
-            s.creator_errors,
-            s.backend_errors,
-            s.lease_waits,
-            s.lease_timeouts,
-        ]
-        .into_iter()
-        .map(|n| n as f64)
-        .collect()
+    /// The counters by name (see `crate::schema::stats`).
+    pub fn stats(&self) -> JsValue {
+        let out = js_sys::Object::new();
+        for (name, n) in self.region.stats().named() {
+            let _ = js_sys::Reflect::set(&out, &JsValue::from_str(name), &JsValue::from_f64(n as f64));
+        }
+        out.into()
     }
 
     #[wasm_bindgen(js_name = resetStats)]

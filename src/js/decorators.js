@@ -3,10 +3,12 @@ import { ValidationError } from "./errors.js";
 import { functionKeyGenerator, functionMultiKeyGenerator } from "./keys.js";
 import { NO_VALUE } from "./no-value.js";
 import { checkFunction, checkOptions, describe, seconds } from "./options.js";
+import { valueCheck } from "./check-value.js";
 import { earlyBeta } from "./early-refresh.js";
 
-const SINGLE_OPTIONS = ["namespace", "expirationTime", "shouldCacheFn", "toStr", "functionKeyGenerator", "tags", "earlyRefresh"];
-const MULTI_OPTIONS = ["namespace", "expirationTime", "shouldCacheFn", "asdict", "toStr", "functionMultiKeyGenerator", "tags"];
+const VALUE_OPTIONS = ["checkValue", "migrate"];
+const SINGLE_OPTIONS = ["namespace", "expirationTime", "shouldCacheFn", "toStr", "functionKeyGenerator", "tags", "earlyRefresh", ...VALUE_OPTIONS];
+const MULTI_OPTIONS = ["namespace", "expirationTime", "shouldCacheFn", "asdict", "toStr", "functionMultiKeyGenerator", "tags", ...VALUE_OPTIONS];
 
 function checkCommon(fn, options, allowed, where) {
   checkFunction(fn, `${where}: the function to cache`);
@@ -15,6 +17,7 @@ function checkCommon(fn, options, allowed, where) {
   if (opts.shouldCacheFn !== undefined) checkFunction(opts.shouldCacheFn, "shouldCacheFn");
   if (opts.toStr !== undefined) checkFunction(opts.toStr, "toStr");
   if (opts.tags !== undefined) checkFunction(opts.tags, "tags (a function of the arguments, returning tags)");
+  valueCheck(opts.checkValue, opts.migrate); // fail now, not on the first read
   return opts;
 }
 
@@ -48,11 +51,11 @@ export function cacheOnArguments(region, fn, options) {
     if (typeof k !== "string") throw new ValidationError(`the key generator must return a string, got ${describe(k)}`);
     return k;
   };
-  const { expirationTime, shouldCacheFn, earlyRefresh } = opts;
+  const { expirationTime, shouldCacheFn, checkValue, migrate, earlyRefresh } = opts;
   earlyBeta(earlyRefresh, "cacheOnArguments"); // fail at decoration, not on the first call
-  const createOptions = expirationTime === undefined && shouldCacheFn === undefined && earlyRefresh === undefined
+  const createOptions = [expirationTime, shouldCacheFn, checkValue, migrate, earlyRefresh].every((o) => o === undefined)
     ? undefined
-    : { expirationTime, shouldCacheFn, earlyRefresh };
+    : { expirationTime, shouldCacheFn, checkValue, migrate, earlyRefresh };
   const getOptions = expirationTime === undefined ? undefined : { expirationTime };
   // Tags computed from the arguments: what each entry is about (see region.invalidateTags).
   const tagsOf = opts.tags === undefined ? undefined : (args) => ({ tags: opts.tags(...args) });
@@ -108,7 +111,7 @@ export function cacheMultiOnArguments(region, fn, options) {
     }
     return ks;
   };
-  const { expirationTime, shouldCacheFn, asdict = false } = opts;
+  const { expirationTime, shouldCacheFn, checkValue, migrate, asdict = false } = opts;
 
   const cached = named(function (...args) {
     return promised(async () => {
@@ -125,7 +128,7 @@ export function cacheMultiOnArguments(region, fn, options) {
         return missingArgs.map((a) => lookup(out, a));
       };
       const tags = opts.tags === undefined ? undefined : opts.tags(...args); // shared by this call's entries
-      const values = await region.getOrCreateMulti(ks, creator, { expirationTime, shouldCacheFn, tags });
+      const values = await region.getOrCreateMulti(ks, creator, { expirationTime, shouldCacheFn, tags, checkValue, migrate });
       if (!asdict) return values;
       const result = {};
       args.forEach((a, i) => {

@@ -10,7 +10,15 @@ export type NoValue = typeof NO_VALUE;
 /** Seconds (≥ 0, fractions allowed), -1 for never, or a function returning either, evaluated per call. */
 export type ExpirationTime = number | (() => number);
 
-/** Plain data a region can store in every backend. */
+/** A typed array or DataView: stored as the bytes it sees, read back as the same type. */
+export type StorableView =
+  | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array
+  | Float32Array | Float64Array | BigInt64Array | BigUint64Array | DataView;
+
+/**
+ * What a region can store in every backend: what structuredClone keeps (docs/values.md). Class
+ * instances, functions, symbols, promises and cycles are refused with a ValidationError.
+ */
 export type Storable =
   | null
   | undefined
@@ -18,10 +26,51 @@ export type Storable =
   | number
   | string
   | bigint
-  | Uint8Array
+  | Date
+  | RegExp
   | ArrayBuffer
+  | StorableView
+  | ReadonlyMap<Storable, Storable>
+  | ReadonlySet<Storable>
   | readonly Storable[]
   | { readonly [key: string]: Storable };
+
+/**
+ * A Standard Schema (zod ≥ 3.24, valibot ≥ 1, arktype ≥ 2): `schema["~standard"].validate`.
+ * Only what edgepile calls is typed, so no validation library is a dependency.
+ */
+export interface StandardSchemaLike<T = unknown> {
+  readonly "~standard": {
+    validate(value: unknown): { value: T; issues?: undefined } | { issues: readonly unknown[] } | Promise<
+      { value: T; issues?: undefined } | { issues: readonly unknown[] }
+    >;
+  };
+}
+
+/**
+ * Checks a value read from a shared backend before it is served: a function returning `true`
+ * when it is good (`false`, a string or a throw: it is treated as missing, regenerated under the
+ * lock and overwritten), or a schema (Standard Schema, `safeParse` as zod's, or `parse` that
+ * throws), whose output is served.
+ */
+export type CheckValue<T = unknown> =
+  | ((value: unknown) => boolean | string | Promise<boolean | string>)
+  | StandardSchemaLike<T>
+  | { safeParse(value: unknown): { success: true; data: T } | { success: false } }
+  | { parse(value: unknown): T };
+
+/**
+ * Turns a value read from a shared backend into the current shape: a new value is checked,
+ * stored in place of the old one and served; `undefined` or the same value keeps the old one;
+ * NO_VALUE treats it as missing.
+ */
+export type Migrate<T = unknown> = (value: unknown) => T | undefined | NoValue | Promise<T | undefined | NoValue>;
+
+/** checkValue and migrate, per region (configure) or per call (which completes the region's). */
+export interface ValueOptions<T = unknown> {
+  checkValue?: CheckValue<T>;
+  migrate?: Migrate<T>;
+}
 
 export type BackendName =
   | "edgepile.memory"
@@ -44,7 +93,7 @@ export interface KVNamespaceLike {
 /** A Durable Object namespace binding, as much of it as edgepile uses. */
 export interface DurableObjectNamespaceLike {
   idFromName(name: string): unknown;
-  get(id: any): any;
+  get(id: unknown): unknown;
 }
 
 /** Lease settings, accepted in the arguments of every backend. */
@@ -222,7 +271,7 @@ export interface CoherencePoint {
   /** Marks (seconds) and the [version, key] changes after `since`, or null when they are no longer known. */
   changes(region: string, since: number): Promise<{ version: number; hard: number; soft: number; changes: Array<[number, string]> | null }>;
   /** Records writes or deletes of backend keys; returns the version of the last. */
-  publish(region: string, keys: string[]): Promise<number | void>;
+  publish(region: string, keys: string[]): Promise<number | undefined>;
   invalidate(region: string, hard: boolean, at: number): Promise<void>;
   /** Tag marks ([tag, hard, soft]) of one shard changed after `since` (optional: tags need it). */
   tagChanges?(region: string, shard: number, since: number): Promise<{ version: number; marks: Array<[string, number, number]> }>;
@@ -236,16 +285,16 @@ export type KeyMangler = (key: string) => string;
 /** dogpile's function_key_generator: (namespace, fn, toStr) → a key per call. */
 export type FunctionKeyGenerator = (
   namespace: string | undefined,
-  fn: (...args: any[]) => any,
-  toStr?: (arg: any) => string,
-) => (...args: any[]) => string;
+  fn: Fn,
+  toStr?: (arg: unknown) => string,
+) => (...args: unknown[]) => string;
 
 /** The multi form: one key per argument. */
 export type FunctionMultiKeyGenerator = (
   namespace: string | undefined,
-  fn: (...args: any[]) => any,
-  toStr?: (arg: any) => string,
-) => (...args: any[]) => string[];
+  fn: Fn,
+  toStr?: (arg: unknown) => string,
+) => (...args: unknown[]) => string[];
 
 export interface RegionOptions {
   /** Shown in errors. Default "default". */
@@ -291,7 +340,12 @@ export interface DegradationOptions {
   backendTimeout?: number;
 }
 
-export interface ConfigureOptions extends DegradationOptions {
+export interface ConfigureOptions extends DegradationOptions, ValueOptions {
+  /**
+   * The version of this region's values (an integer, default 0 = none): entries written under
+   * another one are misses. Bump it with a deploy that changes the values' shape.
+   */
+  valueVersion?: number;
   /** Default -1 (never). */
   expirationTime?: ExpirationTime;
   arguments?: (MemoryArguments & LeaseArguments) | KvArguments | CacheApiArguments | DurableObjectArguments | RedisArguments | Record<string, unknown>;
@@ -313,7 +367,7 @@ export interface GetOptions {
   ignoreExpiration?: boolean;
 }
 
-export interface GetOrCreateOptions<T, A extends unknown[] = unknown[]> extends DegradationOptions {
+export interface GetOrCreateOptions<T, A extends unknown[] = unknown[]> extends DegradationOptions, ValueOptions<T> {
   expirationTime?: ExpirationTime;
   /** Return false to hand the value back without storing it. */
   shouldCacheFn?: (value: T) => boolean;
@@ -327,7 +381,7 @@ export interface GetOrCreateOptions<T, A extends unknown[] = unknown[]> extends 
   earlyRefresh?: EarlyRefresh;
 }
 
-export interface GetOrCreateMultiOptions<T> {
+export interface GetOrCreateMultiOptions<T> extends ValueOptions<T> {
   expirationTime?: ExpirationTime;
   shouldCacheFn?: (value: T) => boolean;
   /** Tags of every value this call creates. */
@@ -344,19 +398,24 @@ export interface InvalidateTagsOptions {
   hard?: boolean;
 }
 
-/** Creation time (seconds), envelope version, tags, and δ: how long the creation took (seconds). */
-export interface CachedValueMetadata {
-  ct: number;
-  v: number;
-  tags?: string[];
-  d?: number;
-}
-
 /** A payload with its metadata: what backends and proxies see. */
 export declare class CachedValue<T = unknown> {
   constructor(payload: T, metadata: CachedValueMetadata);
   payload: T;
   metadata: CachedValueMetadata;
+}
+
+/**
+ * Creation time (seconds), envelope version, the entry's tags (tagged entries only), the region's
+ * valueVersion when it sets one, and `d`: how long the value's creation took, in seconds, when
+ * known (early refresh's δ).
+ */
+export interface CachedValueMetadata {
+  ct: number;
+  v: number;
+  tags?: string[];
+  valueVersion?: number;
+  d?: number;
 }
 
 /** What a backend hands back: a CachedValue, a codec's encoding of one, or NO_VALUE. */
@@ -414,10 +473,11 @@ export declare class CompressionProxy extends ProxyBackend {
   readonly format: "gzip" | "deflate" | "deflate-raw";
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the widest function type, so any function's own parameter and return types are inferred
 type Fn = (...args: any[]) => any;
 type Result<F extends Fn> = Awaited<ReturnType<F>>;
 
-export interface CacheOnArgumentsOptions<F extends Fn> {
+export interface CacheOnArgumentsOptions<F extends Fn> extends ValueOptions<Result<F>> {
   namespace?: string;
   expirationTime?: ExpirationTime;
   shouldCacheFn?: (value: Result<F>) => boolean;
@@ -444,7 +504,7 @@ export interface CachedFunction<F extends Fn> {
   readonly original: F;
 }
 
-export interface CacheMultiOnArgumentsOptions<A, V> {
+export interface CacheMultiOnArgumentsOptions<A, V> extends ValueOptions<V> {
   namespace?: string;
   expirationTime?: ExpirationTime;
   shouldCacheFn?: (value: V) => boolean;
@@ -526,7 +586,7 @@ export declare function makeRegion(options?: RegionOptions): CacheRegion;
 /** Makes a backend name usable in configure (dogpile's register_backend). */
 export declare function registerBackend(
   name: string,
-  factory: (args: any, region: { expirationTime?: number }) => BackendObject,
+  factory: (args: Record<string, unknown>, region: { expirationTime?: number }) => BackendObject,
 ): void;
 /** `(key, run) => ctx.waitUntil(run())`. */
 export declare function waitUntilRunner(ctx: ExecutionContextLike): (key: string, run: () => Promise<void>) => void;
@@ -589,19 +649,19 @@ export declare class RedisLeases implements LeaseClient {
 
 /** Durable Object classes (workerd entry only): re-export them from your Worker's main module. */
 export declare class LeaseCoordinator {
-  constructor(ctx: any, env: any);
+  constructor(ctx: unknown, env: unknown);
   acquire(key: string, ttlMs: number): Promise<string | null>;
   release(key: string, token: string): Promise<boolean>;
   alarm(): Promise<void>;
 }
 export declare class CoherenceCoordinator {
-  constructor(ctx: any, env: any);
+  constructor(ctx: unknown, env: unknown);
   changes(since: number): { version: number; hard: number; soft: number; changes: Array<[number, string]> | null };
   publish(keys: string[]): Promise<number>;
   invalidate(hard: boolean, at: number): Promise<void>;
 }
 export declare class EdgepileStore {
-  constructor(ctx: any, env: any);
+  constructor(ctx: unknown, env: unknown);
   getMulti(keys: string[]): Promise<unknown[]>;
   setMulti(entries: [string, unknown][], expires: number): Promise<void>;
   deleteMulti(keys: string[]): Promise<void>;

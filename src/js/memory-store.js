@@ -17,12 +17,14 @@
 // lookup of that key walk a growing chain: ~1 µs a cycle at 1,000 keys. So a removed entry
 // stays as an empty slot that a write of the same key fills again; empty slots are listed and
 // given back before any live entry is evicted.
-import { CachedValue, metadataOf } from "./cached-value.js";
+import { CachedValue, makeCachedValue } from "./cached-value.js";
 import { ValidationError } from "./errors.js";
 import { NO_VALUE } from "./no-value.js";
 import { describe } from "./options.js";
+import { schema } from "./schema.js";
 
-export const DEFAULT_MAX_ENTRIES = 10_000;
+/** Entries kept when `maxEntries` is not given: the core's default (src/schema.rs). */
+export const defaultMaxEntries = () => schema().defaults.maxEntries;
 
 const EMPTY = Symbol("empty");
 
@@ -44,7 +46,7 @@ export class MemoryStore {
   #placements = 0;
   #live = 0;
 
-  constructor(maxEntries = DEFAULT_MAX_ENTRIES) {
+  constructor(maxEntries = defaultMaxEntries()) {
     if (!Number.isSafeInteger(maxEntries) || maxEntries < 1 || maxEntries > 0xffffffff) {
       throw new ValidationError(`maxEntries must be a positive integer, got ${describe(maxEntries)}`);
     }
@@ -76,8 +78,8 @@ export class MemoryStore {
     return slot.value;
   }
 
-  writeEntry(key, payload, ct, v, until = Infinity, tags = undefined, d = undefined) {
-    this.#put(key, new CachedValue(payload, metadataOf(ct, v, tags, d)), until);
+  writeEntry(key, payload, ct, v, until = Infinity, tags = undefined, valueVersion = 0, d = undefined) {
+    this.#put(key, makeCachedValue(payload, ct, v, tags, valueVersion, d), until);
   }
 
   removeEntry(key) {
@@ -188,5 +190,5 @@ function checkEntry(value) {
   ) {
     throw new ValidationError("the memory backend stores CachedValue objects ({ payload, metadata: { ct, v } })");
   }
-  return value instanceof CachedValue ? value : new CachedValue(value.payload, { ct: m.ct, v: m.v });
+  return value instanceof CachedValue ? value : makeCachedValue(value.payload, m.ct, m.v, m.tags, m.valueVersion);
 }

@@ -1,45 +1,25 @@
 // CacheRegion: the JS face of a region. It checks input and shapes options; the Rust core
 // (RegionCore) holds the values, the expiry rules and the dogpile lock.
-import {
-  RegionCore, StoreHandle, install, valueVersion, decodeCachedValue as decodeEnvelope, encodeCachedValue as encodeEnvelope,
-} from "../../pkg/edgepile.js";
-import { makeCachedValue } from "./cached-value.js";
+import { RegionCore, StoreHandle } from "../../pkg/edgepile.js";
+import { installOnce, valueVersion as envelopeVersion } from "./install.js";
+
+export { encodeCachedValue, decodeCachedValue } from "./install.js";
 import { cacheMultiOnArguments, cacheOnArguments } from "./decorators.js";
-import { makeError, RegionAlreadyConfigured, RegionNotConfigured, ValidationError } from "./errors.js";
+import { BackendError, RegionAlreadyConfigured, RegionNotConfigured, ValidationError } from "./errors.js";
 import { checkFunction, checkKey, checkKeys, checkOptions, describe, seconds } from "./options.js";
 import { buildChain } from "./proxy.js";
 import { CORE_BACKENDS, knownBackends, makeBackend } from "./backends/registry.js";
 import { DurableObjectLeases } from "./leases/durable-object.js";
 import { KvLeases } from "./leases/kv.js";
 import { checkStorable } from "./storable.js";
+import { checkValueVersion, valueCheck } from "./check-value.js";
 import { NO_VALUE } from "./no-value.js";
-import { DEFAULT_MAX_ENTRIES, MemoryStore } from "./memory-store.js";
+import { defaultMaxEntries, MemoryStore } from "./memory-store.js";
 import { coherenceOf, l1Options } from "./tiers.js";
 import { checkTags, MAX_INVALIDATED_TAGS, TagMarks } from "./tags.js";
+import { schema } from "./schema.js";
 import { earlyBeta, FIRED, fires } from "./early-refresh.js";
 import { KvWrites } from "./backends/kv-writes.js";
-
-let installed = false;
-let VALUE_VERSION = NaN;
-function installOnce() {
-  if (!installed) {
-    install(NO_VALUE, makeError, makeCachedValue);
-    VALUE_VERSION = valueVersion();
-    installed = true;
-  }
-}
-
-/** A CachedValue as edgepile's MessagePack envelope: `[payload, [ct, v]]`. */
-export function encodeCachedValue(value) {
-  installOnce();
-  return encodeEnvelope(value);
-}
-
-/** The CachedValue in envelope bytes; a BackendError for anything else. */
-export function decodeCachedValue(bytes) {
-  installOnce();
-  return decodeEnvelope(bytes);
-}
 
 const LEASE_ARGUMENTS = ["lockNamespace", "distributedLock", "lockPrefix", "lockTimeout", "leaseTtl"];
 const BACKEND_ARGUMENTS = {
@@ -57,13 +37,16 @@ const REGION_OPTIONS = [
   "random",
 ];
 const defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const EVENTS = [
-  "hit", "miss", "stale", "regenerationStart", "regenerationEnd", "leaseAcquired", "leaseContended", "leaseTimeout",
-  "backendError", "creatorError", "writeDeferred", "writeRetried", "writeDropped",
-];
-const STAT_NAMES = ["hits", "misses", "staleServed", "regenerations", "creatorErrors", "backendErrors", "leaseWaits", "leaseTimeouts"];
-const DEGRADATION = ["staleIfError", "creatorSoftTimeout", "creatorTimeout", "backendTimeout"];
-const CONFIGURE_OPTIONS = ["expirationTime", "arguments", "wrap", "replaceExistingBackend", "l1", "coherence", "earlyRefresh", ...DEGRADATION];
+// Degradation option names come from the core (src/schema.rs); option lists that include them
+// are built on first use, once the module is instantiated.
+const degradation = () => schema().degradation;
+const VALUE_OPTIONS = ["checkValue", "migrate"];
+let CONFIGURE_OPTIONS;
+const configureOptions = () =>
+  (CONFIGURE_OPTIONS ??= [
+    "expirationTime", "arguments", "wrap", "replaceExistingBackend", "l1", "coherence", "valueVersion", "earlyRefresh",
+    ...VALUE_OPTIONS, ...degradation(),
+  ]);
 
 /** Throws unless the lease settings in `args` are well formed. */
 function checkLeaseArguments({ lockTimeout, leaseTtl, lockPrefix }) {
@@ -84,8 +67,10 @@ function degradationSeconds(options, what) {
   return v;
 }
 const GET_OPTIONS = ["expirationTime", "ignoreExpiration"];
-const CREATE_OPTIONS = ["expirationTime", "shouldCacheFn", "creatorArgs", "ctx", "tags", "earlyRefresh", ...DEGRADATION];
-const MULTI_OPTIONS = ["expirationTime", "shouldCacheFn", "tags"];
+let CREATE_OPTIONS;
+const createOptions = () =>
+  (CREATE_OPTIONS ??= ["expirationTime", "shouldCacheFn", "creatorArgs", "ctx", "tags", "earlyRefresh", ...VALUE_OPTIONS, ...degradation()]);
+const MULTI_OPTIONS = ["expirationTime", "shouldCacheFn", "tags", ...VALUE_OPTIONS];
 const SET_OPTIONS = ["tags"];
 
 function isThenable(v) {
@@ -128,6 +113,7 @@ export class CacheRegion {
   #coherence = undefined; // the Coherence every isolate consults (tiers.js)
   #fixedTtl = Infinity; // the region's fixed expiration, seconds
   #freshAfter = 0; // the core's fresh_after(): values created at or before it are not fresh
+  #valueVersion = NaN; // the envelope version the core writes (install.js); entries of another are not fresh
   #mangled = undefined; // key → mangled key, so a hit does not run the mangler again
   #hits = 0; // hits served here, added to stats().hits
   #coherenceErrors = 0; // failed coherence checks and records, added to stats().backendErrors
@@ -140,6 +126,7 @@ export class CacheRegion {
   #backend = undefined;
   #actualBackend = undefined;
   #listeners = new Map(); // event name → Set of listeners
+  #values = {}; // the region's checkValue and migrate, which a call's own complete
 
   constructor(options) {
     this.#options = checkOptions(options, REGION_OPTIONS, "makeRegion");
@@ -176,7 +163,7 @@ export class CacheRegion {
    * or a function returning seconds, evaluated per call.
    */
   configure(backend, options) {
-    const opts = checkOptions(options, CONFIGURE_OPTIONS, "configure");
+    const opts = checkOptions(options, configureOptions(), "configure");
     if (this.#core !== undefined && !opts.replaceExistingBackend) {
       throw new RegionAlreadyConfigured(`region "${this.name}" is already configured; pass replaceExistingBackend: true to replace it`);
     }
@@ -197,11 +184,14 @@ export class CacheRegion {
     const l1 = l1Options(opts.l1, core);
     const coherence = coherenceOf(opts.coherence, this.name, degradationSeconds(opts, "backendTimeout"));
     const beta = earlyBeta(opts.earlyRefresh, "configure") ?? 0;
+    const values = { checkValue: opts.checkValue, migrate: opts.migrate };
+    const checkValue = valueCheck(values.checkValue, values.migrate);
+    const valueVersion = checkValueVersion(opts.valueVersion);
     installOnce();
     const chained = (wrap !== undefined && wrap.length > 0) || !core;
     let store, memory;
     if (backend === "edgepile.memory") {
-      const { maxEntries = DEFAULT_MAX_ENTRIES } = args;
+      const { maxEntries = defaultMaxEntries() } = args;
       // Under proxies the store keeps whatever the innermost proxy hands it (bytes, say).
       memory = new MemoryStore(maxEntries);
       if (chained) store = StoreHandle.memory(maxEntries);
@@ -217,8 +207,8 @@ export class CacheRegion {
     const hooks = {
       clock, keyMangler, onError, runner, sleep, random,
       earlyRefresh: beta > 0 ? beta : undefined,
-      leases, leaseTtl: args.leaseTtl, lockTimeout: args.lockTimeout,
-      ...Object.fromEntries(DEGRADATION.map((k) => [k, degradationSeconds(opts, k)])),
+      leases, leaseTtl: args.leaseTtl, lockTimeout: args.lockTimeout, checkValue, valueVersion,
+      ...Object.fromEntries(degradation().map((k) => [k, degradationSeconds(opts, k)])),
       l1Ttl: l1?.ttl,
       // Other isolates drop what this one writes or deletes from their L1.
       publish: l1 !== undefined && coherence !== undefined ? (keys) => coherence.publish(keys) : undefined,
@@ -231,12 +221,14 @@ export class CacheRegion {
     this.#core = new RegionCore(this.name, writes ?? outer, memory, fixed, hooks);
     this.#writes = writes;
     this.#ttlFn = typeof expirationTime === "function" ? expirationTime : undefined;
+    this.#values = values;
     this.#memory = memory;
     this.#tiered = l1 !== undefined;
     this.#coherence = coherence;
     this.#fixedTtl = fixed < 0 ? Infinity : fixed;
     this.#earlyBeta = beta;
     this.#freshAfter = this.#core.freshAfter();
+    this.#valueVersion = envelopeVersion();
     this.#mangled = memory !== undefined && keyMangler !== undefined ? new Map() : undefined;
     this.#backend = outer ?? terminal;
     this.#actualBackend = terminal;
@@ -354,7 +346,7 @@ export class CacheRegion {
     if (options === undefined) {
       if (this.#ttlFn !== undefined) ttl = seconds(this.#ttlFn);
     } else {
-      ({ shouldCacheFn, creatorArgs, ctx } = checkOptions(options, CREATE_OPTIONS, "getOrCreate"));
+      ({ shouldCacheFn, creatorArgs, ctx } = checkOptions(options, createOptions(), "getOrCreate"));
       ttl = this.#ttl(options.expirationTime);
       tags = checkTags(options.tags);
       early = earlyBeta(options.earlyRefresh, "getOrCreate");
@@ -379,15 +371,18 @@ export class CacheRegion {
     if (creatorArgs !== undefined && !Array.isArray(creatorArgs)) {
       throw new ValidationError(`creatorArgs must be an array, got ${describe(creatorArgs)}`);
     }
-    const degradation = options !== undefined && DEGRADATION.some((k) => options[k] !== undefined)
-      ? Float64Array.from(DEGRADATION, (k) => degradationSeconds(options, k) ?? NaN)
-      : undefined;
+    // The call's options by name (see region_core.rs `call_options`); none in the common case.
     const runner = waitUntilRunner(ctx);
     if (ctx !== undefined) this.#writes?.useContext(ctx);
+    let call;
+    if (options !== undefined || ttl !== undefined || fired) {
+      call = { ttl, shouldCacheFn, runner, tags, check: this.#callCheck(options), early: fired ? FIRED : early };
+      for (const k of degradation()) call[k] = degradationSeconds(options ?? {}, k);
+    }
     if (fired) {
       // The draw fired: the caller has its fresh value now; the core starts one regeneration
       // in the background (under the in-isolate registry and the lease), kept alive by ctx.
-      const out = core.getOrCreate(key, storableCreator(creator, creatorArgs), ttl, shouldCacheFn, runner, degradation, tags, FIRED);
+      const out = core.getOrCreate(key, storableCreator(creator, creatorArgs), call);
       // Failures are the core's to report (events, onError); this caller is already served.
       if (out instanceof Promise) {
         const settled = out.then(ignore, ignore);
@@ -395,7 +390,7 @@ export class CacheRegion {
       }
       return hit;
     }
-    return holdOpen(core.getOrCreate(key, storableCreator(creator, creatorArgs), ttl, shouldCacheFn, runner, degradation, tags, early));
+    return holdOpen(core.getOrCreate(key, storableCreator(creator, creatorArgs), call));
   }
 
   /** The region's clock in seconds, read as the core reads it: an injected clock gives
@@ -422,7 +417,7 @@ export class CacheRegion {
     if (e === undefined) return NO_VALUE;
     const { ct, v } = e.metadata;
     const limit = ttl === undefined ? this.#fixedTtl : ttl < 0 ? Infinity : ttl;
-    if (v !== VALUE_VERSION || !(ct > this.#freshAfter) || now - ct > limit) return NO_VALUE;
+    if (v !== this.#valueVersion || !(ct > this.#freshAfter) || now - ct > limit) return NO_VALUE;
     const tags = e.metadata.tags;
     if (tags !== undefined && this.#tagMarks.size > 0 && this.#tagMarks.touches(tags, ct)) return NO_VALUE;
     // The core counts (and reports) a hit whose early refresh it starts.
@@ -475,8 +470,9 @@ export class CacheRegion {
   /** What KvWrites did with a write: an event; a dropped write also reaches onError. */
   #writeEvent(type, key, error) {
     if (type === "writeDropped") {
+      const dropped = new BackendError(`KV write of ${JSON.stringify(key)} dropped after retries`, { cause: error });
       try {
-        this.#options.onError?.(makeError("BackendError", `KV write of ${JSON.stringify(key)} dropped after retries`, error));
+        this.#options.onError?.(dropped);
       } catch {
         // a failing error hook must not fail the write loop
       }
@@ -527,7 +523,18 @@ export class CacheRegion {
     const keep = shouldCacheFn === undefined ? notNoValue : (v) => v !== NO_VALUE && shouldCacheFn(v);
     const due = this.#coherence && this.#check(this.#now());
     if (due) await due;
-    return holdOpen(core.getOrCreateMulti(keys, storableMultiCreator(creator), this.#ttl(expirationTime), keep, checkTags(tags)));
+    const check = this.#callCheck(options);
+    return holdOpen(core.getOrCreateMulti(keys, storableMultiCreator(creator), this.#ttl(expirationTime), keep, checkTags(tags), check));
+  }
+
+  /**
+   * The value check of a call that sets checkValue or migrate (the other one is the region's);
+   * undefined for a call that sets neither, which the region's own check covers.
+   */
+  #callCheck(options) {
+    if (options === undefined || (options.checkValue === undefined && options.migrate === undefined)) return undefined;
+    const { checkValue = this.#values.checkValue, migrate = this.#values.migrate } = options;
+    return valueCheck(checkValue, migrate);
   }
 
   /**
@@ -553,8 +560,9 @@ export class CacheRegion {
    * function. With no listener the core does not call into JS at all.
    */
   on(event, listener) {
-    if (event !== "*" && !EVENTS.includes(event)) {
-      throw new ValidationError(`unknown event ${describe(event)}; events: ${EVENTS.join(", ")}, or "*"`);
+    const events = schema().events;
+    if (event !== "*" && !events.includes(event)) {
+      throw new ValidationError(`unknown event ${describe(event)}; events: ${events.join(", ")}, or "*"`);
     }
     checkFunction(listener, "listener");
     if (!this.#listeners.has(event)) this.#listeners.set(event, new Set());
@@ -592,15 +600,14 @@ export class CacheRegion {
    * (hits and stale serves over all served).
    */
   stats() {
-    const values = this.#ready().stats();
-    const out = Object.fromEntries(STAT_NAMES.map((name, i) => [name, values[i]]));
+    const out = this.#ready().stats(); // named by the core (src/schema.rs)
     out.hits += this.#hits;
     out.l1Hits = this.#tiered ? this.#hits : 0;
     out.backendErrors += this.#coherenceErrors;
     const writes = this.#writes?.counts;
-    out.deferredWrites = writes?.deferred ?? 0;
-    out.retriedWrites = writes?.retried ?? 0;
-    out.droppedWrites = writes?.dropped ?? 0;
+    out.deferredWrites += writes?.deferred ?? 0;
+    out.retriedWrites += writes?.retried ?? 0;
+    out.droppedWrites += writes?.dropped ?? 0;
     const served = out.hits + out.staleServed + out.misses;
     out.hitRatio = served === 0 ? 0 : (out.hits + out.staleServed) / served;
     return out;

@@ -2,7 +2,7 @@
 // backend) and `coherence: { namespace, interval }` (the point every isolate consults).
 import { ValidationError } from "./errors.js";
 import { Coherence, coherenceTransport } from "./coherence/point.js";
-import { DEFAULT_MAX_ENTRIES } from "./memory-store.js";
+import { defaultMaxEntries } from "./memory-store.js";
 import { checkOptions, describe } from "./options.js";
 
 /** Seconds an L1 entry is served without coherence telling otherwise: KV's own propagation bound. */
@@ -22,7 +22,7 @@ function positiveSeconds(v, what) {
 /** `{ maxEntries, ttl }` for `l1`, or undefined; `inIsolate`: the backend already lives in the isolate. */
 export function l1Options(l1, inIsolate) {
   if (l1 === undefined) return undefined;
-  const { maxEntries = DEFAULT_MAX_ENTRIES, ttl = DEFAULT_L1_TTL } = checkOptions(l1, ["maxEntries", "ttl"], "l1");
+  const { maxEntries = defaultMaxEntries(), ttl = DEFAULT_L1_TTL } = checkOptions(l1, ["maxEntries", "ttl"], "l1");
   if (inIsolate) throw new ValidationError("l1 is a tier over a shared backend; edgepile.memory and edgepile.null already live in the isolate");
   return { maxEntries, ttl: positiveSeconds(ttl, "l1.ttl") };
 }

@@ -150,6 +150,9 @@ async fn decide_after_read<P: Clone + 'static>(
         let fresh = |cv: &CachedValue<P>| inner.state(Some(cv), ttl) == State::Fresh;
         let found = inner.io_for(&opts.degradation, inner.backend.get_usable(key, &fresh)).await?;
         let state = inner.state(found.as_ref(), ttl);
+        // A value that fails the check is as good as missing: regenerated under the lock.
+        let found = inner.checked(key, found, state, opts.check.as_ref(), ttl, &opts.degradation).await?;
+        let state = if found.is_none() { State::Missing } else { state };
         let running = match inner.creation(key) {
             Some((_, true)) if state == State::Missing => None,
             other => other.map(|(c, _)| c),
@@ -307,13 +310,20 @@ async fn leased_creation<P: Clone + 'static>(
             if waited {
                 // Whoever held the lease may have stored the value meanwhile.
                 let fresh = |cv: &CachedValue<P>| inner.state(Some(cv), ttl) == State::Fresh;
-                match inner.io_for(&opts.degradation, inner.backend.get_usable(key, &fresh)).await {
-                    Ok(found) if inner.state(found.as_ref(), ttl) == State::Fresh => {
+                let reread = match inner.io_for(&opts.degradation, inner.backend.get_usable(key, &fresh)).await {
+                    Ok(found) => {
+                        let state = inner.state(found.as_ref(), ttl);
+                        inner
+                            .checked(key, found, state, opts.check.as_ref(), ttl, &opts.degradation)
+                            .await
+                            .map(|f| (f, state))
+                    }
+                    Err(e) => Err(e),
+                };
+                match reread {
+                    Ok((Some(cv), State::Fresh)) => {
                         inner.release(key, token).await;
-                        if let Some(cv) = found {
-                            return Ok(cv.payload);
-                        }
-                        return Err(Error::backend("inconsistent lock state"));
+                        return Ok(cv.payload);
                     }
                     Ok(_) => {}
                     Err(e) => {
@@ -394,7 +404,8 @@ async fn create_and_store<P: Clone + 'static>(
         None => true,
     };
     if keep {
-        let cv = CachedValue::new(value.clone(), inner.creation_time(&opts.tags))
+        let cv = inner
+            .stamp(value.clone(), inner.creation_time(&opts.tags))
             .with_tags(opts.tags.clone())
             .with_duration(duration);
         // The value exists; a failed write must not take it from the caller.

@@ -3,6 +3,7 @@
 //! Plain reads and writes live here; get-or-create and its coalescing live in `create`,
 //! the multi-key form in `multi`.
 
+mod check;
 mod create;
 mod degrade;
 mod inflight;
@@ -16,8 +17,8 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 pub use options::{
-    Clock, CreateOptions, Creator, Degradation, EarlyRefresh, ErrorSink, GetOptions, KeyMangler, MultiCreator, Random,
-    Runner, ShouldCache, Spawner,
+    Checked, Clock, CreateOptions, Creator, Degradation, EarlyRefresh, ErrorSink, GetOptions, KeyMangler, MultiCreator,
+    Random, Runner, ShouldCache, Spawner, ValueCheck,
 };
 
 use crate::api::{CachedValue, Tags, Ttl};
@@ -55,6 +56,10 @@ struct Inner<P: Clone + 'static> {
     /// β of early refresh for every call, unless a call says otherwise; `None`: off.
     early_beta: Option<f64>,
     random: Random,
+    /// Entries written under another value version read as missing.
+    value_version: u32,
+    /// Checks values read from a shared backend (see `check`).
+    check: RefCell<Option<ValueCheck<P>>>,
     stats: Stats,
     listener: RefCell<Option<Listener>>,
     invalidation: Cell<Invalidation>,
@@ -85,6 +90,7 @@ pub struct RegionBuilder {
     degradation: Degradation,
     early_beta: Option<f64>,
     random: Option<Random>,
+    value_version: u32,
 }
 
 impl RegionBuilder {
@@ -102,6 +108,7 @@ impl RegionBuilder {
             degradation: Degradation::default(),
             early_beta: None,
             random: None,
+            value_version: 0,
         }
     }
 
@@ -115,6 +122,13 @@ impl RegionBuilder {
     /// The uniform source of early refresh's draws (default: a xorshift seeded by the clock).
     pub fn random(mut self, random: Random) -> Self {
         self.random = Some(random);
+        self
+    }
+
+    /// The version of this region's values (default 0): entries written under another one read
+    /// as missing, so a deploy that changes their shape does not read old ones.
+    pub fn value_version(mut self, version: u32) -> Self {
+        self.value_version = version;
         self
     }
 
@@ -184,6 +198,8 @@ impl RegionBuilder {
                 degradation: self.degradation,
                 early_beta: self.early_beta,
                 random: self.random.unwrap_or_else(default_random),
+                value_version: self.value_version,
+                check: RefCell::new(None),
                 stats: Stats::default(),
                 listener: RefCell::new(None),
                 invalidation: Cell::new(Invalidation::default()),
@@ -245,6 +261,12 @@ impl<P: Clone + 'static> Region<P> {
         }
     }
 
+    /// Checks every value read from a shared backend from now on (see [`ValueCheck`]); `None`
+    /// stops checking. Calls can override it ([`CreateOptions::check`]).
+    pub fn set_value_check(&self, check: Option<ValueCheck<P>>) {
+        *self.inner.check.borrow_mut() = check;
+    }
+
     /// Receives every event from now on; `None` stops them. Counters are kept either way.
     pub fn set_listener(&self, listener: Option<Listener>) {
         *self.inner.listener.borrow_mut() = listener;
@@ -279,14 +301,18 @@ impl<P: Clone + 'static> Region<P> {
         let key = self.mangle(key)?;
         let usable = |cv: &CachedValue<P>| self.inner.can_use(cv, &opts);
         let found = self.inner.io(self.inner.backend.get_usable(&key, &usable)).await?;
-        Ok(self.inner.usable(found, &opts))
+        self.inner.usable(&key, found, &opts).await
     }
 
     pub async fn get_multi(&self, keys: &[String], opts: GetOptions) -> Result<Vec<Option<P>>> {
         let mangled = self.mangle_all(keys)?;
         let usable = |cv: &CachedValue<P>| self.inner.can_use(cv, &opts);
         let found = self.inner.io(self.inner.backend.get_multi_usable(&mangled, &usable)).await?;
-        Ok(found.into_iter().map(|f| self.inner.usable(f, &opts)).collect())
+        let mut out = Vec::with_capacity(found.len());
+        for (key, f) in mangled.iter().zip(found) {
+            out.push(self.inner.usable(key, f, &opts).await?);
+        }
+        Ok(out)
     }
 
     /// Stores `value` as created now. Callers waiting on a creation for this key are unaffected;
@@ -298,7 +324,7 @@ impl<P: Clone + 'static> Region<P> {
     /// [`Region::set`] of a value with tags.
     pub async fn set_tagged(&self, key: &str, value: P, tags: Tags) -> Result<()> {
         let key = self.mangle(key)?;
-        let cv = CachedValue::new(value, self.inner.creation_time(&tags)).with_tags(tags);
+        let cv = self.inner.stamp(value, self.inner.creation_time(&tags)).with_tags(tags);
         self.inner.io(self.inner.backend.set(&key, cv, self.inner.ttl)).await?;
         self.inner.superseded(&key);
         Ok(())
@@ -313,7 +339,7 @@ impl<P: Clone + 'static> Region<P> {
         let ct = self.inner.creation_time(&tags);
         let mut mangled = Vec::with_capacity(items.len());
         for (k, v) in items {
-            mangled.push((self.mangle(&k)?.into_owned(), CachedValue::new(v, ct).with_tags(tags.clone())));
+            mangled.push((self.mangle(&k)?.into_owned(), self.inner.stamp(v, ct).with_tags(tags.clone())));
         }
         let keys: Vec<String> = mangled.iter().map(|(k, _)| k.clone()).collect();
         self.inner.io(self.inner.backend.set_multi(mangled, self.inner.ttl)).await?;
@@ -418,6 +444,8 @@ impl<P: Clone + 'static> Inner<P> {
     }
 
     fn state(&self, cv: Option<&CachedValue<P>>, ttl: Ttl) -> State {
+        // An entry of another value version is as good as missing.
+        let cv = cv.filter(|c| self.current_version(c));
         let tags = cv.and_then(|c| c.tags.as_deref()).unwrap_or_default();
         let marks = self.tag_marks.borrow();
         let mark_of = |t: &str| if marks.is_empty() { None } else { marks.get(t).copied() };
@@ -485,14 +513,19 @@ impl<P: Clone + 'static> Inner<P> {
         }
     }
 
-    fn usable(&self, found: Option<CachedValue<P>>, opts: &GetOptions) -> Option<P> {
-        found.filter(|cv| self.can_use(cv, opts)).map(|cv| cv.payload)
+    /// What a plain read returns: a usable value (see `can_use`) that passes the value check.
+    async fn usable(&self, key: &str, found: Option<CachedValue<P>>, opts: &GetOptions) -> Result<Option<P>> {
+        let Some(found) = found.filter(|cv| self.can_use(cv, opts)) else { return Ok(None) };
+        let ttl = opts.ttl.unwrap_or(self.ttl);
+        let checked = self.checked(key, Some(found), State::Fresh, None, ttl, &Degradation::default()).await?;
+        Ok(checked.map(|cv| cv.payload))
     }
 
-    /// What a plain read returns: fresh values, or with `ignore_expiration` any of this version.
+    /// What a plain read can use: fresh values, or with `ignore_expiration` any of this version
+    /// (the envelope's and the region's value version).
     fn can_use(&self, cv: &CachedValue<P>, opts: &GetOptions) -> bool {
         if opts.ignore_expiration {
-            return cv.metadata.v == crate::api::VALUE_VERSION;
+            return cv.metadata.v == crate::api::VALUE_VERSION && self.current_version(cv);
         }
         self.state(Some(cv), opts.ttl.unwrap_or(self.ttl)) == State::Fresh
     }

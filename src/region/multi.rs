@@ -48,6 +48,8 @@ impl<P: Clone + 'static> Region<P> {
         for (i, cv) in found.into_iter().enumerate() {
             let Some(mkey) = mangled.get(i) else { break };
             let state = self.inner.state(cv.as_ref(), ttl);
+            let cv = self.inner.checked(mkey, cv, state, opts.check.as_ref(), ttl, &opts.degradation).await?;
+            let state = if cv.is_none() { State::Missing } else { state };
             let running = match self.inner.creation(mkey) {
                 Some((_, true)) if state == State::Missing => None, // see CreationEntry::background
                 other => other.map(|(c, _)| c),
@@ -165,7 +167,7 @@ async fn create_batch<P: Clone + 'static>(
             None => true,
         };
         if keep {
-            store.push((k.clone(), CachedValue::new(v.clone(), ct).with_tags(opts.tags.clone())));
+            store.push((k.clone(), inner.stamp(v.clone(), ct).with_tags(opts.tags.clone())));
         }
     }
     if !store.is_empty() {

@@ -41,6 +41,22 @@ pub enum EarlyRefresh {
     Fired,
 }
 
+/// What a [`ValueCheck`] says about a value read from a shared backend.
+pub enum Checked<P> {
+    /// Serve it as it is.
+    Keep,
+    /// Treat it as missing: it is regenerated under the lock and overwritten.
+    Miss,
+    /// Serve this instead, without storing it (a schema's parsed output).
+    Serve(P),
+    /// Serve this instead and store it in place of the old one (a migration).
+    Store(P),
+}
+
+/// Checks a value read from a shared backend before it is served (`checkValue` and `migrate`
+/// in JS). Runs once per read, never on a memory hit; an error fails the read.
+pub type ValueCheck<P> = Rc<dyn Fn(&P) -> LocalBoxFuture<'static, Result<Checked<P>>>>;
+
 /// Produces one value. Called at most once per coalesced creation.
 pub type Creator<P> = Box<dyn FnOnce() -> LocalBoxFuture<'static, Result<P>>>;
 /// Produces values for exactly the keys given, in that order.
@@ -57,6 +73,8 @@ pub struct CreateOptions<P> {
     pub runner: Option<Runner>,
     /// Overrides the region's [`Degradation`] settings for this call, field by field.
     pub degradation: Degradation,
+    /// Overrides the region's value check ([`Region::set_value_check`](super::Region::set_value_check)) for this call.
+    pub check: Option<ValueCheck<P>>,
     /// Tags of the values this call creates (see [`super::Region::invalidate_tags`]).
     pub tags: crate::api::Tags,
     /// Early refresh of fresh values for this call.
@@ -93,7 +111,15 @@ impl Degradation {
 
 impl<P> Default for CreateOptions<P> {
     fn default() -> Self {
-        CreateOptions { ttl: None, should_cache: None, runner: None, degradation: Degradation::default(), tags: None, early: EarlyRefresh::Region }
+        CreateOptions {
+            ttl: None,
+            should_cache: None,
+            runner: None,
+            degradation: Degradation::default(),
+            check: None,
+            tags: None,
+            early: EarlyRefresh::Region,
+        }
     }
 }
 
@@ -104,6 +130,7 @@ impl<P> Clone for CreateOptions<P> {
             should_cache: self.should_cache.clone(),
             runner: self.runner.clone(),
             degradation: self.degradation,
+            check: self.check.clone(),
             tags: self.tags.clone(),
             early: self.early,
         }

@@ -1,6 +1,7 @@
 //! A region backend over `worker::kv::KvStore`, storing the same bytes as the JS
-//! `edgepile.cloudflare_kv` backend: the MessagePack envelope as binary-safe text, with a
-//! physical `expirationTtl` of at least 60 s that covers expiry plus stale serving.
+//! `edgepile.cloudflare_kv` backend: the MessagePack envelope itself (entries edgepile 0.1 wrote
+//! as binary-safe text still read; see `binary_text`), with a physical `expirationTtl` of at
+//! least 60 s that covers expiry plus stale serving.
 
 use std::marker::PhantomData;
 use std::rc::Rc;
@@ -78,7 +79,7 @@ impl<P: Serialize + DeserializeOwned + Clone + 'static> Backend<P> for KvBackend
             check_key(key)?;
             let stored = self.kv.get(key).bytes().await.map_err(|e| kv_error("read", e))?;
             // Another tool's value, or a broken one, is a miss that the next set overwrites.
-            Ok(stored.and_then(|s| binary_text::unwrap(&s)).and_then(|b| codec::decode(&b).ok()))
+            Ok(stored.and_then(|s| binary_text::from_kv(&s).and_then(|b| codec::decode(&b).ok())))
         }
         .boxed_local()
     }
@@ -86,7 +87,8 @@ impl<P: Serialize + DeserializeOwned + Clone + 'static> Backend<P> for KvBackend
     fn set<'a>(&'a self, key: &'a str, value: CachedValue<P>, ttl: Ttl) -> BackendFuture<'a, ()> {
         async move {
             check_key(key)?;
-            let body = binary_text::wrap(&codec::encode(&value)?);
+            let encoded = codec::encode(&value)?;
+            let body = binary_text::for_kv(&encoded);
             let mut put = self.kv.put_bytes(key, &body).map_err(|e| kv_error("write", e))?;
             if let Some(secs) = self.physical_ttl(ttl) {
                 put = put.expiration_ttl(secs);

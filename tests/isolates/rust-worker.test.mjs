@@ -44,3 +44,26 @@ it("a JS Worker reads the Rust Worker's value from the same namespace: one store
   const read = await get("reader", "/?key=primes:100");
   assert.deepEqual(read, { value: { n: 100, count: 25 } });
 });
+
+it("a JS Worker reads the Rust Worker's Timestamp as a Date and its BigInt as a bigint", async () => {
+  await get("rust", "/order?id=7");
+  const read = await get("reader", "/?key=order:7");
+  assert.deepEqual(read, {
+    value: { id: 7, createdAt: { $date: "2023-11-14T22:13:20.123Z" }, total: { $bigint: "700000000000000000000" }, lines: ["tea"] },
+  });
+});
+
+it("the Rust Worker reads a JS Worker's Date, BigInts, Set, Map and undefined into Rust types", async () => {
+  await get("reader", "/write?key=from-js:1");
+  const read = await get("rust", "/read?key=from-js:1");
+  assert.deepEqual(read.typed, {
+    createdAtMs: 1_700_000_000_123,
+    small: 10,
+    huge: String(2n ** 100n),
+    tags: ["new", "sale"],
+    prices: { tea: 2.5 },
+    note: null,
+  });
+  // read as rmpv::Value, nothing is lost: the Date stays the timestamp extension
+  assert.match(read.generic, /^\{"createdAt": \[-1, \[/);
+});

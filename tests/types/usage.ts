@@ -166,3 +166,27 @@ const writeStats = earlyRegion.stats();
 const written: number = writeStats.deferredWrites + writeStats.retriedWrites + writeStats.droppedWrites;
 void written;
 earlyRegion.on("writeDropped", (e) => console.log(e.key, e.error));
+// Values (docs/values.md) and checkValue / migrate / valueVersion (types only).
+type Order = { id: number; createdAt: Date; tags: Set<string>; total: bigint };
+const isOrder = (v: unknown): boolean => typeof v === "object" && v !== null && "createdAt" in v;
+const zodLike = { safeParse: (v: unknown) => (isOrder(v) ? { success: true as const, data: v as Order } : { success: false as const }) };
+const standardLike = { "~standard": { validate: (v: unknown) => (isOrder(v) ? { value: v as Order } : { issues: ["not an order"] }) } };
+const orders = makeRegion().configure("edgepile.cloudflare_kv", {
+  arguments: { namespace: env.CACHE },
+  valueVersion: 2,
+  checkValue: isOrder,
+  migrate: (v) => (typeof v === "object" && v !== null && !("tags" in v) ? { ...v, tags: new Set<string>() } : undefined),
+});
+void orders.getOrCreate("o:1", (): Order => ({ id: 1, createdAt: new Date(), tags: new Set(["a"]), total: 10n }), {
+  checkValue: zodLike,
+});
+void orders.getOrCreate("o:2", () => new Map<string, Date>([["at", new Date()]]), { checkValue: (v) => v instanceof Map, migrate: () => NO_VALUE });
+void orders.set("bytes", new Float64Array([1.5]));
+const loadOrder = orders.cacheOnArguments(async (id: number): Promise<Order> => ({ id, createdAt: new Date(), tags: new Set(), total: 0n }), {
+  checkValue: standardLike,
+});
+void loadOrder(1);
+// @ts-expect-error: checkValue takes a function or a schema
+makeRegion().configure("edgepile.memory", { checkValue: 1 });
+// @ts-expect-error: class instances cannot be stored (a Promise among them)
+void orders.set("p", Promise.resolve(1));

@@ -46,12 +46,16 @@ describe("values that cannot be stored", () => {
     "nested function": { a: [1, { f() {} }] },
     circular,
     "10,000-deep": deep,
-    "BigInt beyond 64 bits": 2n ** 70n,
-    Date: new Date(0),
-    Map: new Map([[1, 2]]),
-    Set: new Set([1]),
     "class instance": new (class Point { x = 1; })(),
-    Float64Array: new Float64Array(2),
+    "a Map subclass": new (class Registry extends Map {})(),
+    "a Promise inside": { pending: Promise.resolve(1) },
+    WeakMap: new WeakMap(),
+    Error: new Error("x"),
+    "a circular Map": (() => {
+      const m = new Map();
+      m.set("me", m);
+      return m;
+    })(),
   };
   for (const [name, value] of Object.entries(cases)) {
     it(`${name}: set, setMulti and a creator returning it are refused, nothing stored`, async () => {
@@ -66,16 +70,17 @@ describe("values that cannot be stored", () => {
       expect(await r.getOrCreate("k", () => "fine")).toBe("fine");
     });
   }
-  it("the error says where and what to do", async () => {
-    const err = await rejectsWith(fresh().set("k", { when: new Date(0) }), ValidationError);
-    expect(err.message).toContain(".when");
-    expect(err.message).toContain("toISOString");
+  it("the error says where, what and what to do", async () => {
+    const err = await rejectsWith(fresh().set("k", { order: { pending: [Promise.resolve(1)] } }), ValidationError);
+    expect(err.message).toContain(".order.pending[0]");
+    expect(err.message).toContain("a Promise");
+    expect(err.message).toContain("await it");
   });
-  it("BigInt within 64 bits, undefined, null and shared (non-circular) references are fine", async () => {
+  it("Dates, Maps, Sets, BigInts of any size, typed arrays, undefined and shared references are fine", async () => {
     const r = fresh();
     const shared = { s: 1 };
-    await r.set("k", { big: 2n ** 63n, u: undefined, n: null, a: shared, b: shared });
-    expect((await r.get("k")).big).toBe(2n ** 63n);
+    await r.set("k", { big: 2n ** 70n, u: undefined, n: null, a: shared, b: shared, at: new Date(0), m: new Map(), f: new Float64Array(2) });
+    expect((await r.get("k")).big).toBe(2n ** 70n);
   });
 });
 

@@ -142,6 +142,33 @@ export function conformance(label, spec) {
       }
     });
 
+    it("concurrent cold calls share one read and one creation; every caller gets its value", async () => {
+      const { r } = make();
+      const k = key("concurrent");
+      let calls = 0;
+      let release;
+      const gate = new Promise((resolve) => (release = resolve));
+      const all = Promise.all(Array.from({ length: 20 }, () => r.getOrCreate(k, () => gate.then(() => `v${++calls}`))));
+      release();
+      expect(new Set(await all)).toEqual(new Set(["v1"]));
+      expect(calls).toBe(1);
+    });
+
+    itPersists("a stale value is served to others while one caller regenerates it", async () => {
+      const { r, clock } = make({ expirationTime: 10 });
+      const k = key("stale");
+      await r.getOrCreate(k, () => "old");
+      clock.advance(11);
+      let release;
+      const gate = new Promise((resolve) => (release = resolve));
+      const regenerating = r.getOrCreate(k, () => gate.then(() => "new")); // this caller regenerates
+      const others = await Promise.all(Array.from({ length: 5 }, () => r.getOrCreate(k, () => "never")));
+      expect(others).toEqual(Array(5).fill("old"));
+      release();
+      expect(await regenerating).toBe("new");
+      expect(await r.getOrCreate(k, () => "never")).toBe("new");
+    });
+
     itPersists("invalidate(hard) drops values; invalidate(false) makes them stale", async () => {
       const { r } = make();
       const k = key("inv");

@@ -35,10 +35,15 @@ describe("values at the edges round-trip through KV", () => {
     });
   }
 
-  it("undefined is stored as null in a byte store (MessagePack has one nil)", async () => {
+  it("undefined stays undefined in a byte store, distinct from null, at the top level too", async () => {
     const r = kv();
-    await r.set("edge:undef", { a: undefined, b: [undefined] });
-    expect(await r.get("edge:undef")).toEqual({ a: null, b: [null] });
+    await r.set("edge:undef", { a: undefined, b: [undefined, null], c: null });
+    const got = await r.get("edge:undef");
+    expect(Object.hasOwn(got, "a") && got.a === undefined).toBe(true);
+    expect(got.b).toStrictEqual([undefined, null]);
+    expect(got.c).toBe(null);
+    await r.set("edge:undef:top", undefined);
+    expect(await r.get("edge:undef:top")).toBe(undefined);
   });
 });
 

@@ -1,26 +1,18 @@
-// Bytes as UTF-8 text, losslessly: KV's bulk read returns only text, so binary values are stored
-// as a NUL marker followed by each byte as one character. The format lives in Rust
-// (src/binary_text.rs, shared with Rust Workers); this module only keeps text that is not ours
-// from crossing into wasm, and keeps our text from looking like binary.
-import { unwrapBinary as unwrapBytes, unwrapBinaryText as unwrapText, wrapBinary } from "../../../pkg/edgepile.js";
-import { ValidationError } from "../errors.js";
+// How KV holds a value: exactly its bytes, except bytes that start with NUL, which mark the
+// binary-safe text edgepile 0.1 stored every binary value as (a NUL, then each byte as one
+// character). The rule lives in Rust (src/binary_text.rs, shared with Rust Workers); this module
+// keeps the common case, bytes that do not start with NUL, from crossing into wasm at all.
+import { unwrapBinary, wrapBinary } from "../../../pkg/edgepile.js";
 
-export { wrapBinary };
-
-/** The bytes in a stored UTF-8 buffer, or undefined if it is not wrapped binary. */
-export function unwrapBinary(stored) {
-  return stored.length > 0 && stored[0] === 0 ? unwrapBytes(stored) : undefined;
+/** What KV is to hold for `bytes` (a Uint8Array). */
+export function forKv(bytes) {
+  return bytes.length > 0 && bytes[0] === 0 ? wrapBinary(bytes) : bytes;
 }
 
-/** The same from text (KV's bulk read). */
-export function unwrapBinaryText(text) {
-  return text.length > 0 && text.charCodeAt(0) === 0 ? unwrapText(text) : undefined;
-}
-
-/** Text items from codec proxies are stored as they are; they must not look like wrapped binary. */
-export function checkText(text) {
-  if (text.length > 0 && text.charCodeAt(0) === 0) {
-    throw new ValidationError("stored text may not start with U+0000 (it marks binary values)");
-  }
-  return text;
+/**
+ * The bytes written, from what KV holds: binary-safe text unwrapped. A NUL-marked value that is
+ * not binary-safe text is returned as it is, and reads as a miss further up.
+ */
+export function fromKv(stored) {
+  return stored.length > 0 && stored[0] === 0 ? (unwrapBinary(stored) ?? stored) : stored;
 }

@@ -1,6 +1,6 @@
 // Turning what a chain hands a byte store into bytes, and back. A CachedValue becomes
 // edgepile's MessagePack envelope; bytes from a codec stay bytes; text stays text.
-import { encodeCachedValue } from "../region.js";
+import { encodeCachedValue } from "../install.js";
 import { CachedValue } from "../cached-value.js";
 import { ValidationError } from "../errors.js";
 import { describe } from "../options.js";

@@ -1,14 +1,20 @@
 // "edgepile.cloudflare_kv": a region over a Workers KV namespace.
 //
+// - KV holds exactly the bytes it is handed: edgepile's MessagePack envelope, or a codec proxy's
+//   output, so any other reader (`get(key, "arrayBuffer")`, another service) gets them as written
+//   (binary-text.js has the one exception, and how entries edgepile 0.1 wrote still read).
+//   Reads return a Uint8Array; a codec that stored text gets its UTF-8 back.
 // - A hit is one KV read (`get(key, "arrayBuffer")`) and no write.
-// - getMulti uses KV's bulk read (one operation per 100 keys). Bulk reads only return text, so
-//   binary values are stored as binary-safe text (see binary-text.js).
+// - getMulti reads each key with `get(key, "arrayBuffer")`, all at once. KV's bulk read returns
+//   only text, and an envelope is never valid UTF-8 (its first byte is 0x92), so a bulk read
+//   could only tell which keys are missing and every hit would be read (and billed) twice; one
+//   read per key is billed exactly as a bulk read is (per key). docs/values.md has the numbers.
 // - Values carry a physical `expirationTtl` (≥ 60 s, KV's floor) covering expiry plus
 //   `staleTtl`, so KV reclaims space while stale values can still be served.
 // - Keys over 512 bytes are refused with a hint; KV errors become BackendError with the cause.
 import { BackendError, ValidationError } from "../errors.js";
 import { NO_VALUE } from "../no-value.js";
-import { checkText, unwrapBinary, unwrapBinaryText, wrapBinary } from "./binary-text.js";
+import { forKv, fromKv } from "./binary-text.js";
 import { encodeItem, physicalTtl } from "./items.js";
 
 /** The prefix of KV lease keys (leases/kv.js), reserved among value keys when they are on. */
@@ -17,9 +23,7 @@ export const DEFAULT_LOCK_PREFIX = "edgepile-lock:";
 export const KV_MAX_KEY_BYTES = 512;
 export const KV_MAX_VALUE_BYTES = 25 * 1024 * 1024;
 export const KV_MIN_TTL = 60;
-const BULK = 100;
 const utf8 = new TextEncoder();
-const fromUtf8 = new TextDecoder();
 
 export function checkKvKey(key) {
   if (key === "" || key === "." || key === "..") throw new ValidationError(`KV does not accept the key ${JSON.stringify(key)}`);
@@ -36,11 +40,6 @@ export function checkKvKey(key) {
 function fail(op, key, cause) {
   const status = /\b429\b/.test(String(cause?.message)) ? " (429: too many writes to this key; KV takes one per second)" : "";
   return new BackendError(`KV ${op} of ${JSON.stringify(key)} failed${status}`, { cause });
-}
-
-/** A stored value as an item: wrapped binary back to bytes, anything else as text. */
-function fromStored(bytes) {
-  return unwrapBinary(bytes) ?? fromUtf8.decode(bytes);
 }
 
 export class KvBackend {
@@ -83,34 +82,19 @@ export class KvBackend {
     } catch (e) {
       throw fail("read", key, e);
     }
-    return buf === null ? NO_VALUE : fromStored(new Uint8Array(buf));
+    return buf === null ? NO_VALUE : fromKv(new Uint8Array(buf));
   }
 
-  async getMulti(keys) {
+  getMulti(keys) {
     keys.forEach((k) => this.#check(k));
-    const out = [];
-    for (let i = 0; i < keys.length; i += BULK) {
-      const chunk = keys.slice(i, i + BULK);
-      let found;
-      try {
-        found = await this.namespace.get(chunk, "text");
-      } catch (e) {
-        throw fail("bulk read", chunk[0], e);
-      }
-      for (const k of chunk) {
-        const text = found.get(k);
-        out.push(text === null || text === undefined ? NO_VALUE : unwrapBinaryText(text) ?? text);
-      }
-    }
-    return out;
+    return Promise.all(keys.map((k) => this.get(k)));
   }
 
   async set(key, item, options) {
     this.#check(key);
     const { bytes, text } = encodeItem(item);
-    const body = bytes === undefined ? checkText(text) : wrapBinary(bytes);
-    const size = typeof body === "string" ? body.length * 3 : body.length; // upper bound for text
-    if (size > KV_MAX_VALUE_BYTES && (typeof body !== "string" || utf8.encode(body).length > KV_MAX_VALUE_BYTES)) {
+    const body = forKv(bytes ?? utf8.encode(text));
+    if (body.length > KV_MAX_VALUE_BYTES) {
       throw new ValidationError(`KV values are at most 25 MiB; this one is larger (key ${JSON.stringify(key)})`);
     }
     const ttl = options?.ttl ?? this.defaultTtl;

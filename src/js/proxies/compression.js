@@ -1,7 +1,7 @@
 // Compresses what is stored with the runtime's CompressionStream (gzip by default). Below a
 // codec proxy it compresses that codec's output; with none, it encodes the value as edgepile's
 // MessagePack envelope first. Reads return bytes, which the region (or the codec above) decodes.
-import { encodeCachedValue } from "../region.js";
+import { encodeCachedValue } from "../install.js";
 import { CachedValue } from "../cached-value.js";
 import { ValidationError } from "../errors.js";
 import { NO_VALUE } from "../no-value.js";

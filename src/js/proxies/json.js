@@ -1,15 +1,29 @@
 // Stores values as JSON text, `{"payload": ..., "metadata": {"ct": ..., "v": ...}}`, for other
 // tools that read the same store. What it returns from set is exactly what the backend keeps.
-// JSON has no BigInt, bytes or undefined-in-arrays: such values are refused, not altered.
+// Lossy by design, as JSON is (docs/values.md has the table): a Date is stored as its ISO string
+// and reads back as that string; `undefined` is dropped from objects and is null in arrays, as
+// holes are; NaN and ±Infinity are null, -0 is 0; a shared object is written out each time.
+// What JSON would turn into `{}` or cannot hold (BigInt, bytes, typed arrays, Map, Set, RegExp)
+// is refused, not altered.
 import { CachedValue } from "../cached-value.js";
 import { ValidationError } from "../errors.js";
 import { NO_VALUE } from "../no-value.js";
 import { ProxyBackend } from "../proxy.js";
 import { asBytes, fromUtf8, isBytes } from "./codec.js";
 
+function refused(value) {
+  if (typeof value === "bigint") return "a BigInt";
+  if (isBytes(value) || ArrayBuffer.isView(value)) return "bytes";
+  if (value instanceof Map) return "a Map";
+  if (value instanceof Set) return "a Set";
+  if (value instanceof RegExp) return "a RegExp";
+  return undefined;
+}
+
+// Runs after toJSON, so a Date arrives here as its ISO string.
 function replacer(key, value) {
-  if (typeof value === "bigint") throw new ValidationError(`the JSON codec cannot store a BigInt (at ${JSON.stringify(key)})`);
-  if (isBytes(value)) throw new ValidationError(`the JSON codec cannot store bytes (at ${JSON.stringify(key)})`);
+  const what = refused(value);
+  if (what !== undefined) throw new ValidationError(`the JSON codec cannot store ${what} (at ${JSON.stringify(key)})`);
   return value;
 }
 

@@ -26,7 +26,8 @@ export class RedisBus {
   }
 
   async subscribe(channel, listener, { onReconnect } = {}) {
-    const subscriber = await (this.#subscriber ??= this.#openSubscriber());
+    this.#subscriber ??= this.#openSubscriber();
+    const subscriber = await this.#subscriber;
     try {
       await subscriber.subscribe(channel, listener);
     } catch (e) {

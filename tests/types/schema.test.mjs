@@ -1,0 +1,52 @@
+// One definition, checked: the names and defaults defined in the Rust core (src/schema.rs) must
+// be exactly what the package's types (src/js/index.d.ts), its error classes and its docs say. A
+// name added, renamed or dropped on one side and not the other fails here.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import * as edgepile from "../../src/js/node.js";
+import { schema } from "../../src/js/schema.js";
+
+const dts = readFileSync(new URL("../../src/js/index.d.ts", import.meta.url), "utf8");
+const s = schema();
+
+/** The members of `export type Name = "a" | "b"` or the fields of `export interface Name { … }`. */
+function declared(kind, name) {
+  const body = kind === "type"
+    ? dts.match(new RegExp(`export type ${name} =([^;]+);`))?.[1]
+    : dts.match(new RegExp(`export interface ${name}[^{]*\\{([\\s\\S]*?)\\n\\}`))?.[1];
+  assert.ok(body, `index.d.ts declares ${kind} ${name}`);
+  return kind === "type"
+    ? [...body.matchAll(/"([^"]+)"/g)].map((m) => m[1])
+    : [...body.matchAll(/^\s*(\w+)\??:/gm)].map((m) => m[1]);
+}
+
+test("events: the core's list is EventName", () => {
+  assert.deepEqual(declared("type", "EventName"), s.events);
+});
+
+test("stats: the core's counters are RegionStats (plus what the JS layer computes)", () => {
+  assert.deepEqual(declared("interface", "RegionStats").filter((f) => !["l1Hits", "hitRatio"].includes(f)), s.stats);
+  const region = edgepile.makeRegion().configure("edgepile.memory");
+  assert.deepEqual(Object.keys(region.stats()), [...s.stats, "l1Hits", "hitRatio"]);
+});
+
+test("degradation options: the core's names are DegradationOptions", () => {
+  assert.deepEqual(declared("interface", "DegradationOptions"), s.degradation);
+});
+
+test("error classes: every kind the core raises is an exported class, typed", () => {
+  for (const name of s.errors) {
+    assert.equal(typeof edgepile[name], "function", `${name} is exported`);
+    assert.equal(new edgepile[name]("x").name, name);
+    assert.match(dts, new RegExp(`export declare class ${name} extends EdgepileError`), `${name} is typed`);
+  }
+});
+
+test("defaults: what the docs and types say is what the core applies", () => {
+  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+  assert.ok(readme.includes(`default ${s.defaults.maxEntries.toLocaleString("en")}`), "README states maxEntries' default");
+  const region = edgepile.makeRegion().configure("edgepile.memory");
+  assert.equal(region.actualBackend.maxEntries, s.defaults.maxEntries);
+  assert.equal(edgepile.CachedValue.name, "CachedValue");
+});
