@@ -278,7 +278,7 @@ function tiersSection(r) {
   if (c) {
     const perSecond = Math.round(c.checksPerSecond);
     out.push(
-      `Invalidation lag: ${c.isolates} isolates poll one key every ${c.pollMs} ms; isolate 0 invalidates it (hard); the lag is the time until the last isolate answers with the new value, over ${c.trials} trials: median ${c.lagMs.median} ms, max ${c.lagMs.max} ms, with a coherence interval of ${c.interval} s (the bound: the interval, plus one check and one creation).`,
+      `Invalidation lag: ${c.isolates} isolates poll one key every ${c.pollMs} ms with \`get()\` (fresh values only); isolate 0 invalidates it (hard); the lag is the time until the last isolate answers that the value is gone, over ${c.trials} trials: median ${c.lagMs.median} ms, max ${c.lagMs.max} ms, with a coherence interval of ${c.interval} s (the bound: the interval plus one check). The creation that follows a hard invalidation is one across isolates under the Durable Object lease (the stampede suites).`,
       `Checks one CoherenceCoordinator answered in local workerd: ${perSecond.toLocaleString("en")} per second (concurrent checks from one isolate, timed from Node). N isolates checking every I seconds ask N / I per second of their region's object: at this rate one region's object serves about ${Math.round(perSecond * c.interval).toLocaleString("en")} isolates at I = ${c.interval} s. Past that, give hot regions a longer interval or split them into several regions (one object each).`,
     );
   }

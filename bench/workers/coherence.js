@@ -1,9 +1,10 @@
 // The coherence point under measurement (not a library subject): a two-tier region over KV with
 // the CoherenceCoordinator, one per isolate.
 //   GET /read?key=K&interval=S   getOrCreate of K; the value is the creation's number
+//   GET /seen?key=K&interval=S   get of K: whether this isolate still holds it as fresh
 //   GET /invalidate              hard invalidation, recorded at the coherence point
 //   GET /checks?n=N              N concurrent checks ("what changed since 0?") against the point
-import { makeRegion } from "edgepile";
+import { makeRegion, NO_VALUE } from "edgepile";
 
 export { CoherenceCoordinator, LeaseCoordinator } from "edgepile";
 
@@ -24,6 +25,10 @@ export default {
     if (url.pathname === "/read") {
       const value = await region.getOrCreate(url.searchParams.get("key") ?? "k", () => ({ at: Date.now(), n: ++made, by: self }));
       return Response.json(value);
+    }
+    if (url.pathname === "/seen") {
+      // get() serves fresh values only: NO_VALUE once this isolate knows of the invalidation
+      return Response.json({ invalidated: (await region.get(url.searchParams.get("key") ?? "k")) === NO_VALUE });
     }
     if (url.pathname === "/invalidate") {
       await region.invalidate(true);
