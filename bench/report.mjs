@@ -138,7 +138,7 @@ export function report(r, charts) {
     const e = c.expiry;
     p(
       "## Constant load across expiries",
-      `${e.callers} callers every ${e.every} ms for ${e.seconds} s on one key with a 1 s TTL, the creator taking ${e.creatorMs} ms. A stale window is a burst of creator calls starting within 500 ms of each other. "served stale" counts calls answered with a value made more than the 1 s TTL earlier; "waited" counts calls that took at least half the creator's time: they waited for a creation instead of being served. The early-refresh subjects regenerate before expiry (XFetch, β = 1), so a new value usually replaces the old one before it goes stale. Each library is configured with its stale-serving option where it has one (see bench/workers/).`,
+      `${e.callers} callers every ${e.every} ms for ${e.seconds} s on one key with a 1 s TTL, the creator taking ${e.creatorMs} ms. A stale window is a burst of creator calls starting within 500 ms of each other. "served stale" counts calls answered with a value made more than the 1 s TTL earlier; "waited" counts calls that took at least half the creator's time: they waited for a creation instead of being served.${r.expiry.some((x) => x.id.endsWith("-early")) ? " The early-refresh subjects regenerate before expiry (XFetch, β = 1), so a new value usually replaces the old one before it goes stale." : ""} Each library is configured with its stale-serving option where it has one (see bench/workers/).`,
       table(
         ["subject", "calls", "stale windows", "regenerations", "per window", "per TTL period", "served stale", "callers waited", "wrong"],
         r.expiry.map((x) => [
