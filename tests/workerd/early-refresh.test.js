@@ -5,19 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { makeRegion, NO_VALUE } from "../../src/js/workerd.js";
 import { CachedValue } from "../../src/js/cached-value.js";
+import { random as seeded } from "../../src/js/proxies/fault.js"; // seeded: a failure reproduces
 import { deferred, fakeClock, mapBackend, settle } from "./helpers.js";
-
-/** mulberry32, seeded: a failure reproduces. */
-function seeded(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TTL = 100;
 const DELTA = 2;

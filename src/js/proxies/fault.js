@@ -8,7 +8,7 @@ import { ProxyBackend } from "../proxy.js";
 const OPERATIONS = ["get", "set", "delete", "getMulti", "setMulti", "deleteMulti"];
 
 /** A small seeded PRNG (mulberry32): tests replay the same faults. */
-function random(seed) {
+export function random(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
