@@ -17,91 +17,17 @@ import { NO_VALUE } from "./no-value.js";
 import { defaultMaxEntries, MemoryStore } from "./memory-store.js";
 import { coherenceOf, l1Options } from "./tiers.js";
 import { checkTags, MAX_INVALIDATED_TAGS, TagMarks } from "./tags.js";
-import { schema } from "./schema.js";
+import { Listeners } from "./listeners.js";
+import {
+  BACKEND_ARGUMENTS, checkLeaseArguments, configureOptions, createOptions, defaultSleep, degradation, degradationSeconds,
+  GET_OPTIONS, LEASE_ARGUMENTS, MULTI_OPTIONS, REGION_OPTIONS, SET_OPTIONS,
+} from "./region-options.js";
+import { notNoValue, storableCreator, storableMultiCreator } from "./creators.js";
+import { holdOpen, waitUntilRunner } from "./keep-alive.js";
+
+export { waitUntilRunner } from "./keep-alive.js";
 import { earlyBeta, FIRED, fires } from "./early-refresh.js";
 import { KvWrites } from "./backends/kv-writes.js";
-
-const LEASE_ARGUMENTS = ["lockNamespace", "distributedLock", "lockPrefix", "lockTimeout", "leaseTtl"];
-const BACKEND_ARGUMENTS = {
-  "edgepile.memory": ["maxEntries"],
-  "edgepile.null": [],
-  "edgepile.cloudflare_kv": ["namespace", "staleTtl"],
-  "edgepile.cloudflare_cache": ["cacheName", "baseUrl", "staleTtl"],
-  "edgepile.durable_object": ["namespace", "name", "shards", "staleTtl"],
-  // Node only (registered by node.js); its lease client comes with the backend.
-  "edgepile.redis": ["url", "client", "staleTtl"],
-};
-
-const REGION_OPTIONS = [
-  "name", "keyMangler", "functionKeyGenerator", "functionMultiKeyGenerator", "asyncCreationRunner", "clock", "sleep", "onError",
-  "random",
-];
-const defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-// Degradation option names come from the core (src/schema.rs); option lists that include them
-// are built on first use, once the module is instantiated.
-const degradation = () => schema().degradation;
-const VALUE_OPTIONS = ["checkValue", "migrate"];
-let CONFIGURE_OPTIONS;
-const configureOptions = () =>
-  (CONFIGURE_OPTIONS ??= [
-    "expirationTime", "arguments", "wrap", "replaceExistingBackend", "l1", "coherence", "valueVersion", "earlyRefresh",
-    ...VALUE_OPTIONS, ...degradation(),
-  ]);
-
-/** Throws unless the lease settings in `args` are well formed. */
-function checkLeaseArguments({ lockTimeout, leaseTtl, lockPrefix }) {
-  for (const [what, v] of Object.entries({ lockTimeout, leaseTtl })) {
-    if (v !== undefined && !(typeof v === "number" && v > 0 && Number.isFinite(v))) {
-      throw new ValidationError(`${what} must be a positive number of seconds, got ${describe(v)}`);
-    }
-  }
-  if (lockPrefix !== undefined && typeof lockPrefix !== "string") throw new ValidationError("lockPrefix must be a string");
-}
-
-/** Seconds > 0 (or undefined) for a degradation setting. */
-function degradationSeconds(options, what) {
-  const v = options[what];
-  if (v !== undefined && !(typeof v === "number" && v >= 0 && Number.isFinite(v))) {
-    throw new ValidationError(`${what} must be a number of seconds ≥ 0, got ${describe(v)}`);
-  }
-  return v;
-}
-const GET_OPTIONS = ["expirationTime", "ignoreExpiration"];
-let CREATE_OPTIONS;
-const createOptions = () =>
-  (CREATE_OPTIONS ??= ["expirationTime", "shouldCacheFn", "creatorArgs", "ctx", "tags", "earlyRefresh", ...VALUE_OPTIONS, ...degradation()]);
-const MULTI_OPTIONS = ["expirationTime", "shouldCacheFn", "tags", ...VALUE_OPTIONS];
-const SET_OPTIONS = ["tags"];
-
-function isThenable(v) {
-  return v !== null && (typeof v === "object" || typeof v === "function") && typeof v.then === "function";
-}
-
-/** NO_VALUE passes: a multi creator may leave a key without a value (not cached). */
-const checkItem = (v) => (v === NO_VALUE ? v : checkStorable(v));
-const notNoValue = (v) => v !== NO_VALUE;
-
-/** A creator whose result is checked before the core may store it. */
-function storableCreator(creator, args) {
-  return () => {
-    const out = args === undefined ? creator() : creator(...args);
-    return isThenable(out) ? Promise.resolve(out).then(checkStorable) : checkStorable(out);
-  };
-}
-
-function storableMultiCreator(creator) {
-  const check = (values) => {
-    if (!Array.isArray(values)) {
-      throw new ValidationError(`a multi creator must return an array of values, got ${describe(values)}`);
-    }
-    values.forEach(checkItem);
-    return values;
-  };
-  return (...keys) => {
-    const out = creator(...keys);
-    return isThenable(out) ? Promise.resolve(out).then(check) : check(out);
-  };
-}
 
 export class CacheRegion {
   #core = undefined;
@@ -125,7 +51,7 @@ export class CacheRegion {
   #options;
   #backend = undefined;
   #actualBackend = undefined;
-  #listeners = new Map(); // event name → Set of listeners
+  #listeners = new Listeners(() => this.#syncListener());
   #values = {}; // the region's checkValue and migrate, which a call's own complete
 
   constructor(options) {
@@ -560,38 +486,18 @@ export class CacheRegion {
    * function. With no listener the core does not call into JS at all.
    */
   on(event, listener) {
-    const events = schema().events;
-    if (event !== "*" && !events.includes(event)) {
-      throw new ValidationError(`unknown event ${describe(event)}; events: ${events.join(", ")}, or "*"`);
-    }
-    checkFunction(listener, "listener");
-    if (!this.#listeners.has(event)) this.#listeners.set(event, new Set());
-    this.#listeners.get(event).add(listener);
-    this.#syncListener();
-    return () => {
-      this.#listeners.get(event)?.delete(listener);
-      this.#syncListener();
-    };
+    return this.#listeners.add(event, listener);
   }
 
   #syncListener() {
     if (this.#core === undefined) return;
-    const any = [...this.#listeners.values()].some((set) => set.size > 0);
+    const any = this.#listeners.any;
     this.#listening = any;
-    this.#core.setListener(any ? (type, key, ok, error) => this.#dispatch(type, key, ok, error) : undefined);
+    this.#core.setListener(any ? (type, key, ok, error) => this.#listeners.dispatch(type, key, ok, error) : undefined);
   }
 
   #dispatch(type, key, ok, error) {
-    const event = { type, key, ok, error };
-    for (const name of [type, "*"]) {
-      for (const listener of this.#listeners.get(name) ?? []) {
-        try {
-          listener(event);
-        } catch {
-          // a failing listener must not fail the cache call that emitted the event
-        }
-      }
-    }
+    this.#listeners.dispatch(type, key, ok, error);
   }
 
   /**
@@ -666,38 +572,7 @@ export class CacheRegion {
   }
 }
 
-/**
- * Keeps the calling request alive while it waits on work another request started: concurrent
- * requests for a key share one read and one creation, and workerd cancels a request as hung
- * when it waits on a promise with no event of its own pending. A timer is such an event. The
- * result may arrive from the other request's context, where this request's timer cannot be
- * touched, so the timer re-arms itself until it sees the result rather than being cleared.
- */
-function holdOpen(promise) {
-  // Work that needed no I/O (a memory backend, a synchronous creator) is already done: the
-  // core returned its result rather than a promise.
-  if (!(promise instanceof Promise)) return promise;
-  let timer;
-  const tick = () => {
-    // unref: in Node the timer must not keep a finished script alive
-    timer = setTimeout(tick, 1000);
-    timer?.unref?.();
-  };
-  tick();
-  // Cleared on settling: a pending timer per finished call would pile up under load.
-  return promise.finally(() => clearTimeout(timer));
-}
-
 function ignore() {}
-
-/** `(key, run) => ctx.waitUntil(run())` for a Workers ExecutionContext. */
-export function waitUntilRunner(ctx) {
-  if (ctx === undefined) return undefined;
-  if (ctx === null || typeof ctx.waitUntil !== "function") {
-    throw new ValidationError(`ctx must be an ExecutionContext (with waitUntil), got ${describe(ctx)}`);
-  }
-  return (key, run) => ctx.waitUntil(run());
-}
 
 /** A new, unconfigured region (dogpile's `make_region`). */
 export function makeRegion(options) {

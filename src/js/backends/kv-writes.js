@@ -91,7 +91,7 @@ export class KvWrites {
   }
 
   async deleteMulti(keys) {
-    keys.forEach((k) => this.#forget(k));
+    for (const k of keys) this.#forget(k);
     return this.#inner.deleteMulti(keys);
   }
 

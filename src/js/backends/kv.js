@@ -86,7 +86,7 @@ export class KvBackend {
   }
 
   getMulti(keys) {
-    keys.forEach((k) => this.#check(k));
+    for (const k of keys) this.#check(k);
     return Promise.all(keys.map((k) => this.get(k)));
   }
 
