@@ -213,6 +213,16 @@ impl RegionCore {
         if let Some(sleep) = func("sleep") {
             b = b.sleep(js_leases::sleeper(sleep));
         }
+        if let Some(keep_alive) = func("keepAlive") {
+            b = b.keep_alive(Rc::new(move || {
+                let end = keep_alive.call0(&JsValue::UNDEFINED).ok().and_then(|f| f.dyn_into::<Function>().ok());
+                Box::new(move || {
+                    if let Some(end) = end {
+                        let _ = end.call0(&JsValue::UNDEFINED);
+                    }
+                })
+            }));
+        }
         if let Some(client) = hook("leases") {
             b = b.leases(LeaseConfig {
                 leases: Rc::new(js_leases::JsLeases::new(client)),

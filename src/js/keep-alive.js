@@ -4,25 +4,32 @@ import { ValidationError } from "./errors.js";
 import { describe } from "./options.js";
 
 /**
- * Keeps the calling request alive while it waits on work another request started: concurrent
- * requests for a key share one read and one creation, and workerd cancels a request as hung
- * when it waits on a promise with no event of its own pending. A timer is such an event. The
- * result may arrive from the other request's context, where this request's timer cannot be
- * touched, so the timer re-arms itself until it sees the result rather than being cleared.
+ * Keeps the calling request alive while one of its calls waits on work another call started:
+ * concurrent requests for a key share one read and one creation, and workerd cancels a request
+ * as hung when it waits on a promise with no event of its own pending. A timer is such an event.
+ * The core arms one only when a call joins another call's work (a call doing its own I/O is kept
+ * alive by that I/O, and a timer per call costs a KV hit measurably). The wait may end in the
+ * other request's context, where this request's timer cannot be touched, so the timer re-arms
+ * itself until it sees that the wait is over rather than relying on being cleared. Returns the
+ * function that ends it.
  */
-export function holdOpen(promise) {
-  // Work that needed no I/O (a memory backend, a synchronous creator) is already done: the
-  // core returned its result rather than a promise.
-  if (!(promise instanceof Promise)) return promise;
+export function keepAlive() {
+  let done = false;
   let timer;
   const tick = () => {
-    // unref: in Node the timer must not keep a finished script alive
+    if (done) return;
     timer = setTimeout(tick, 1000);
-    timer?.unref?.();
+    timer?.unref?.(); // in Node the timer must not keep a finished script alive
   };
   tick();
-  // Cleared on settling: a pending timer per finished call would pile up under load.
-  return promise.finally(() => clearTimeout(timer));
+  return () => {
+    done = true;
+    try {
+      clearTimeout(timer);
+    } catch {
+      // armed in another request's context: it stops at its next tick
+    }
+  };
 }
 
 /** `(key, run) => ctx.waitUntil(run())` for a Workers ExecutionContext. */

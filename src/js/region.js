@@ -23,7 +23,7 @@ import {
   GET_OPTIONS, LEASE_ARGUMENTS, MULTI_OPTIONS, REGION_OPTIONS, SET_OPTIONS,
 } from "./region-options.js";
 import { notNoValue, storableCreator, storableMultiCreator } from "./creators.js";
-import { holdOpen, waitUntilRunner } from "./keep-alive.js";
+import { keepAlive, waitUntilRunner } from "./keep-alive.js";
 
 export { waitUntilRunner } from "./keep-alive.js";
 import { earlyBeta, FIRED, fires } from "./early-refresh.js";
@@ -131,7 +131,7 @@ export class CacheRegion {
     const { keyMangler, clock, onError, asyncCreationRunner, sleep = defaultSleep, random } = this.#options;
     const runner = asyncCreationRunner === undefined ? undefined : (key, run) => asyncCreationRunner(this, key, run, { key });
     const hooks = {
-      clock, keyMangler, onError, runner, sleep, random,
+      clock, keyMangler, onError, runner, sleep, keepAlive, random,
       earlyRefresh: beta > 0 ? beta : undefined,
       leases, leaseTtl: args.leaseTtl, lockTimeout: args.lockTimeout, checkValue, valueVersion,
       ...Object.fromEntries(degradation().map((k) => [k, degradationSeconds(opts, k)])),
@@ -316,7 +316,7 @@ export class CacheRegion {
       }
       return hit;
     }
-    return holdOpen(core.getOrCreate(key, storableCreator(creator, creatorArgs), call));
+    return core.getOrCreate(key, storableCreator(creator, creatorArgs), call);
   }
 
   /** The region's clock in seconds, read as the core reads it: an injected clock gives
@@ -450,7 +450,7 @@ export class CacheRegion {
     const due = this.#coherence && this.#check(this.#now());
     if (due) await due;
     const check = this.#callCheck(options);
-    return holdOpen(core.getOrCreateMulti(keys, storableMultiCreator(creator), this.#ttl(expirationTime), keep, checkTags(tags), check));
+    return core.getOrCreateMulti(keys, storableMultiCreator(creator), this.#ttl(expirationTime), keep, checkTags(tags), check);
   }
 
   /**

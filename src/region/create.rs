@@ -61,6 +61,8 @@ impl<P: Clone + 'static> Region<P> {
         }
         let joined = self.inner.loading.borrow().get(&key).map(|e| e.fut.clone());
         if let Some(load) = joined {
+            // Another call's read: its I/O belongs to that call's request, not this one.
+            let _hold = self.inner.hold();
             let loaded = load.await?;
             self.inner.emit(loaded.event(), &key);
             return Ok(loaded.into_value());
@@ -113,7 +115,10 @@ async fn load<P: Clone + 'static>(
     let timeout = opts.degradation.or(inner.degradation).creator_timeout;
     let outcome = match decide_after_read(&inner, &key, ttl, creator, opts, &superseded).await {
         Ok(Step::Done(loaded)) => Ok(loaded),
-        Ok(Step::Await(creation)) => inner.within(timeout, "the creation", creation).await.map(Loaded::Created),
+        Ok(Step::Await(creation, foreign)) => {
+            let _hold = foreign.then(|| inner.hold());
+            inner.within(timeout, "the creation", creation).await.map(Loaded::Created)
+        }
         Err(e) => Err(e),
     };
     // A failed read (or re-read) reaches the caller; it is counted here, once per load.
@@ -133,7 +138,8 @@ async fn load<P: Clone + 'static>(
 enum Step<P> {
     Done(Loaded<P>),
     /// Nothing to serve: wait for this creation (ours or someone else's).
-    Await(Creation<P>),
+    /// `true` when another call started it (this request must be kept alive meanwhile).
+    Await(Creation<P>, bool),
 }
 
 async fn decide_after_read<P: Clone + 'static>(
@@ -187,7 +193,7 @@ async fn decide_after_read<P: Clone + 'static>(
             }
             (Action::Wait, _, Some(creation)) => {
                 emit(EventKind::Miss);
-                Step::Await(creation)
+                Step::Await(creation, true)
             }
             (Action::Regenerate { background }, found, _) => {
                 let plan = match (&inner.lease, &found) {
@@ -237,7 +243,7 @@ async fn decide_after_read<P: Clone + 'static>(
                         ct: cv.metadata.ct,
                         regeneration: Some(creation),
                     }),
-                    _ => Step::Await(creation),
+                    _ => Step::Await(creation, false),
                 }
             }
             // decide() never serves without a value nor waits without a creation.

@@ -9,6 +9,17 @@ use crate::error::Result;
 
 pub(super) type Creation<P> = Shared<LocalBoxFuture<'static, Result<P>>>;
 
+/// Ends a keep-alive when dropped (see [`Inner::hold`]).
+pub(super) struct Hold(Option<Box<dyn FnOnce()>>);
+
+impl Drop for Hold {
+    fn drop(&mut self) {
+        if let Some(end) = self.0.take() {
+            end();
+        }
+    }
+}
+
 /// The task behind shared work, until [`Inner::start`] runs it (none without a spawner: then
 /// whichever caller polls the shared future drives it).
 #[must_use]
@@ -52,6 +63,12 @@ impl<P: Clone + 'static> Inner<P> {
                 spawn(task);
             }
         }
+    }
+
+    /// Keeps this request alive until the returned guard drops: for a call about to wait on work
+    /// another call started (nothing without a keep-alive, as natively).
+    pub(super) fn hold(&self) -> Hold {
+        Hold(self.keep_alive.as_ref().map(|keep| keep()))
     }
 
     /// Tells a read in flight for `key` that what it returns is out of date.

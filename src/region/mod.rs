@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 pub use options::{
-    Checked, Clock, CreateOptions, Creator, Degradation, EarlyRefresh, ErrorSink, GetOptions, KeyMangler, MultiCreator,
+    Checked, Clock, CreateOptions, Creator, Degradation, EarlyRefresh, ErrorSink, GetOptions, KeepAlive, KeyMangler, MultiCreator,
     Random, Runner, ShouldCache, Spawner, ValueCheck,
 };
 
@@ -51,6 +51,7 @@ struct Inner<P: Clone + 'static> {
     on_error: Option<ErrorSink>,
     lease: Option<LeaseConfig>,
     spawner: Option<Spawner>,
+    keep_alive: Option<KeepAlive>,
     sleep: Option<Sleep>,
     degradation: Degradation,
     /// β of early refresh for every call, unless a call says otherwise; `None`: off.
@@ -86,6 +87,7 @@ pub struct RegionBuilder {
     on_error: Option<ErrorSink>,
     lease: Option<LeaseConfig>,
     spawner: Option<Spawner>,
+    keep_alive: Option<KeepAlive>,
     sleep: Option<Sleep>,
     degradation: Degradation,
     early_beta: Option<f64>,
@@ -104,6 +106,7 @@ impl RegionBuilder {
             on_error: None,
             lease: None,
             spawner: None,
+            keep_alive: None,
             sleep: None,
             degradation: Degradation::default(),
             early_beta: None,
@@ -147,6 +150,12 @@ impl RegionBuilder {
     /// Runs shared reads and creations as tasks of their own (in a Worker:
     /// `wasm_bindgen_futures::spawn_local`), so their I/O stays with the request that began
     /// them while other requests wait. Without one, whichever waiter polls drives the work.
+    /// What keeps a request alive while one of its calls waits on another call's work.
+    pub fn keep_alive(mut self, keep_alive: KeepAlive) -> Self {
+        self.keep_alive = Some(keep_alive);
+        self
+    }
+
     pub fn spawner(mut self, spawner: Spawner) -> Self {
         self.spawner = Some(spawner);
         self
@@ -194,6 +203,7 @@ impl RegionBuilder {
                 on_error: self.on_error,
                 lease: self.lease,
                 spawner: self.spawner,
+                keep_alive: self.keep_alive,
                 sleep: self.sleep,
                 degradation: self.degradation,
                 early_beta: self.early_beta,

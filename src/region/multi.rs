@@ -44,6 +44,7 @@ impl<P: Clone + 'static> Region<P> {
 
         let mut values: Vec<Option<P>> = vec![None; unique.len()];
         let mut waits: Vec<(usize, Creation<P>)> = Vec::new();
+        let mut waiting_on_others = false;
         let mut to_create: Vec<usize> = Vec::new();
         for (i, cv) in found.into_iter().enumerate() {
             let Some(mkey) = mangled.get(i) else { break };
@@ -62,6 +63,7 @@ impl<P: Clone + 'static> Region<P> {
                 }
                 (Action::Wait, _, Some(creation)) => {
                     self.inner.emit(EventKind::Miss, mkey);
+                    waiting_on_others = true;
                     waits.push((i, creation));
                 }
                 _ => {
@@ -74,6 +76,7 @@ impl<P: Clone + 'static> Region<P> {
             let batch = self.start_batch(&unique, &to_create, ttl, creator, opts);
             waits.extend(batch);
         }
+        let _hold = waiting_on_others.then(|| self.inner.hold());
         for (i, creation) in waits {
             let v = creation.await?;
             if let Some(slot) = values.get_mut(i) {

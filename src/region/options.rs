@@ -20,6 +20,10 @@ pub type ShouldCache<P> = Rc<dyn Fn(&P) -> Result<bool>>;
 pub type Runner = Rc<dyn Fn(&str, LocalBoxFuture<'static, ()>)>;
 /// Starts a task that runs to completion on its own.
 pub type Spawner = Rc<dyn Fn(LocalBoxFuture<'static, ()>)>;
+/// Keeps the current request alive while a call waits on work another call started (in a
+/// Worker, a timer: workerd cancels a request that waits on a promise with no event of its own
+/// pending). Returns what ends it.
+pub type KeepAlive = Rc<dyn Fn() -> Box<dyn FnOnce()>>;
 /// Receives failures that do not reach a caller, such as a cache write after a creation.
 pub type ErrorSink = Rc<dyn Fn(&crate::error::Error)>;
 
