@@ -2,8 +2,7 @@
 // own in one workerd, sharing one KV namespace and one LeaseCoordinator Durable Object.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { Miniflare } from "miniflare";
-import { bundle, workerOptions } from "../../scripts/workerd-harness.mjs";
+import { requestJson, startIsolates } from "./harness.mjs";
 
 const ISOLATES = 8;
 let mf;
@@ -11,38 +10,18 @@ let apps;
 let upstream;
 
 before(async () => {
-  const appDir = await bundle("isolates-app", "tests/isolates/workers/app.js");
-  const upstreamDir = await bundle("isolates-upstream", "tests/isolates/workers/upstream.js");
-  mf = new Miniflare({
-    workers: [
-      { name: "upstream", ...workerOptions(upstreamDir) },
-      ...Array.from({ length: ISOLATES }, (_, i) => ({
-        name: `app${i}`,
-        ...workerOptions(appDir, {
-          kvNamespaces: { CACHE: "shared-cache" },
-          durableObjects: {
-            LEASES: i === 0 ? "LeaseCoordinator" : { className: "LeaseCoordinator", scriptName: "app0" },
-          },
-          serviceBindings: { UPSTREAM: "upstream" },
-        }),
-      })),
-    ],
-  });
-  await mf.ready;
-  apps = await Promise.all(Array.from({ length: ISOLATES }, (_, i) => mf.getWorker(`app${i}`)));
-  upstream = await mf.getWorker("upstream");
+  ({ mf, apps, upstream } = await startIsolates({
+    script: "tests/isolates/workers/app.js",
+    kv: "shared-cache",
+    durableObjects: { LEASES: "LeaseCoordinator" },
+  }));
 });
 
 after(async () => {
   await mf?.dispose();
 });
 
-async function json(worker, path) {
-  const res = await worker.fetch(`http://app${path}`);
-  const text = await res.text();
-  assert.equal(res.status, 200, text);
-  return JSON.parse(text);
-}
+const json = (worker, path) => requestJson(worker, path);
 
 async function creations() {
   return (await json(upstream, "/count")).calls;

@@ -3,8 +3,7 @@
 // by the test (each request carries the region clock's `now`).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { Miniflare } from "miniflare";
-import { bundle, workerOptions } from "../../scripts/workerd-harness.mjs";
+import { requestJson, startIsolates } from "./harness.mjs";
 
 const ISOLATES = 8;
 let mf;
@@ -13,37 +12,18 @@ let upstream;
 let now = 1_800_000_000_000;
 
 before(async () => {
-  const dir = await bundle("isolates-tiered", "tests/isolates/workers/tiered.js");
-  const upstreamDir = await bundle("isolates-upstream", "tests/isolates/workers/upstream.js");
-  const shared = (i, className) => (i === 0 ? className : { className, scriptName: "app0" });
-  mf = new Miniflare({
-    workers: [
-      { name: "upstream", ...workerOptions(upstreamDir) },
-      ...Array.from({ length: ISOLATES }, (_, i) => ({
-        name: `app${i}`,
-        ...workerOptions(dir, {
-          kvNamespaces: { CACHE: "tags-cache" },
-          durableObjects: { LEASES: shared(i, "LeaseCoordinator"), COHERENCE: shared(i, "CoherenceCoordinator") },
-          serviceBindings: { UPSTREAM: "upstream" },
-        }),
-      })),
-    ],
-  });
-  await mf.ready;
-  apps = await Promise.all(Array.from({ length: ISOLATES }, (_, i) => mf.getWorker(`app${i}`)));
-  upstream = await mf.getWorker("upstream");
+  ({ mf, apps, upstream } = await startIsolates({
+    script: "tests/isolates/workers/tiered.js",
+    kv: "tags-cache",
+    durableObjects: { LEASES: "LeaseCoordinator", COHERENCE: "CoherenceCoordinator" },
+  }));
 });
 
 after(async () => {
   await mf?.dispose();
 });
 
-async function json(worker, path) {
-  const res = await worker.fetch(`http://app${path}&now=${now}`);
-  const text = await res.text();
-  assert.equal(res.status, 200, text);
-  return JSON.parse(text);
-}
+const json = (worker, path) => requestJson(worker, `${path}&now=${now}`);
 const everyone = (path) => Promise.all(apps.map((app) => json(app, path)));
 const creations = async () => (await (await upstream.fetch("http://u/count")).json()).calls;
 

@@ -3,8 +3,7 @@
 // (each request carries the region clock's `now`), so "within the interval" is exact.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { Miniflare } from "miniflare";
-import { bundle, workerOptions } from "../../scripts/workerd-harness.mjs";
+import { requestJson, startIsolates } from "./harness.mjs";
 
 const ISOLATES = 8;
 let mf;
@@ -12,47 +11,20 @@ let apps;
 let upstream;
 let now = 1_700_000_000_000;
 
-function appOptions(dir, i, prefix) {
-  const owner = `${prefix}0`;
-  return {
-    name: `${prefix}${i}`,
-    ...workerOptions(dir, {
-      kvNamespaces: { CACHE: "tiers-cache" },
-      durableObjects: {
-        LEASES: i === 0 ? "LeaseCoordinator" : { className: "LeaseCoordinator", scriptName: owner },
-        COHERENCE: i === 0 ? "CoherenceCoordinator" : { className: "CoherenceCoordinator", scriptName: owner },
-      },
-      serviceBindings: { UPSTREAM: "upstream" },
-    }),
-  };
-}
-
 before(async () => {
-  const dir = await bundle("isolates-tiered", "tests/isolates/workers/tiered.js");
-  const upstreamDir = await bundle("isolates-upstream", "tests/isolates/workers/upstream.js");
-  mf = new Miniflare({
-    workers: [
-      { name: "upstream", ...workerOptions(upstreamDir) },
-      ...Array.from({ length: ISOLATES }, (_, i) => appOptions(dir, i, "app")),
-      appOptions(dir, 0, "hang"),
-    ],
-  });
-  await mf.ready;
-  apps = await Promise.all(Array.from({ length: ISOLATES }, (_, i) => mf.getWorker(`app${i}`)));
-  upstream = await mf.getWorker("upstream");
+  ({ mf, apps, upstream } = await startIsolates({
+    script: "tests/isolates/workers/tiered.js",
+    kv: "tiers-cache",
+    durableObjects: { LEASES: "LeaseCoordinator", COHERENCE: "CoherenceCoordinator" },
+    groups: { app: 8, hang: 1 },
+  }));
 });
 
 after(async () => {
   await mf?.dispose();
 });
 
-async function json(worker, path) {
-  const sep = path.includes("?") ? "&" : "?";
-  const res = await worker.fetch(`http://app${path}${sep}now=${now}`);
-  const text = await res.text();
-  assert.equal(res.status, 200, text);
-  return JSON.parse(text);
-}
+const json = (worker, path) => requestJson(worker, `${path}${path.includes("?") ? "&" : "?"}now=${now}`);
 
 const everyone = (path) => Promise.all(apps.map((app) => json(app, path)));
 const advance = (seconds) => {
