@@ -3,6 +3,7 @@
 import { createInterface } from "node:readline";
 import { Miniflare } from "miniflare";
 import { bundle, workerOptions } from "../scripts/workerd-harness.mjs";
+import { freePort, heapUsed } from "./inspect.mjs";
 import { entry } from "./subjects.mjs";
 
 const bundled = new Map();
@@ -33,10 +34,14 @@ function handleRuntimeStdio(stdout, stderr) {
   });
 }
 
-/** Starts `isolates` copies of the subject; `get(path, i)` answers text or JSON from copy i. */
-export async function launch(subject, { isolates = 1 } = {}) {
+/**
+ * Starts `isolates` copies of the subject; `get(path, i)` answers text or JSON from copy i. With
+ * `inspect`, `heap()` is the first copy's heap after a garbage collection (bench/inspect.mjs).
+ */
+export async function launch(subject, { isolates = 1, inspect = false } = {}) {
   const dir = await bundleSubject(subject);
-  const mf = new Miniflare({ handleRuntimeStdio, workers: Array.from({ length: isolates }, (_, i) => options(subject, dir, i)) });
+  const inspectorPort = inspect ? await freePort() : undefined;
+  const mf = new Miniflare({ handleRuntimeStdio, inspectorPort, workers: Array.from({ length: isolates }, (_, i) => options(subject, dir, i)) });
   await mf.ready;
   const workers = await Promise.all(Array.from({ length: isolates }, (_, i) => mf.getWorker(`s${i}`)));
   async function get(path, i = 0) {
@@ -45,7 +50,7 @@ export async function launch(subject, { isolates = 1 } = {}) {
     if (!res.ok) throw new Error(`${subject.id} ${path}: ${res.status} ${text}`);
     return res.headers.get("content-type")?.includes("json") ? JSON.parse(text) : text;
   }
-  return { mf, get, dispose: () => mf.dispose() };
+  return { mf, get, heap: () => heapUsed(inspectorPort, "s0", () => get("/counts")), dispose: () => mf.dispose() };
 }
 
 /** Creator calls and KV operations summed over isolates 0..n-1. */

@@ -243,6 +243,12 @@ function scaleSection(rows, c) {
       ...(cach ? [["edgepile vs cachified + lru-cache", ...cells.map((x, i) => `${(cach.cells[i].median / x.median).toFixed(1)}× faster`)]] : []),
       ["misses (creator calls, every library)", ...cells.map((x, i) => (rows.every((row) => row.cells[i].misses === x.misses) ? x.misses : `**differ**`))],
     ]),
+    ...(rows.some((row) => row.heapBytes)
+      ? [
+          "The isolate's heap after every cell has run (garbage collected first, through workerd's inspector; the workload's own arrays are the same for every library, so the differences are the libraries'):",
+          table(["subject", "heap (MiB)", "× no library"], rows.map((row) => [row.label, row.heapBytes ? (row.heapBytes / 2 ** 20).toFixed(1) : "not measured", row.heapBytes && base?.heapBytes ? x2(row.heapBytes / base.heapBytes) : "–"])),
+        ]
+      : []),
   ];
   if (edge && base) {
     const g = scaleGrowth(edge);

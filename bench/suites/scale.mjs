@@ -35,7 +35,7 @@ async function perOp(run, path, n, rounds) {
 export async function scale(subjects, { n, cycles, rounds }) {
   const rows = [];
   for (const subject of subjects.filter((s) => s.scale)) {
-    const run = await launch(subject);
+    const run = await launch(subject, { inspect: true });
     try {
       // First, over a store of 1,000 other keys: not empty (lru-cache clears its whole
       // preallocated arrays when its last entry goes, 1 ms a cycle at 200,000 slots) and not the
@@ -52,7 +52,9 @@ export async function scale(subjects, { n, cycles, rounds }) {
           cells.push({ keys, write, ...t, misses: Number(last) });
         }
       }
-      rows.push({ id: subject.id, label: subject.label, cells, cycle });
+      // The heap once every cell has run: every library holds the same 100,000 keys' values.
+      const heapBytes = await run.heap();
+      rows.push({ id: subject.id, label: subject.label, cells, cycle, heapBytes });
     } finally {
       await run.dispose();
     }
