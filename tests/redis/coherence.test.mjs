@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { fork } from "node:child_process";
 import { describe, it } from "node:test";
 import { RedisCoherence, makeRegion } from "../../src/js/node.js";
+import { Coherence } from "../../src/js/coherence/point.js";
 import { LOG_MAX, changesSince, emptyState, emptyTags, mark, markTags, record, shardAt, tagChangesSince } from "../../src/js/coherence/log.js";
 import { fakeClock, key, useRedis } from "./helpers.mjs";
 
@@ -67,6 +68,33 @@ describe("the state, as the Durable Object keeps it", () => {
     const { version, changes } = await points[0].changes(region, 0);
     assert.equal(version, 100);
     assert.equal(new Set(changes.map(([, k]) => k)).size, 100);
+  });
+});
+
+describe("announcements (Coherence.nudge)", () => {
+  it("make the next call check, except for versions already taken on and this region's own writes", async () => {
+    let announce;
+    const transport = {
+      changes: async () => ({ version: 5, hard: 0, soft: 0, changes: [], shards: [] }),
+      publish: async () => 7,
+      invalidate: async () => {},
+      watch: async (region, onChange) => ((announce = onChange), () => {}),
+    };
+    const c = new Coherence(transport, { region: "r", interval: 100, timeout: 1 });
+    await c.sync(0, () => {}, (e) => assert.fail(e));
+    assert.equal(typeof announce, "function", "subscribed at the first check");
+    assert.equal(c.due(1), false);
+    announce(5);
+    assert.equal(c.due(1), false, "a version already taken on");
+    await c.publish(["k"]);
+    announce(7);
+    assert.equal(c.due(1), false, "its own write");
+    announce(8);
+    assert.equal(c.due(1), true);
+    await c.sync(1, () => {}, (e) => assert.fail(e));
+    assert.equal(c.due(2), false);
+    announce(undefined);
+    assert.equal(c.due(2), true, "after a reconnection: announcements may have been lost");
   });
 });
 
@@ -187,15 +215,15 @@ describe("with pub/sub: at the other process's next call", () => {
     assert.equal(await ask("getOrCreate", tagged, { tags: ["t"] }), "made here 1");
 
     await here.set(k, "v2");
-    assert.equal(await eventually(() => ask("get", k)), "v2");
+    assert.equal(await eventually(() => ask("get", k), "v2"), "v2");
     await here.delete(k);
-    assert.equal(await eventually(() => ask("get", k)), "<no value>");
+    assert.equal(await eventually(() => ask("get", k), "<no value>"), "<no value>");
     assert.equal(await ask("getOrCreate", k), "made here 2");
 
     clock.advance(1); // invalidations cover entries created at or before their time
     await here.invalidateTags(["t"]);
-    assert.equal(await eventually(() => ask("getOrCreate", tagged, { tags: ["t"] })), "made here 3");
+    assert.equal(await eventually(() => ask("getOrCreate", tagged, { tags: ["t"] }), "made here 3"), "made here 3");
     await here.invalidate(true);
-    assert.equal(await eventually(() => ask("getOrCreate", k)), "made here 4");
+    assert.equal(await eventually(() => ask("getOrCreate", k), "made here 4"), "made here 4");
   });
 });
