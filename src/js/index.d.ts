@@ -261,7 +261,7 @@ export interface L1Options {
  * KV's propagation), or any object with the same three methods.
  */
 export interface CoherenceOptions {
-  namespace: DurableObjectNamespaceLike | KVNamespaceLike | CoherencePoint;
+  namespace: DurableObjectNamespaceLike | KVNamespaceLike | CoherencePoint | RedisCoherence;
   /** Seconds between an isolate's checks (default 1). */
   interval?: number;
 }
@@ -277,6 +277,11 @@ export interface CoherencePoint {
   tagChanges?(region: string, shard: number, since: number): Promise<{ version: number; marks: Array<[string, number, number]> }>;
   /** Records an invalidation of `tags` (all in `shard`), and that the shard moved (optional: tags need it). */
   invalidateTags?(region: string, shard: number, tags: string[], hard: boolean, at: number): Promise<void>;
+  /**
+   * Announces changes (optional): `onChange(version)` makes the region's next call check without
+   * waiting out the interval; `onChange(undefined)`: announcements may have been lost.
+   */
+  watch?(region: string, onChange: (version: number | undefined) => void): Promise<() => void | Promise<void>>;
 }
 
 /** Turns a cache key into the key the backend sees. */
@@ -645,6 +650,23 @@ export declare class RedisBackend implements BackendObject {
 export declare class RedisLeases implements LeaseClient {
   acquire(key: string, ttlSeconds: number): Promise<string | null>;
   release(key: string, token: string): Promise<void>;
+}
+
+/**
+ * The coherence point in Redis (node entry only): `coherence: { namespace: new RedisCoherence({ url }) }`.
+ * Changes are atomic (Lua) and announced over pub/sub, so other processes check at their next call.
+ */
+export declare class RedisCoherence implements CoherencePoint {
+  /** `pubsub: false`: no announcements, checks on the interval only. `prefix` of its keys and channels. */
+  constructor(options: ({ url: string; client?: undefined } | { client: NodeRedisClientLike; url?: undefined }) & { prefix?: string; pubsub?: boolean; timeout?: number });
+  changes(region: string, since: number): Promise<{ version: number; hard: number; soft: number; changes: Array<[number, string]> | null }>;
+  publish(region: string, keys: string[]): Promise<number>;
+  invalidate(region: string, hard: boolean, at: number): Promise<void>;
+  tagChanges(region: string, shard: number, since: number): Promise<{ version: number; marks: Array<[string, number, number]> }>;
+  invalidateTags(region: string, shard: number, tags: string[], hard: boolean, at: number): Promise<void>;
+  watch(region: string, onChange: (version: number | undefined) => void): Promise<() => void | Promise<void>>;
+  /** Closes the connections it opened (a `client` passed in stays open). */
+  close(): Promise<void>;
 }
 
 /** Durable Object classes (workerd entry only): re-export them from your Worker's main module. */

@@ -12,3 +12,4 @@ registerBackend("edgepile.redis", (args, region) => new RedisBackend(args, regio
 export * from "./index.js";
 export { RedisBackend } from "./backends/redis.js";
 export { RedisLeases } from "./leases/redis.js";
+export { RedisCoherence } from "./coherence/redis.js";

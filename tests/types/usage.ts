@@ -120,7 +120,7 @@ makeRegion().configure("edgepile.cloudflare_kv", { arguments: { namespace: env.C
 void CoherenceCoordinator;
 
 // Node over Redis (types only).
-import { RedisBackend, type NodeRedisClientLike } from "edgepile";
+import { RedisBackend, RedisCoherence, type NodeRedisClientLike } from "edgepile";
 declare const client: NodeRedisClientLike; // createClient({ url, disableOfflineQueue: true }) from "redis"
 const redisRegion = makeRegion().configure("edgepile.redis", {
   expirationTime: 300,
@@ -132,6 +132,9 @@ void redisRegion.actualBackend.close?.();
 void redisRegion.actualBackend.bus?.subscribe("edgepile", (m: string) => console.log(m), { onReconnect: () => {} });
 const typedBackend: RedisBackend = new RedisBackend({ url: "redis://127.0.0.1:6379" });
 void typedBackend.leases?.acquire("k", 30);
+const redisPoint = new RedisCoherence({ url: "redis://127.0.0.1:6379", pubsub: true });
+makeRegion().configure("edgepile.redis", { arguments: { client }, l1: { ttl: 60 }, coherence: { namespace: redisPoint, interval: 1 } });
+void redisPoint.close();
 // @ts-expect-error: url and client are exclusive
 makeRegion().configure("edgepile.redis", { arguments: { url: "redis://h", client } satisfies import("edgepile").RedisArguments });
 

@@ -1,9 +1,11 @@
 // The coherence point as a region uses it: at most one check per `interval` seconds, made
 // lazily by the first call that finds the last one too old (no timers, nothing while no request
 // arrives), shared by every call that arrives while it runs, bounded by a timeout. The
-// transport (a Durable Object, a KV key, or any object with the same three methods) holds, per
+// transport (a Durable Object, a KV key, Redis, or any object with the same three methods) holds, per
 // region, the invalidation marks and a bounded log of written and deleted keys, each with a
-// version number; a check asks what changed since the version this isolate last saw.
+// version number; a check asks what changed since the version this isolate last saw. A
+// transport that can announce changes (`watch(region, onChange)`, as Redis pub/sub does) makes
+// the next call check at once; the interval still bounds what an announcement lost leaves unseen.
 import { BackendError, ValidationError } from "../errors.js";
 import { describe } from "../options.js";
 import { tagShard } from "../tags.js";
@@ -47,6 +49,8 @@ export class Coherence {
   #checkedAt = -Infinity;
   #inflight = undefined;
   #own = new Set();
+  #nudged = false; // a change was announced since the last check began
+  #watching = undefined; // the transport's watch (optional), started by the first check
   #shards = []; // the version of each tag shard this isolate has taken on
 
   /** `interval`, `timeout`: seconds. */
@@ -63,7 +67,28 @@ export class Coherence {
 
   /** True when the last check is `interval` or more old at `now` (the region's clock, seconds). */
   due(now) {
-    return now - this.#checkedAt >= this.#interval;
+    return this.#nudged || now - this.#checkedAt >= this.#interval;
+  }
+
+  /**
+   * The transport announced a change at `version` (undefined: changes may have gone unannounced):
+   * the next call checks without waiting out the interval. Versions this isolate has already
+   * taken on, or wrote itself, are ignored, so its own writes cost it no check.
+   */
+  nudge(version) {
+    if (version !== undefined && (version <= this.#version || this.#own.has(version))) return;
+    this.#nudged = true;
+  }
+
+  /** Starts the transport's announcements once (again after a failure); a failure goes to `failed`. */
+  #watch(failed) {
+    if (typeof this.#transport.watch !== "function") return undefined;
+    this.#watching ??= withTimeout(() => this.#transport.watch(this.#region, (v) => this.nudge(v)), this.#timeout, "the coherence point's announcements")
+      .catch((e) => {
+        this.#watching = undefined;
+        failed(e);
+      });
+    return this.#watching;
   }
 
   /**
@@ -73,7 +98,10 @@ export class Coherence {
    */
   sync(now, apply, failed) {
     this.#inflight ??= (async () => {
+      // A nudge arriving while this check runs may announce a change it misses: it stands.
+      this.#nudged = false;
       try {
+        await this.#watch(failed);
         const state = await withTimeout(() => this.#transport.changes(this.#region, this.#version), this.#timeout, "the coherence point");
         const keys = state.changes === null ? null : state.changes.filter(([v]) => !this.#own.has(v)).map(([, k]) => k);
         const tags = await this.#tagChanges(state.shards ?? []);
