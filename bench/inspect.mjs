@@ -44,8 +44,15 @@ export async function heapUsed(port, name, poke) {
   });
   try {
     const measured = (async () => {
-      const collected = send("HeapProfiler.collectGarbage");
-      await poke();
+      let done = false;
+      const collected = send("HeapProfiler.collectGarbage").then(() => {
+        done = true;
+      });
+      // A turn may pass before the collection runs: poke until it has, a few times at most.
+      for (let i = 0; i < 5 && !done; i++) {
+        await poke();
+        await Promise.race([collected, new Promise((r) => setTimeout(r, 500))]);
+      }
       await collected;
       return (await send("Runtime.getHeapUsage")).usedSize;
     })();
