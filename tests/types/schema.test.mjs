@@ -21,8 +21,10 @@ function declared(kind, name) {
     : [...body.matchAll(/^\s*(\w+)\??:/gm)].map((m) => m[1]);
 }
 
-test("events: the core's list is EventName", () => {
+test("events: the core's list is EventName, and the API guide names each", () => {
   assert.deepEqual(declared("type", "EventName"), s.events);
+  const guide = readFileSync(new URL("../../docs/api.md", import.meta.url), "utf8");
+  for (const name of [...s.events, ...s.stats]) assert.ok(guide.includes(`\`${name}\``) || guide.includes(` ${name},`), `docs/api.md names ${name}`);
 });
 
 test("stats: the core's counters are RegionStats (plus what the JS layer computes)", () => {
