@@ -350,7 +350,7 @@ export class CacheRegion {
     this.#fired = beta > 0 && fires(beta, e.metadata.d, ct, limit, now, this.#options.random);
     if (served && !this.#fired) {
       this.#hits++;
-      if (this.#listening) this.#dispatch("hit", mkey, true, undefined);
+      if (this.#listening) this.#listeners.dispatch("hit", mkey, true, undefined);
     }
     return e.payload;
   }
@@ -403,7 +403,7 @@ export class CacheRegion {
         // a failing error hook must not fail the write loop
       }
     }
-    if (this.#listening) this.#dispatch(type, key, type === "writeDeferred", error);
+    if (this.#listening) this.#listeners.dispatch(type, key, type === "writeDeferred", error);
   }
 
   /** A coherence failure reaches no caller: it is counted, reported and an event. */
@@ -414,7 +414,7 @@ export class CacheRegion {
     } catch {
       // a failing error hook must not fail the call
     }
-    if (this.#listening) this.#dispatch("backendError", `coherence:${this.name}`, false, error);
+    if (this.#listening) this.#listeners.dispatch("backendError", `coherence:${this.name}`, false, error);
   }
 
   /**
@@ -494,10 +494,6 @@ export class CacheRegion {
     const any = this.#listeners.any;
     this.#listening = any;
     this.#core.setListener(any ? (type, key, ok, error) => this.#listeners.dispatch(type, key, ok, error) : undefined);
-  }
-
-  #dispatch(type, key, ok, error) {
-    this.#listeners.dispatch(type, key, ok, error);
   }
 
   /**

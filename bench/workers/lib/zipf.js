@@ -1,18 +1,7 @@
 // The scale workload: a fixed sequence of operations over `keys` keys whose popularity follows
 // Zipf(s), with a write every `every` operations. Seeded, so every library replays exactly the
 // same keys, the same writes and therefore the same misses.
-
-/** mulberry32: a small, well-mixed 32-bit PRNG; `seed` fixes the sequence. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random as prng } from "../../../src/js/proxies/fault.js";
 
 /** Key ranks 0..keys-1 drawn with P(i) ∝ 1 / (i + 1)^s, by inverse CDF. */
 function zipfSampler(keys, s, random) {
