@@ -24,7 +24,10 @@ export async function barChart({ title, rows, unit, log = false, width = 520 }) 
         scale: log ? { type: "symlog" } : {},
       },
       ...(series
-        ? { yOffset: { field: "series", type: "nominal", sort: null }, color: { field: "series", type: "nominal", sort: null, title: null } }
+        ? {
+            yOffset: { field: "series", type: "nominal", sort: null },
+            color: { field: "series", type: "nominal", sort: null, title: null },
+          }
         : { color: { value: "#4c78a8" } }),
     },
     config: { font: "sans-serif", view: { stroke: null } },

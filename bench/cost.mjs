@@ -18,7 +18,11 @@ const DO_REQUESTS_PER_MISS = { "Durable Object": 2 };
 
 function dollars(ops, doRequests) {
   return (
-    ops.reads * PRICES.read + ops.writes * PRICES.write + ops.deletes * PRICES.delete + ops.lists * PRICES.list + doRequests * PRICES.doRequest
+    ops.reads * PRICES.read +
+    ops.writes * PRICES.write +
+    ops.deletes * PRICES.delete +
+    ops.lists * PRICES.list +
+    doRequests * PRICES.doRequest
   );
 }
 

@@ -33,11 +33,12 @@ export async function heapUsed(port, name, poke) {
     pending.delete(msg.id);
   });
   // Integer ids: workerd's protocol bridge refuses others.
-  const send = (method) => new Promise((resolve) => {
-    const id = ++next;
-    pending.set(id, resolve);
-    ws.send(JSON.stringify({ id, method }));
-  });
+  const send = (method) =>
+    new Promise((resolve) => {
+      const id = ++next;
+      pending.set(id, resolve);
+      ws.send(JSON.stringify({ id, method }));
+    });
   let timer;
   const timeout = new Promise((resolve) => {
     timer = setTimeout(resolve, 10_000); // an isolate that does not answer: reported as not measured

@@ -41,7 +41,11 @@ function handleRuntimeStdio(stdout, stderr) {
 export async function launch(subject, { isolates = 1, inspect = false } = {}) {
   const dir = await bundleSubject(subject);
   const inspectorPort = inspect ? await freePort() : undefined;
-  const mf = new Miniflare({ handleRuntimeStdio, inspectorPort, workers: Array.from({ length: isolates }, (_, i) => options(subject, dir, i)) });
+  const mf = new Miniflare({
+    handleRuntimeStdio,
+    inspectorPort,
+    workers: Array.from({ length: isolates }, (_, i) => options(subject, dir, i)),
+  });
   await mf.ready;
   const workers = await Promise.all(Array.from({ length: isolates }, (_, i) => mf.getWorker(`s${i}`)));
   async function get(path, i = 0) {

@@ -5,7 +5,10 @@ import { redisSection } from "./node/report.mjs";
 
 const ns = (x) => x.toFixed(0);
 const x2 = (x) => `${x.toFixed(x < 10 ? 2 : 1)}×`;
-const table = (head, rows) => [`| ${head.join(" | ")} |`, `|${head.map((h, i) => (i ? "---:" : "---")).join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+const table = (head, rows) =>
+  [`| ${head.join(" | ")} |`, `|${head.map((h, i) => (i ? "---:" : "---")).join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join(
+    "\n",
+  );
 const usd = (x) => (x < 0.01 ? `$${x.toFixed(4)}` : `$${x.toFixed(2)}`);
 
 /** What this run measured for the cross-isolate locks, from its own rows (nothing fixed). */
@@ -13,10 +16,16 @@ export function leaseSentence(rows, isolates) {
   const calls = (id) => rows.find((x) => x.id === id)?.creatorCalls;
   const [kv, dobj, none] = [calls("edgepile-kv-lease"), calls("edgepile-kv-do"), calls("edgepile-kv")];
   if (kv === undefined) return "";
-  const others = [dobj === undefined ? undefined : `${dobj} with the Durable Object lease`, none === undefined ? undefined : `${none} with no lease`].filter(Boolean);
-  const verdict = none !== undefined && kv >= none
-    ? "no better than no lease"
-    : dobj !== undefined && kv <= dobj ? "as few as the Durable Object lease" : "fewer than no lease, more than the Durable Object lease";
+  const others = [
+    dobj === undefined ? undefined : `${dobj} with the Durable Object lease`,
+    none === undefined ? undefined : `${none} with no lease`,
+  ].filter(Boolean);
+  const verdict =
+    none !== undefined && kv >= none
+      ? "no better than no lease"
+      : dobj !== undefined && kv <= dobj
+        ? "as few as the Durable Object lease"
+        : "fewer than no lease, more than the Durable Object lease";
   return `KV lease keys made ${kv} creator call${kv === 1 ? "" : "s"} over ${isolates} isolates in this run (${others.join(", ")}): ${verdict}, in one local workerd. KV has no compare-and-set and shows a write to other locations up to 60 s later, so across locations KV leases allow up to one creation per location; the Durable Object lease is exact everywhere.`;
 }
 
@@ -48,15 +57,22 @@ export function peersTable(r) {
   if (r.speed) add("memory hit, ns/op", ([, mem]) => cell(r.speed, mem, (x) => x.median.toFixed(0)));
   if (r.kvOps) {
     const n = Math.max(...r.config.stampedes);
-    add(`creator calls, ${n.toLocaleString("en")} concurrent cold calls in one isolate`, ([, mem]) => cell(r.kvOps, mem, (x) => x.stampede[n].creatorCalls));
+    add(`creator calls, ${n.toLocaleString("en")} concurrent cold calls in one isolate`, ([, mem]) =>
+      cell(r.kvOps, mem, (x) => x.stampede[n].creatorCalls),
+    );
     add("KV reads / writes per hit", ([, , kv]) => cell(r.kvOps, kv, (x) => `${x.hit.reads} / ${x.hit.writes}`));
   }
   if (r.isolates) {
     add(`creator calls, ${r.config.calls} cold requests over ${r.config.isolates} isolates (KV)`, ([, , kv]) =>
-      cell(r.isolates, kv, (x) => `${x.creatorCalls}${x.failed ? ` (${x.failed} requests failed)` : ""}`));
+      cell(r.isolates, kv, (x) => `${x.creatorCalls}${x.failed ? ` (${x.failed} requests failed)` : ""}`),
+    );
   }
-  if (r.expiry) add("callers waiting across expiries (memory)", ([, mem]) => cell(r.expiry, mem, (x) => `${((100 * x.waited) / x.calls).toFixed(1)}%`));
-  if (r.stored) add("KV bytes stored, small object", ([, , kv]) => cell(r.stored, kv === "edgepile-kv-do" ? "edgepile-kv" : kv, (x) => x.shapes.small.total));
+  if (r.expiry)
+    add("callers waiting across expiries (memory)", ([, mem]) => cell(r.expiry, mem, (x) => `${((100 * x.waited) / x.calls).toFixed(1)}%`));
+  if (r.stored)
+    add("KV bytes stored, small object", ([, , kv]) =>
+      cell(r.stored, kv === "edgepile-kv-do" ? "edgepile-kv" : kv, (x) => x.shapes.small.total),
+    );
   if (r.startup) add("Worker bundle, gzipped", ([, mem]) => cell(r.startup.rows, mem, (x) => `${(x.bundle.gzip / 1024).toFixed(1)} KiB`));
   return table(["", ...COLUMNS.map(([name]) => name)], rows);
 }
@@ -78,7 +94,11 @@ export function report(r, charts) {
   );
   if (r.quick) p("> **Smoke pass (`--quick`)**: tiny counts and one round, to prove the suite runs. These figures are not measurements.");
   p("## Targets", summaryTable(r));
-  p("## Side by side", "edgepile's KV column is with the Durable Object lease; cachified and cache-manager over KV as above.", peersTable(r));
+  p(
+    "## Side by side",
+    "edgepile's KV column is with the Durable Object lease; cachified and cache-manager over KV as above.",
+    peersTable(r),
+  );
   if (r.speed) {
     const mem = r.speed.filter((s) => s.store === "memory");
     const kv = r.speed.filter((s) => s.store === "kv");
@@ -114,7 +134,11 @@ export function report(r, charts) {
         ["subject", ...ns2.flatMap((n) => [`${n}: creator calls`, `${n}: KV reads`, `${n}: KV writes`]), "wrong"],
         r.kvOps.map((k) => [
           k.label,
-          ...ns2.flatMap((n) => [k.stampede[n].creatorCalls, k.store === "kv" ? k.stampede[n].reads : "–", k.store === "kv" ? k.stampede[n].writes : "–"]),
+          ...ns2.flatMap((n) => [
+            k.stampede[n].creatorCalls,
+            k.store === "kv" ? k.stampede[n].reads : "–",
+            k.store === "kv" ? k.stampede[n].writes : "–",
+          ]),
           ns2.reduce((a, n) => a + k.stampede[n].wrong, 0),
         ]),
       ),
@@ -129,7 +153,12 @@ export function report(r, charts) {
         ["subject", "cross-isolate lock", "creator calls", "KV reads", "KV writes", "KV deletes", "failed requests", "wrong"],
         r.isolates.map((i) => [i.label, i.lease, i.creatorCalls, i.reads, i.writes, i.deletes, i.failed, i.wrong]),
       ),
-      ...r.isolates.filter((i) => i.failed).map((i) => `${i.label}: ${i.failed} of ${c.calls} requests failed with “${i.failure.replace(/ Refer to.*/, "")}” — workerd cancels a request that waits on a promise only another request can settle (here the library's in-isolate coalescing of concurrent calls), which is why edgepile runs shared work as a task of the request that started it and keeps waiters' requests alive.`),
+      ...r.isolates
+        .filter((i) => i.failed)
+        .map(
+          (i) =>
+            `${i.label}: ${i.failed} of ${c.calls} requests failed with “${i.failure.replace(/ Refer to.*/, "")}” — workerd cancels a request that waits on a promise only another request can settle (here the library's in-isolate coalescing of concurrent calls), which is why edgepile runs shared work as a task of the request that started it and keeps waiters' requests alive.`,
+        ),
       `![across isolates](${charts.isolates})`,
       leaseSentence(r.isolates, c.isolates),
     );
@@ -142,10 +171,15 @@ export function report(r, charts) {
       table(
         ["subject", "calls", "stale windows", "regenerations", "per window", "per TTL period", "served stale", "callers waited", "wrong"],
         r.expiry.map((x) => [
-          x.label, x.calls, x.windows, x.regenerations, x.perWindow.toFixed(1),
+          x.label,
+          x.calls,
+          x.windows,
+          x.regenerations,
+          x.perWindow.toFixed(1),
           x.periods ? (x.regenerations / x.periods).toFixed(1) : "–",
           x.stale === undefined ? "–" : `${x.stale} (${((100 * x.stale) / x.calls).toFixed(1)}%)`,
-          `${x.waited} (${((100 * x.waited) / x.calls).toFixed(1)}%)`, x.wrong,
+          `${x.waited} (${((100 * x.waited) / x.calls).toFixed(1)}%)`,
+          x.wrong,
         ]),
       ),
     );
@@ -188,7 +222,14 @@ export function report(r, charts) {
       `First call: time from starting a fresh workerd with the Worker to the answer of its first get-or-create (instantiation, first region, first miss), median of ${c.rounds} interleaved rounds; the difference to the no-library Worker is what the library adds.`,
       table(
         ["subject", "bundle (raw)", "bundle (gzip)", "first call (ms)", "min–max", "+ over no library (ms)"],
-        s.rows.map((x) => [x.label, `${(x.bundle.raw / 1024).toFixed(1)} KiB`, `${(x.bundle.gzip / 1024).toFixed(1)} KiB`, x.firstCallMs.toFixed(0), `${x.min.toFixed(0)}–${x.max.toFixed(0)}`, x.overBaselineMs.toFixed(0)]),
+        s.rows.map((x) => [
+          x.label,
+          `${(x.bundle.raw / 1024).toFixed(1)} KiB`,
+          `${(x.bundle.gzip / 1024).toFixed(1)} KiB`,
+          x.firstCallMs.toFixed(0),
+          `${x.min.toFixed(0)}–${x.max.toFixed(0)}`,
+          x.overBaselineMs.toFixed(0),
+        ]),
       ),
     );
   }
@@ -240,13 +281,25 @@ function scaleSection(rows, c) {
     `${(c.scaleN ?? 0).toLocaleString("en")} operations per request over a Zipf(1.1) key popularity (bench/workers/lib/zipf.js, seeded: every library replays the same keys), with no writes, with a delete of a drawn key every 100th operation (created again on its next miss) and with a set every 100th. Creator calls are synchronous, so the miss path timed is the library's own. Each library's scale store holds all 100,000 keys, so the misses are the same for all (last row); ns per operation, median of the rounds.`,
     table(head, [
       ...rows.map((row) => [row.label, ...row.cells.map((x) => ns(x.median))]),
-      ...(cach ? [["edgepile vs cachified + lru-cache", ...cells.map((x, i) => `${(cach.cells[i].median / x.median).toFixed(1)}× faster`)]] : []),
-      ["misses (creator calls, every library)", ...cells.map((x, i) => (rows.every((row) => row.cells[i].misses === x.misses) ? x.misses : `**differ**`))],
+      ...(cach
+        ? [["edgepile vs cachified + lru-cache", ...cells.map((x, i) => `${(cach.cells[i].median / x.median).toFixed(1)}× faster`)]]
+        : []),
+      [
+        "misses (creator calls, every library)",
+        ...cells.map((x, i) => (rows.every((row) => row.cells[i].misses === x.misses) ? x.misses : `**differ**`)),
+      ],
     ]),
     ...(rows.some((row) => row.heapBytes)
       ? [
           "The isolate's heap after every cell has run (garbage collected first, through workerd's inspector; the workload's own arrays are the same for every library, so the differences are the libraries'):",
-          table(["subject", "heap (MiB)", "× no library"], rows.map((row) => [row.label, row.heapBytes ? (row.heapBytes / 2 ** 20).toFixed(1) : "not measured", row.heapBytes && base?.heapBytes ? x2(row.heapBytes / base.heapBytes) : "–"])),
+          table(
+            ["subject", "heap (MiB)", "× no library"],
+            rows.map((row) => [
+              row.label,
+              row.heapBytes ? (row.heapBytes / 2 ** 20).toFixed(1) : "not measured",
+              row.heapBytes && base?.heapBytes ? x2(row.heapBytes / base.heapBytes) : "–",
+            ]),
+          ),
         ]
       : []),
   ];
@@ -262,7 +315,12 @@ function scaleSection(rows, c) {
     `${(c.scaleCycles ?? 0).toLocaleString("en")} cycles of: delete one key, then get-or-create it (a miss, a synchronous creator), over a store of 1,000 other keys.`,
     table(
       ["subject", "ns per cycle", "× no library", ...(cach ? ["× cachified"] : [])],
-      rows.map((row) => [row.label, ns(row.cycle.median), x2(row.cycle.median / base.cycle.median), ...(cach ? [x2(row.cycle.median / cach.cycle.median)] : [])]),
+      rows.map((row) => [
+        row.label,
+        ns(row.cycle.median),
+        x2(row.cycle.median / base.cycle.median),
+        ...(cach ? [x2(row.cycle.median / cach.cycle.median)] : []),
+      ]),
     ),
     "How edgepile's paths work: a memory region's values live on the JS side in a Map-ordered LRU (src/js/memory-store.js); a hit is a Map read judged by the entry's creation time against the TTL and the core's invalidation mark, so no write, delete, eviction or invalidation of another key changes its cost. Everything else goes to the Rust core, which returns its result directly when the work needed no I/O (a memory backend and a synchronous creator finish during the call) and a promise only when something is pending.",
   );

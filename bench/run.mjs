@@ -46,7 +46,9 @@ const config = {
   burst: { n: 100, seconds: 1 },
   expiry: quick ? { seconds: 1.2, every: 50, callers: 3, creatorMs: 100 } : { seconds: 4, every: 20, callers: 5, creatorMs: 100 },
   // The creator is slow enough that every process reads the cold key before anyone stores it.
-  redis: quick ? { n: 200, rounds: 1, processes: 2, calls: 5, creatorMs: 100 } : { n: 5000, rounds: 7, processes: 8, calls: 50, creatorMs: 1000 },
+  redis: quick
+    ? { n: 200, rounds: 1, processes: 2, calls: 5, creatorMs: 100 }
+    : { n: 5000, rounds: 7, processes: 8, calls: 50, creatorMs: 1000 },
 };
 const outDir = values.out ?? (quick ? ".build/bench" : "docs");
 const chartDir = join(outDir, "benchmarks");
@@ -106,11 +108,20 @@ if (r.speed) {
   await chart("hitKv", { title: "KV hit in local workerd, ns per call (lower is better)", rows: rows("kv"), unit: "ns/op" });
 }
 if (r.kvOps) {
-  const rows = r.kvOps.flatMap((k) => measured.stampedes.map((n) => ({ label: k.label, series: `${n} concurrent`, value: k.stampede[n].creatorCalls })));
-  await chart("stampede", { title: "Creator calls in a stampede on one cold key (lower is better)", rows, unit: "creator calls (symlog)", log: true });
+  const rows = r.kvOps.flatMap((k) =>
+    measured.stampedes.map((n) => ({ label: k.label, series: `${n} concurrent`, value: k.stampede[n].creatorCalls })),
+  );
+  await chart("stampede", {
+    title: "Creator calls in a stampede on one cold key (lower is better)",
+    rows,
+    unit: "creator calls (symlog)",
+    log: true,
+  });
   await chart("cost", {
     title: "Storage operations, $ per million requests (lower is better)",
-    rows: r.cost.flatMap((c) => Object.entries(c.perMillion).map(([h, v]) => ({ label: c.label, series: `${Number(h) * 100}% hits`, value: Number(v.toFixed(4)) }))),
+    rows: r.cost.flatMap((c) =>
+      Object.entries(c.perMillion).map(([h, v]) => ({ label: c.label, series: `${Number(h) * 100}% hits`, value: Number(v.toFixed(4)) })),
+    ),
     unit: "$ / million requests",
   });
 }
@@ -124,7 +135,9 @@ if (r.isolates) {
 }
 if (r.stored) {
   const base = r.stored.find((s) => s.id === "kv-baseline");
-  const rows = r.stored.flatMap((s) => SHAPES.map((sh) => ({ label: s.label, series: sh, value: Number((s.shapes[sh].total / base.shapes[sh].total).toFixed(3)) })));
+  const rows = r.stored.flatMap((s) =>
+    SHAPES.map((sh) => ({ label: s.label, series: sh, value: Number((s.shapes[sh].total / base.shapes[sh].total).toFixed(3)) })),
+  );
   await chart("stored", { title: "Bytes stored per entry, relative to plain JSON (lower is better)", rows, unit: "× JSON" });
 }
 

@@ -70,11 +70,15 @@ async function element(region, id, ctx) {
   const started = Date.now();
   let called = false;
   let created;
-  const value = await region.getOrCreate(`element:${String(id).toLowerCase()}`, async () => {
-    called = true;
-    created = await fetchElement(id);
-    return created;
-  }, { ctx, tags: tagsOf(id) });
+  const value = await region.getOrCreate(
+    `element:${String(id).toLowerCase()}`,
+    async () => {
+      called = true;
+      created = await fetchElement(id);
+      return created;
+    },
+    { ctx, tags: tagsOf(id) },
+  );
   const ms = Date.now() - started;
   // A creator that ran but did not produce what we got: a stale value, regenerating meanwhile.
   const cache = !called ? "hit" : value === created ? "miss" : "stale";
@@ -86,10 +90,14 @@ async function stampede(region, n) {
   const key = `stampede:${Date.now()}:${++stampedes}`;
   let creatorCalls = 0;
   const started = Date.now();
-  const values = await Promise.all(Array.from({ length: n }, () => region.getOrCreate(key, () => {
-    creatorCalls++;
-    return fetchElement(1 + (stampedes % 118));
-  })));
+  const values = await Promise.all(
+    Array.from({ length: n }, () =>
+      region.getOrCreate(key, () => {
+        creatorCalls++;
+        return fetchElement(1 + (stampedes % 118));
+      }),
+    ),
+  );
   return { requests: n, creatorCalls, distinctValues: new Set(values.map((v) => JSON.stringify(v))).size, ms: Date.now() - started };
 }
 
@@ -97,7 +105,11 @@ function primes(n) {
   let count = 0;
   for (let i = 2; i <= n; i++) {
     let prime = true;
-    for (let d = 2; d * d <= i; d++) if (i % d === 0) { prime = false; break; }
+    for (let d = 2; d * d <= i; d++)
+      if (i % d === 0) {
+        prime = false;
+        break;
+      }
     if (prime) count++;
   }
   return count;
@@ -134,11 +146,15 @@ export default {
       const n = Math.min(Math.max(Number.parseInt(url.searchParams.get("n"), 10) || 0, 0), 1_000_000);
       const started = Date.now();
       let cache = "hit";
-      const value = await region.getOrCreate(`primes:${n}`, async () => {
-        cache = "miss";
-        await new Promise((r) => setTimeout(r, 400));
-        return { n, primesUpToN: primes(n) };
-      }, { ctx });
+      const value = await region.getOrCreate(
+        `primes:${n}`,
+        async () => {
+          cache = "miss";
+          await new Promise((r) => setTimeout(r, 400));
+          return { n, primesUpToN: primes(n) };
+        },
+        { ctx },
+      );
       return Response.json({ cache, ms: Date.now() - started, value });
     }
     return new Response("not found", { status: 404 });

@@ -15,8 +15,8 @@ cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings
 step "the crate: docs build without warnings, cargo package verifies"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 cargo package --offline --allow-dirty --quiet
-step "JS lint (Biome: recommended rules; see biome.json)"
-biome lint
+step "JS format check and lint (Biome: its formatter, recommended rules; see biome.json)"
+biome ci
 step "TypeScript: the public types against tests/types/usage.ts and the core's names; imports, docs links and the README checked; the API reference builds from them"
 tsc -p tests/types/tsconfig.json
 node --test tests/types/

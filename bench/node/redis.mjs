@@ -13,18 +13,26 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /** `processes` Node processes × `calls` concurrent cold calls on one key. */
 async function stampede(subject, url, { processes, calls, creatorMs }) {
   const children = Array.from({ length: processes }, () =>
-    fork(new URL("./stampede-process.mjs", import.meta.url), [subject.id, url], { stdio: ["ignore", "inherit", "inherit", "ipc"] }));
+    fork(new URL("./stampede-process.mjs", import.meta.url), [subject.id, url], { stdio: ["ignore", "inherit", "inherit", "ipc"] }),
+  );
   try {
-    await Promise.all(children.map((c) => new Promise((resolve, reject) => {
-      c.once("message", resolve);
-      c.once("exit", (code) => reject(new Error(`${subject.id}: a stampede process exited (${code})`)));
-    })));
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise((resolve, reject) => {
+            c.once("message", resolve);
+            c.once("exit", (code) => reject(new Error(`${subject.id}: a stampede process exited (${code})`)));
+          }),
+      ),
+    );
     const key = `stampede:${subject.id}`;
-    const results = await Promise.all(children.map((c) => {
-      const done = new Promise((resolve) => c.once("message", resolve));
-      c.send({ key, calls, creatorMs });
-      return done;
-    }));
+    const results = await Promise.all(
+      children.map((c) => {
+        const done = new Promise((resolve) => c.once("message", resolve));
+        c.send({ key, calls, creatorMs });
+        return done;
+      }),
+    );
     const answers = results.flatMap((r) => r.answers);
     return {
       creatorCalls: results.reduce((a, r) => a + r.creatorCalls, 0),

@@ -1,8 +1,14 @@
 // The Node/Redis section of docs/benchmarks.md.
-const table = (head, rows) => [`| ${head.join(" | ")} |`, `|${head.map((h, i) => (i ? "---:" : "---")).join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+const table = (head, rows) =>
+  [`| ${head.join(" | ")} |`, `|${head.map((h, i) => (i ? "---:" : "---")).join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join(
+    "\n",
+  );
 const us = (ns) => (ns / 1000).toFixed(ns < 10_000 ? 2 : 1);
 const ratio = (x) => `${x < 0.1 ? x.toPrecision(2) : x.toFixed(2)}×`;
-const commands = (byCommand) => Object.entries(byCommand).map(([c, k]) => (k > 1 ? `${k} ${c}` : c)).join(", ");
+const commands = (byCommand) =>
+  Object.entries(byCommand)
+    .map(([c, k]) => (k > 1 ? `${k} ${c}` : c))
+    .join(", ");
 
 export function redisSection(x) {
   if (x.skipped) return ["## Node over Redis", `Not measured in this run: ${x.skipped}.`];
@@ -15,7 +21,18 @@ export function redisSection(x) {
       `The stampede is ${x.processes} Node processes, each making ${x.calls} concurrent calls on one cold key, the creator taking ${x.creatorMs} ms.`,
     ].join(" "),
     table(
-      ["subject", "L1", "cross-process lock", "hit, µs/op", "min–max", "× edgepile", "requests per hit", "requests per cold miss", "stampede: creator calls", "wrong"],
+      [
+        "subject",
+        "L1",
+        "cross-process lock",
+        "hit, µs/op",
+        "min–max",
+        "× edgepile",
+        "requests per hit",
+        "requests per cold miss",
+        "stampede: creator calls",
+        "wrong",
+      ],
       x.rows.map((r) => [
         r.label,
         r.l1,

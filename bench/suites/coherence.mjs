@@ -60,7 +60,14 @@ export async function coherence({ isolates = 8, interval = 1, trials = 5, pollMs
     const t0 = process.hrtime.bigint();
     await run.get(0, `/checks?n=${checks}`);
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    return { isolates, interval, trials, pollMs, lagMs: { median: median(lags), max: Math.max(...lags), all: lags }, checksPerSecond: checks / seconds };
+    return {
+      isolates,
+      interval,
+      trials,
+      pollMs,
+      lagMs: { median: median(lags), max: Math.max(...lags), all: lags },
+      checksPerSecond: checks / seconds,
+    };
   } finally {
     await run.mf.dispose();
   }

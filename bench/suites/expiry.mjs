@@ -11,7 +11,13 @@ export async function expiry(subjects, { seconds, every, callers, creatorMs }) {
     const run = await launch(subject);
     try {
       const load = await run.get(`/load?key=expiring&seconds=${seconds}&every=${every}&callers=${callers}&ms=${creatorMs}`);
-      rows.push({ id: subject.id, label: subject.label, store: subject.store, ...load, perWindow: load.regenerations / Math.max(1, load.windows) });
+      rows.push({
+        id: subject.id,
+        label: subject.label,
+        store: subject.store,
+        ...load,
+        perWindow: load.regenerations / Math.max(1, load.windows),
+      });
     } finally {
       await run.dispose();
     }

@@ -13,7 +13,13 @@ export async function kvOps(subjects, { stampedes, hits }) {
       await run.get("/reset");
       await run.get(`/?n=${hits}`);
       const hit = await countsOf(run);
-      row.hit = { reads: hit.reads / hits, writes: hit.writes / hits, deletes: hit.deletes / hits, lists: hit.lists / hits, creatorCalls: hit.creatorCalls };
+      row.hit = {
+        reads: hit.reads / hits,
+        writes: hit.writes / hits,
+        deletes: hit.deletes / hits,
+        lists: hit.lists / hits,
+        creatorCalls: hit.creatorCalls,
+      };
       await run.get("/reset");
       await run.get("/one?key=cold&ms=0");
       row.miss = await countsOf(run);

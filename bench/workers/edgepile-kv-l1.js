@@ -15,5 +15,8 @@ export default serve(({ kv, env }) => {
     });
   const long = region("bench", 3600);
   const short = region("bench-expiring", 1);
-  return { get: (key, create) => long.getOrCreate(key, create), getExpiring: (key, create, ctx) => short.getOrCreate(key, create, { ctx }) };
+  return {
+    get: (key, create) => long.getOrCreate(key, create),
+    getExpiring: (key, create, ctx) => short.getOrCreate(key, create, { ctx }),
+  };
 });

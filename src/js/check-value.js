@@ -47,9 +47,7 @@ export function validator(checkValue) {
   }
   if (typeof checkValue?.parse === "function") return attempt((v) => [checkValue.parse(v)]);
   if (typeof checkValue === "function") return attempt((v) => then(checkValue(v), (r) => (r === true ? KEEP : FAIL)));
-  throw new ValidationError(
-    `checkValue must be a function or a schema (Standard Schema, safeParse or parse), got ${describe(checkValue)}`,
-  );
+  throw new ValidationError(`checkValue must be a function or a schema (Standard Schema, safeParse or parse), got ${describe(checkValue)}`);
 }
 
 /** The core's value check for these options, or undefined when there is nothing to check. */

@@ -7,8 +7,26 @@ import { valueCheck } from "./check-value.js";
 import { earlyBeta } from "./early-refresh.js";
 
 const VALUE_OPTIONS = ["checkValue", "migrate"];
-const SINGLE_OPTIONS = ["namespace", "expirationTime", "shouldCacheFn", "toStr", "functionKeyGenerator", "tags", "earlyRefresh", ...VALUE_OPTIONS];
-const MULTI_OPTIONS = ["namespace", "expirationTime", "shouldCacheFn", "asdict", "toStr", "functionMultiKeyGenerator", "tags", ...VALUE_OPTIONS];
+const SINGLE_OPTIONS = [
+  "namespace",
+  "expirationTime",
+  "shouldCacheFn",
+  "toStr",
+  "functionKeyGenerator",
+  "tags",
+  "earlyRefresh",
+  ...VALUE_OPTIONS,
+];
+const MULTI_OPTIONS = [
+  "namespace",
+  "expirationTime",
+  "shouldCacheFn",
+  "asdict",
+  "toStr",
+  "functionMultiKeyGenerator",
+  "tags",
+  ...VALUE_OPTIONS,
+];
 
 function checkCommon(fn, options, allowed, where) {
   checkFunction(fn, `${where}: the function to cache`);

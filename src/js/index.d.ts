@@ -12,8 +12,18 @@ export type ExpirationTime = number | (() => number);
 
 /** A typed array or DataView: stored as the bytes it sees, read back as the same type. */
 export type StorableView =
-  | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array
-  | Float32Array | Float64Array | BigInt64Array | BigUint64Array | DataView;
+  | Int8Array
+  | Uint8Array
+  | Uint8ClampedArray
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | Float32Array
+  | Float64Array
+  | BigInt64Array
+  | BigUint64Array
+  | DataView;
 
 /**
  * What a region can store in every backend: what structuredClone keeps (docs/values.md). Class
@@ -41,9 +51,12 @@ export type Storable =
  */
 export interface StandardSchemaLike<T = unknown> {
   readonly "~standard": {
-    validate(value: unknown): { value: T; issues?: undefined } | { issues: readonly unknown[] } | Promise<
-      { value: T; issues?: undefined } | { issues: readonly unknown[] }
-    >;
+    validate(
+      value: unknown,
+    ):
+      | { value: T; issues?: undefined }
+      | { issues: readonly unknown[] }
+      | Promise<{ value: T; issues?: undefined } | { issues: readonly unknown[] }>;
   };
 }
 
@@ -152,10 +165,7 @@ export interface NodeRedisClientLike {
  * `client` to use yours. Each command is bounded by the region's `backendTimeout` (5 s without
  * one). See docs/redis.md.
  */
-export type RedisArguments = (
-  | { url: string; client?: undefined }
-  | { client: NodeRedisClientLike; url?: undefined }
-) & {
+export type RedisArguments = ({ url: string; client?: undefined } | { client: NodeRedisClientLike; url?: undefined }) & {
   /** Seconds a value is kept past its expiration to be served stale (default: its expiration, ≥ 60). */
   staleTtl?: number;
   /** The dogpile lock across processes: on unless false. */
@@ -353,7 +363,13 @@ export interface ConfigureOptions extends DegradationOptions, ValueOptions {
   valueVersion?: number;
   /** Default -1 (never). */
   expirationTime?: ExpirationTime;
-  arguments?: (MemoryArguments & LeaseArguments) | KvArguments | CacheApiArguments | DurableObjectArguments | RedisArguments | Record<string, unknown>;
+  arguments?:
+    | (MemoryArguments & LeaseArguments)
+    | KvArguments
+    | CacheApiArguments
+    | DurableObjectArguments
+    | RedisArguments
+    | Record<string, unknown>;
   /** Proxies, first item outermost: ProxyBackend subclasses (built with no arguments) or instances. */
   wrap?: Array<ProxyBackend | (new () => ProxyBackend)>;
   /** Replace the backend of an already configured region instead of throwing. */
@@ -658,7 +674,13 @@ export declare class RedisLeases implements LeaseClient {
  */
 export declare class RedisCoherence implements CoherencePoint {
   /** `pubsub: false`: no announcements, checks on the interval only. `prefix` of its keys and channels. */
-  constructor(options: ({ url: string; client?: undefined } | { client: NodeRedisClientLike; url?: undefined }) & { prefix?: string; pubsub?: boolean; timeout?: number });
+  constructor(
+    options: ({ url: string; client?: undefined } | { client: NodeRedisClientLike; url?: undefined }) & {
+      prefix?: string;
+      pubsub?: boolean;
+      timeout?: number;
+    },
+  );
   changes(region: string, since: number): Promise<{ version: number; hard: number; soft: number; changes: Array<[number, string]> | null }>;
   publish(region: string, keys: string[]): Promise<number>;
   invalidate(region: string, hard: boolean, at: number): Promise<void>;

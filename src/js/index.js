@@ -13,10 +13,21 @@ export { StatsProxy } from "./proxies/stats.js";
 export { JsonCodecProxy } from "./proxies/json.js";
 export { CompressionProxy } from "./proxies/compression.js";
 export {
-  functionKeyGenerator, functionMultiKeyGenerator, kwargFunctionKeyGenerator,
-  sha1MangleKey, sha256MangleKey, lengthConditionalMangler, prefixMangler,
+  functionKeyGenerator,
+  functionMultiKeyGenerator,
+  kwargFunctionKeyGenerator,
+  sha1MangleKey,
+  sha256MangleKey,
+  lengthConditionalMangler,
+  prefixMangler,
 } from "./keys.js";
 export {
-  EdgepileError, RegionNotConfigured, RegionAlreadyConfigured, ValidationError, BackendError, LockTimeout, TimeoutError,
+  EdgepileError,
+  RegionNotConfigured,
+  RegionAlreadyConfigured,
+  ValidationError,
+  BackendError,
+  LockTimeout,
+  TimeoutError,
 } from "./errors.js";
 export { FaultProxy } from "./proxies/fault.js";

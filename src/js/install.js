@@ -2,7 +2,10 @@
 // CachedValue factories, so instanceof works with the classes users import), and the envelope
 // functions that need it installed.
 import {
-  install, valueVersion as readValueVersion, decodeCachedValue as decodeEnvelope, encodeCachedValue as encodeEnvelope,
+  install,
+  valueVersion as readValueVersion,
+  decodeCachedValue as decodeEnvelope,
+  encodeCachedValue as encodeEnvelope,
 } from "../../pkg/edgepile.js";
 import { makeCachedValue } from "./cached-value.js";
 import { makeError } from "./errors.js";

@@ -30,7 +30,8 @@ export function encodeArg(v, depth = 0, path = undefined) {
       throw new ValidationError(`cannot make a cache key from ${describe(v)}; pass toStr or a functionKeyGenerator`);
   }
   if (v === null) return "null";
-  if (depth >= MAX_KEY_DEPTH) throw new ValidationError(`cannot make a cache key from arguments nested deeper than ${MAX_KEY_DEPTH} levels`);
+  if (depth >= MAX_KEY_DEPTH)
+    throw new ValidationError(`cannot make a cache key from arguments nested deeper than ${MAX_KEY_DEPTH} levels`);
   // The set of objects on the current path exists only once an object is met: a key of
   // primitives allocates nothing.
   path ??= new Set();
@@ -41,13 +42,20 @@ export function encodeArg(v, depth = 0, path = undefined) {
     if (Array.isArray(v)) return `[${v.map(inner).join(",")}]`;
     if (v instanceof Date) return `Date(${Number.isNaN(v.getTime()) ? "NaN" : v.toISOString()})`;
     if (v instanceof Uint8Array) return `bytes(${Array.from(v, (b) => b.toString(16).padStart(2, "0")).join("")})`;
-    if (v instanceof Map) return `Map{${[...v].map(([k, x]) => `${inner(k)}:${inner(x)}`).sort().join(",")}}`;
+    if (v instanceof Map)
+      return `Map{${[...v]
+        .map(([k, x]) => `${inner(k)}:${inner(x)}`)
+        .sort()
+        .join(",")}}`;
     if (v instanceof Set) return `Set{${[...v].map(inner).sort().join(",")}}`;
     const proto = Object.getPrototypeOf(v);
     if (proto !== Object.prototype && proto !== null) {
       throw new ValidationError(`cannot make a cache key from ${describe(v)}; pass toStr or a functionKeyGenerator`);
     }
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${inner(v[k])}`).join(",")}}`;
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${inner(v[k])}`)
+      .join(",")}}`;
   } finally {
     path.delete(v);
   }
@@ -108,9 +116,16 @@ export function kwargFunctionKeyGenerator(namespace, fn, toStr) {
   return (...args) => {
     if (args.length > 1) throw new ValidationError(`a kwarg-keyed function takes one options object, got ${args.length} arguments`);
     const opts = args[0] ?? {};
-    if (typeof opts !== "object" || Array.isArray(opts)) throw new ValidationError(`a kwarg-keyed function takes one options object, got ${describe(opts)}`);
+    if (typeof opts !== "object" || Array.isArray(opts))
+      throw new ValidationError(`a kwarg-keyed function takes one options object, got ${describe(opts)}`);
     if (toStr === undefined) return prefix + encodeArg(opts);
-    return prefix + Object.keys(opts).sort().map((k) => `${k}=${userStr(toStr, opts[k])}`).join(" ");
+    return (
+      prefix +
+      Object.keys(opts)
+        .sort()
+        .map((k) => `${k}=${userStr(toStr, opts[k])}`)
+        .join(" ")
+    );
   };
 }
 
@@ -164,7 +179,8 @@ function mangled(out, what) {
  * another key's entry, and an entry an earlier version wrote for a long key is read by no key.
  */
 export function lengthConditionalMangler(length, mangler) {
-  if (!Number.isSafeInteger(length) || length < 0) throw new ValidationError(`length must be a non-negative integer, got ${describe(length)}`);
+  if (!Number.isSafeInteger(length) || length < 0)
+    throw new ValidationError(`length must be a non-negative integer, got ${describe(length)}`);
   if (typeof mangler !== "function") throw new ValidationError(`mangler must be a function, got ${describe(mangler)}`);
   return (key) => {
     // Cheapest tests first: this runs on every call of a region that has it.

@@ -185,8 +185,14 @@ function checkKey(key) {
 function checkEntry(value) {
   const m = value?.metadata;
   if (
-    value === null || typeof value !== "object" || !("payload" in value) ||
-    m === null || typeof m !== "object" || !Number.isFinite(m.ct) || !Number.isInteger(m.v) || m.v < 0
+    value === null ||
+    typeof value !== "object" ||
+    !("payload" in value) ||
+    m === null ||
+    typeof m !== "object" ||
+    !Number.isFinite(m.ct) ||
+    !Number.isInteger(m.v) ||
+    m.v < 0
   ) {
     throw new ValidationError("the memory backend stores CachedValue objects ({ payload, metadata: { ct, v } })");
   }

@@ -18,7 +18,14 @@ export const BACKEND_ARGUMENTS = {
 };
 
 export const REGION_OPTIONS = [
-  "name", "keyMangler", "functionKeyGenerator", "functionMultiKeyGenerator", "asyncCreationRunner", "clock", "sleep", "onError",
+  "name",
+  "keyMangler",
+  "functionKeyGenerator",
+  "functionMultiKeyGenerator",
+  "asyncCreationRunner",
+  "clock",
+  "sleep",
+  "onError",
   "random",
 ];
 export const defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -27,8 +34,16 @@ export const VALUE_OPTIONS = ["checkValue", "migrate"];
 let CONFIGURE_OPTIONS;
 export const configureOptions = () =>
   (CONFIGURE_OPTIONS ??= [
-    "expirationTime", "arguments", "wrap", "replaceExistingBackend", "l1", "coherence", "valueVersion", "earlyRefresh",
-    ...VALUE_OPTIONS, ...degradation(),
+    "expirationTime",
+    "arguments",
+    "wrap",
+    "replaceExistingBackend",
+    "l1",
+    "coherence",
+    "valueVersion",
+    "earlyRefresh",
+    ...VALUE_OPTIONS,
+    ...degradation(),
   ]);
 
 /** Throws unless the lease settings in `args` are well formed. */
@@ -52,6 +67,15 @@ export function degradationSeconds(options, what) {
 export const GET_OPTIONS = ["expirationTime", "ignoreExpiration"];
 let CREATE_OPTIONS;
 export const createOptions = () =>
-  (CREATE_OPTIONS ??= ["expirationTime", "shouldCacheFn", "creatorArgs", "ctx", "tags", "earlyRefresh", ...VALUE_OPTIONS, ...degradation()]);
+  (CREATE_OPTIONS ??= [
+    "expirationTime",
+    "shouldCacheFn",
+    "creatorArgs",
+    "ctx",
+    "tags",
+    "earlyRefresh",
+    ...VALUE_OPTIONS,
+    ...degradation(),
+  ]);
 export const MULTI_OPTIONS = ["expirationTime", "shouldCacheFn", "tags", ...VALUE_OPTIONS];
 export const SET_OPTIONS = ["tags"];

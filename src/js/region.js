@@ -19,8 +19,18 @@ import { coherenceOf, l1Options } from "./tiers.js";
 import { checkTags, MAX_INVALIDATED_TAGS, TagMarks } from "./tags.js";
 import { Listeners } from "./listeners.js";
 import {
-  BACKEND_ARGUMENTS, checkLeaseArguments, configureOptions, createOptions, defaultSleep, degradation, degradationSeconds,
-  GET_OPTIONS, LEASE_ARGUMENTS, MULTI_OPTIONS, REGION_OPTIONS, SET_OPTIONS,
+  BACKEND_ARGUMENTS,
+  checkLeaseArguments,
+  configureOptions,
+  createOptions,
+  defaultSleep,
+  degradation,
+  degradationSeconds,
+  GET_OPTIONS,
+  LEASE_ARGUMENTS,
+  MULTI_OPTIONS,
+  REGION_OPTIONS,
+  SET_OPTIONS,
 } from "./region-options.js";
 import { notNoValue, storableCreator, storableMultiCreator } from "./creators.js";
 import { keepAlive, waitUntilRunner } from "./keep-alive.js";
@@ -56,9 +66,28 @@ export class CacheRegion {
 
   constructor(options) {
     this.#options = checkOptions(options, REGION_OPTIONS, "makeRegion");
-    const { name = "default", keyMangler, functionKeyGenerator, functionMultiKeyGenerator, asyncCreationRunner, clock, sleep, onError, random } = this.#options;
+    const {
+      name = "default",
+      keyMangler,
+      functionKeyGenerator,
+      functionMultiKeyGenerator,
+      asyncCreationRunner,
+      clock,
+      sleep,
+      onError,
+      random,
+    } = this.#options;
     if (typeof name !== "string") throw new ValidationError(`name must be a string, got ${describe(name)}`);
-    for (const [what, f] of Object.entries({ keyMangler, functionKeyGenerator, functionMultiKeyGenerator, asyncCreationRunner, clock, sleep, onError, random })) {
+    for (const [what, f] of Object.entries({
+      keyMangler,
+      functionKeyGenerator,
+      functionMultiKeyGenerator,
+      asyncCreationRunner,
+      clock,
+      sleep,
+      onError,
+      random,
+    })) {
       if (f !== undefined) checkFunction(f, what);
     }
     this.name = name;
@@ -96,7 +125,9 @@ export class CacheRegion {
     const core = CORE_BACKENDS.includes(backend);
     if (!core && typeof backend === "string" && !knownBackends().includes(backend)) {
       const where = backend === "edgepile.redis" ? " (edgepile.redis runs in Node: import edgepile there)" : "";
-      throw new ValidationError(`unknown backend ${describe(backend)}${where}; known: ${knownBackends().join(", ")}, or an object with get/set/delete`);
+      throw new ValidationError(
+        `unknown backend ${describe(backend)}${where}; known: ${knownBackends().join(", ")}, or an object with get/set/delete`,
+      );
     }
     const { expirationTime = -1, wrap } = opts;
     const allowed = typeof backend === "string" && BACKEND_ARGUMENTS[backend];
@@ -124,16 +155,28 @@ export class CacheRegion {
     } else if (backend === "edgepile.null") {
       store = StoreHandle.null();
     }
-    const terminal = core ? (store ?? memory) : makeBackend(backend, args, { expirationTime: fixed < 0 ? undefined : fixed, backendTimeout: opts.backendTimeout });
+    const terminal = core
+      ? (store ?? memory)
+      : makeBackend(backend, args, { expirationTime: fixed < 0 ? undefined : fixed, backendTimeout: opts.backendTimeout });
     const leases = this.#leases(backend, args, core ? undefined : terminal);
     const outer = chained ? buildChain(wrap ?? [], terminal) : undefined;
     if (chained) memory = l1 === undefined ? undefined : new MemoryStore(l1.maxEntries);
     const { keyMangler, clock, onError, asyncCreationRunner, sleep = defaultSleep, random } = this.#options;
     const runner = asyncCreationRunner === undefined ? undefined : (key, run) => asyncCreationRunner(this, key, run, { key });
     const hooks = {
-      clock, keyMangler, onError, runner, sleep, keepAlive, random,
+      clock,
+      keyMangler,
+      onError,
+      runner,
+      sleep,
+      keepAlive,
+      random,
       earlyRefresh: beta > 0 ? beta : undefined,
-      leases, leaseTtl: args.leaseTtl, lockTimeout: args.lockTimeout, checkValue, valueVersion,
+      leases,
+      leaseTtl: args.leaseTtl,
+      lockTimeout: args.lockTimeout,
+      checkValue,
+      valueVersion,
       ...Object.fromEntries(degradation().map((k) => [k, degradationSeconds(opts, k)])),
       l1Ttl: l1?.ttl,
       // Other isolates drop what this one writes or deletes from their L1.
@@ -141,9 +184,10 @@ export class CacheRegion {
     };
     // KV takes one write per key per second: writes go through KvWrites, above any proxy (a
     // FaultProxy's injected 429s included).
-    const writes = backend === "edgepile.cloudflare_kv"
-      ? new KvWrites(outer, { clock: () => this.#now() * 1000, sleep, report: (type, key, error) => this.#writeEvent(type, key, error) })
-      : undefined;
+    const writes =
+      backend === "edgepile.cloudflare_kv"
+        ? new KvWrites(outer, { clock: () => this.#now() * 1000, sleep, report: (type, key, error) => this.#writeEvent(type, key, error) })
+        : undefined;
     this.#core = new RegionCore(this.name, writes ?? outer, memory, fixed, hooks);
     this.#writes = writes;
     this.#ttlFn = typeof expirationTime === "function" ? expirationTime : undefined;
@@ -173,7 +217,9 @@ export class CacheRegion {
     if (typeof backend === "string" && terminal?.leases !== undefined) return terminal.leases;
     if (distributedLock) {
       if (backend !== "edgepile.cloudflare_kv") {
-        throw new ValidationError("distributedLock (KV lease keys) needs edgepile.cloudflare_kv; pass lockNamespace for Durable Object leases");
+        throw new ValidationError(
+          "distributedLock (KV lease keys) needs edgepile.cloudflare_kv; pass lockNamespace for Durable Object leases",
+        );
       }
       return new KvLeases(args.namespace, lockPrefix, { sleep: this.#options.sleep });
     }
@@ -235,14 +281,22 @@ export class CacheRegion {
   async setMulti(mapping, options) {
     const core = this.#ready();
     const tags = options === undefined ? undefined : checkTags(checkOptions(options, SET_OPTIONS, "setMulti").tags);
-    const entries = mapping instanceof Map ? [...mapping] :
-      mapping !== null && typeof mapping === "object" && !Array.isArray(mapping) ? Object.entries(mapping) : undefined;
+    const entries =
+      mapping instanceof Map
+        ? [...mapping]
+        : mapping !== null && typeof mapping === "object" && !Array.isArray(mapping)
+          ? Object.entries(mapping)
+          : undefined;
     if (entries === undefined) throw new ValidationError(`setMulti takes an object or a Map, got ${describe(mapping)}`);
     for (const [k, v] of entries) {
       checkKey(k);
       checkStorable(v);
     }
-    const out = core.setMulti(entries.map((e) => e[0]), entries.map((e) => e[1]), tags);
+    const out = core.setMulti(
+      entries.map((e) => e[0]),
+      entries.map((e) => e[1]),
+      tags,
+    );
     if (out instanceof Promise) await out;
   }
 
@@ -375,7 +429,11 @@ export class CacheRegion {
   /** The coherence check, when one is due (undefined otherwise); it never throws. */
   #check(now) {
     if (!this.#coherence.due(now)) return undefined;
-    return this.#coherence.sync(now, (state) => this.#applyCoherence(state), (e) => this.#coherenceFailed(e));
+    return this.#coherence.sync(
+      now,
+      (state) => this.#applyCoherence(state),
+      (e) => this.#coherenceFailed(e),
+    );
   }
 
   /** What other isolates did: their invalidation marks, and the keys to drop from L1. */

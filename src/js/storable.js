@@ -14,14 +14,31 @@ const MAP = 3;
 const SET = 4;
 
 const TYPED_ARRAYS = [
-  "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array",
-  "Float16Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array",
+  "Int8Array",
+  "Uint8Array",
+  "Uint8ClampedArray",
+  "Int16Array",
+  "Uint16Array",
+  "Int32Array",
+  "Uint32Array",
+  "Float16Array",
+  "Float32Array",
+  "Float64Array",
+  "BigInt64Array",
+  "BigUint64Array",
 ];
 
 /** What each built-in prototype is; anything else is refused. One Map lookup per object. */
 const KINDS = new Map([
-  [Object.prototype, PLAIN], [null, PLAIN], [Array.prototype, ARRAY], [Map.prototype, MAP], [Set.prototype, SET],
-  [Date.prototype, LEAF], [RegExp.prototype, LEAF], [ArrayBuffer.prototype, LEAF], [DataView.prototype, LEAF],
+  [Object.prototype, PLAIN],
+  [null, PLAIN],
+  [Array.prototype, ARRAY],
+  [Map.prototype, MAP],
+  [Set.prototype, SET],
+  [Date.prototype, LEAF],
+  [RegExp.prototype, LEAF],
+  [ArrayBuffer.prototype, LEAF],
+  [DataView.prototype, LEAF],
   ...TYPED_ARRAYS.filter((name) => typeof globalThis[name] === "function").map((name) => [globalThis[name].prototype, LEAF]),
 ]);
 
@@ -33,8 +50,11 @@ const HINTS = {
   WeakRef: "cache what it points to",
   Error: "cache its message, or let the creator throw",
   SharedArrayBuffer: "copy it into an ArrayBuffer",
-  Number: "cache the primitive number", String: "cache the primitive string", Boolean: "cache the primitive boolean",
-  BigInt: "cache the primitive BigInt", Symbol: "symbols cannot be cached",
+  Number: "cache the primitive number",
+  String: "cache the primitive string",
+  Boolean: "cache the primitive boolean",
+  BigInt: "cache the primitive BigInt",
+  Symbol: "symbols cannot be cached",
 };
 
 function refuse(path, what, hint) {
@@ -57,7 +77,8 @@ function nameOf(v) {
 }
 
 const key = (k) => (/^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`);
-const entryKey = (k, i) => (typeof k === "string" ? JSON.stringify(k) : typeof k === "number" || typeof k === "boolean" ? String(k) : `<key ${i}>`);
+const entryKey = (k, i) =>
+  typeof k === "string" ? JSON.stringify(k) : typeof k === "number" || typeof k === "boolean" ? String(k) : `<key ${i}>`;
 
 /**
  * Throws a ValidationError unless `value` can be stored: undefined, null, booleans, numbers,
@@ -73,7 +94,8 @@ export function checkStorable(value) {
   const seen = new Set(); // containers walked: meeting one again is a shared reference, fine
   while (stack.length > 0) {
     const [v, path, depth] = stack.pop();
-    if (v === EXIT) { // leaving a container: it may appear again elsewhere, just not inside itself
+    if (v === EXIT) {
+      // leaving a container: it may appear again elsewhere, just not inside itself
       onPath.delete(path);
       continue;
     }

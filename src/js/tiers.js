@@ -23,7 +23,8 @@ function positiveSeconds(v, what) {
 export function l1Options(l1, inIsolate) {
   if (l1 === undefined) return undefined;
   const { maxEntries = defaultMaxEntries(), ttl = DEFAULT_L1_TTL } = checkOptions(l1, ["maxEntries", "ttl"], "l1");
-  if (inIsolate) throw new ValidationError("l1 is a tier over a shared backend; edgepile.memory and edgepile.null already live in the isolate");
+  if (inIsolate)
+    throw new ValidationError("l1 is a tier over a shared backend; edgepile.memory and edgepile.null already live in the isolate");
   return { maxEntries, ttl: positiveSeconds(ttl, "l1.ttl") };
 }
 

@@ -51,13 +51,24 @@ async function constantLoad(key, lock, beta) {
   const sum = (f) => counts.reduce((n, c) => n + c[f], 0);
   const starts = counts.flatMap((c) => c.started).sort((a, b) => a - b);
   const gaps = starts.slice(1).map((t, i) => t - starts[i]);
-  return { requests: rounds * ISOLATES, stale: sum("staleServed"), misses: sum("misses"), leaseWaits: sum("leaseWaits"), hits: sum("hits"), regenerations: starts.length, minGap: Math.min(...gaps), slow };
+  return {
+    requests: rounds * ISOLATES,
+    stale: sum("staleServed"),
+    misses: sum("misses"),
+    leaseWaits: sum("leaseWaits"),
+    hits: sum("hits"),
+    regenerations: starts.length,
+    minGap: Math.min(...gaps),
+    slow,
+  };
 }
 
 describe(`early refresh, 8 isolates, constant load across ${PERIODS} TTL periods`, () => {
   it("with the Durable Object lease: ≤ 1 regeneration per period, 0 stale, 0 waits", async () => {
     const r = await constantLoad("hot-do", "do", 2);
-    console.log(`  DO lease: ${r.regenerations} regenerations over ${PERIODS} periods (closest two ${r.minGap.toFixed(2)} s apart), ${r.stale} stale, ${r.misses} waits, ${r.hits}/${r.requests} hits`);
+    console.log(
+      `  DO lease: ${r.regenerations} regenerations over ${PERIODS} periods (closest two ${r.minGap.toFixed(2)} s apart), ${r.stale} stale, ${r.misses} waits, ${r.hits}/${r.requests} hits`,
+    );
     assert.equal(r.stale, 0, "no caller is served a stale value");
     assert.equal(r.misses + r.leaseWaits, 0, "no caller waits for a creation or a lease");
     assert.equal(r.hits, r.requests);

@@ -33,7 +33,11 @@ before(() => {
 after(() => rmSync(work, { recursive: true, force: true }));
 
 it("the tarball holds exactly what ships", () => {
-  const listed = run("tar", ["-tzf", tarball], work).trim().split("\n").map((f) => f.replace(/^package\//, "")).sort();
+  const listed = run("tar", ["-tzf", tarball], work)
+    .trim()
+    .split("\n")
+    .map((f) => f.replace(/^package\//, ""))
+    .sort();
   // Exactly the package's own files: the JS layer as committed (no stray or generated file), the
   // built module and its glue, and the four files every package carries.
   const js = run("git", ["ls-files", "src/js"], ROOT).trim().split("\n");

@@ -3,7 +3,14 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { freePort, startRedis } from "../../scripts/redis-server.mjs";
 import {
-  BackendError, decodeCachedValue, EdgepileError, JsonCodecProxy, makeRegion, NO_VALUE, TimeoutError, ValidationError,
+  BackendError,
+  decodeCachedValue,
+  EdgepileError,
+  JsonCodecProxy,
+  makeRegion,
+  NO_VALUE,
+  TimeoutError,
+  ValidationError,
 } from "../../src/js/node.js";
 import { countCommands, key, useRedis } from "./helpers.mjs";
 
@@ -76,10 +83,16 @@ describe("edgepile.redis failures", () => {
     const r = region();
     const k = key("list");
     await redis.raw.sendCommand(["LPUSH", k, "x"]);
-    const err = await r.get(k).then(() => assert.fail("resolved"), (e) => e);
+    const err = await r.get(k).then(
+      () => assert.fail("resolved"),
+      (e) => e,
+    );
     assert.ok(err instanceof BackendError, String(err));
     assert.match(String(err.cause?.message), /WRONGTYPE/);
-    await assert.rejects(r.getOrCreate(k, () => assert.fail("the read failed: nothing to create")), BackendError);
+    await assert.rejects(
+      r.getOrCreate(k, () => assert.fail("the read failed: nothing to create")),
+      BackendError,
+    );
   });
 
   it("a server that stops answering: each operation fails within backendTimeout, then the region works again", async (t) => {
@@ -91,7 +104,10 @@ describe("edgepile.redis failures", () => {
     await redis.raw.sendCommand(["CLIENT", "PAUSE", "1500", "ALL"]);
     const timed = async (p) => {
       const t0 = performance.now();
-      const err = await p.then(() => assert.fail("resolved"), (e) => e);
+      const err = await p.then(
+        () => assert.fail("resolved"),
+        (e) => e,
+      );
       return { err, ms: performance.now() - t0 };
     };
     const get = await timed(r.get(k));
@@ -112,7 +128,10 @@ describe("edgepile.redis failures", () => {
     const r = makeRegion().configure("edgepile.redis", { backendTimeout: 0.3, arguments: { url: `redis://127.0.0.1:${port}` } });
     regions.push(r);
     const t0 = performance.now();
-    await assert.rejects(r.getOrCreate(key("early"), () => 1), BackendError);
+    await assert.rejects(
+      r.getOrCreate(key("early"), () => 1),
+      BackendError,
+    );
     assert.ok(performance.now() - t0 < 800);
     const late = await startRedis({ port });
     t.after(() => late.stop());

@@ -7,7 +7,17 @@ import { fork } from "node:child_process";
 import { describe, it } from "node:test";
 import { RedisCoherence, makeRegion } from "../../src/js/node.js";
 import { Coherence } from "../../src/js/coherence/point.js";
-import { LOG_MAX, changesSince, emptyState, emptyTags, mark, markTags, record, shardAt, tagChangesSince } from "../../src/js/coherence/log.js";
+import {
+  LOG_MAX,
+  changesSince,
+  emptyState,
+  emptyTags,
+  mark,
+  markTags,
+  record,
+  shardAt,
+  tagChangesSince,
+} from "../../src/js/coherence/log.js";
 import { fakeClock, key, useRedis } from "./helpers.mjs";
 
 const redis = useRedis();
@@ -81,7 +91,11 @@ describe("announcements (Coherence.nudge)", () => {
       watch: async (region, onChange) => ((announce = onChange), () => {}),
     };
     const c = new Coherence(transport, { region: "r", interval: 100, timeout: 1 });
-    await c.sync(0, () => {}, (e) => assert.fail(e));
+    await c.sync(
+      0,
+      () => {},
+      (e) => assert.fail(e),
+    );
     assert.equal(typeof announce, "function", "subscribed at the first check");
     assert.equal(c.due(1), false);
     announce(5);
@@ -91,7 +105,11 @@ describe("announcements (Coherence.nudge)", () => {
     assert.equal(c.due(1), false, "its own write");
     announce(8);
     assert.equal(c.due(1), true);
-    await c.sync(1, () => {}, (e) => assert.fail(e));
+    await c.sync(
+      1,
+      () => {},
+      (e) => assert.fail(e),
+    );
     assert.equal(c.due(2), false);
     announce(undefined);
     assert.equal(c.due(2), true, "after a reconnection: announcements may have been lost");
@@ -101,19 +119,24 @@ describe("announcements (Coherence.nudge)", () => {
 /** Two regions (two connections, as two processes have) over one Redis, sharing a clock. */
 function pair(t, { pubsub = true, interval = 10 } = {}) {
   const clock = fakeClock();
-  const regions = [0, 1].map(() => makeRegion({ clock }).configure("edgepile.redis", {
-    expirationTime: 3600,
-    l1: { maxEntries: 100, ttl: 3600 },
-    coherence: { namespace: point(t, { pubsub }), interval },
-    arguments: { url: redis.server.url },
-  }));
+  const regions = [0, 1].map(() =>
+    makeRegion({ clock }).configure("edgepile.redis", {
+      expirationTime: 3600,
+      l1: { maxEntries: 100, ttl: 3600 },
+      coherence: { namespace: point(t, { pubsub }), interval },
+      arguments: { url: redis.server.url },
+    }),
+  );
   t.after(() => Promise.all(regions.map((r) => r.actualBackend.close())));
   return { regions, clock };
 }
 
 describe("with pub/sub cut: within the interval", () => {
   it("set and delete in one region: the other serves its L1 until the interval, then the new value or a miss", async (t) => {
-    const { regions: [a, b], clock } = pair(t, { pubsub: false });
+    const {
+      regions: [a, b],
+      clock,
+    } = pair(t, { pubsub: false });
     const k = key("setdel");
     assert.equal(await a.getOrCreate(k, () => "v1"), "v1");
     assert.equal(await b.getOrCreate(k, () => assert.fail("stored")), "v1");
@@ -128,7 +151,10 @@ describe("with pub/sub cut: within the interval", () => {
   });
 
   it("hard and soft invalidation, and tags, reach the other region at the interval", async (t) => {
-    const { regions: [a, b], clock } = pair(t, { pubsub: false });
+    const {
+      regions: [a, b],
+      clock,
+    } = pair(t, { pubsub: false });
     const [k, tagged, other] = [key("inv"), key("tagged"), key("other")];
     let made = 0;
     const creator = () => `v${++made}`;
@@ -166,17 +192,18 @@ async function child(t) {
     c.once("exit", (code) => reject(new Error(`the process exited early (${code})`)));
   });
   let next = 0;
-  const ask = (op, k, extra = {}) => new Promise((resolve, reject) => {
-    const id = ++next;
-    const onMessage = (m) => {
-      if (m.id !== id) return;
-      c.off("message", onMessage);
-      if (m.error) reject(new Error(m.error));
-      else resolve(m.value);
-    };
-    c.on("message", onMessage);
-    c.send({ id, op, key: k, ...extra });
-  });
+  const ask = (op, k, extra = {}) =>
+    new Promise((resolve, reject) => {
+      const id = ++next;
+      const onMessage = (m) => {
+        if (m.id !== id) return;
+        c.off("message", onMessage);
+        if (m.error) reject(new Error(m.error));
+        else resolve(m.value);
+      };
+      c.on("message", onMessage);
+      c.send({ id, op, key: k, ...extra });
+    });
   // Closed in order when it can be, killed when it cannot: a failed test leaves no process behind.
   t.after(async () => {
     if (c.connected) await Promise.race([ask("close").catch(() => {}), new Promise((r) => setTimeout(r, 2000))]);
@@ -198,7 +225,9 @@ async function eventually(ask, expected, ms = 2000) {
 }
 
 describe("with pub/sub: at the other process's next call", () => {
-  it("set, delete, hard invalidation and tags in this process reach another process well within its hour-long interval", { timeout: 30_000 }, async (t) => {
+  it("set, delete, hard invalidation and tags in this process reach another process well within its hour-long interval", {
+    timeout: 30_000,
+  }, async (t) => {
     const ask = await child(t);
     const clock = fakeClock();
     const p = point(t);

@@ -28,6 +28,20 @@ afterAll(async () => {
 
 conformance("redis (url, lock)", { backend: "test.redis-url", arguments: { url }, persists: true });
 conformance("redis (client, lock)", { backend: "edgepile.redis", arguments: () => ({ client }), persists: true });
-conformance("redis (client, no lock)", { backend: "edgepile.redis", arguments: () => ({ client, distributedLock: false }), persists: true });
-conformance("redis (client, lock, l1)", { backend: "edgepile.redis", arguments: () => ({ client }), configure: { l1: { maxEntries: 100 } }, persists: true });
-conformance("redis+compression", { backend: "edgepile.redis", arguments: () => ({ client }), wrap: () => [new CompressionProxy()], persists: true });
+conformance("redis (client, no lock)", {
+  backend: "edgepile.redis",
+  arguments: () => ({ client, distributedLock: false }),
+  persists: true,
+});
+conformance("redis (client, lock, l1)", {
+  backend: "edgepile.redis",
+  arguments: () => ({ client }),
+  configure: { l1: { maxEntries: 100 } },
+  persists: true,
+});
+conformance("redis+compression", {
+  backend: "edgepile.redis",
+  arguments: () => ({ client }),
+  wrap: () => [new CompressionProxy()],
+  persists: true,
+});

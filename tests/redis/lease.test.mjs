@@ -112,7 +112,10 @@ describe("the region's lock on Redis", () => {
     assert.equal(await r.getOrCreate(k, () => "mine"), "mine");
     const waited = slept.reduce((a, b) => a + b, 0);
     assert.ok(waited >= 2999 && waited < 3100, `waited ${waited} ms`);
-    assert.ok(errors.some((e) => e instanceof LockTimeout), errors.map(String).join());
+    assert.ok(
+      errors.some((e) => e instanceof LockTimeout),
+      errors.map(String).join(),
+    );
   });
 
   it("a waiter that gets the lease after the holder stored the value reads it instead of creating", async () => {
@@ -120,7 +123,13 @@ describe("the region's lock on Redis", () => {
     const holder = region();
     const waiter = region({}, {}, { sleep: (ms) => new Promise((res) => setTimeout(res, Math.min(ms, 20))) });
     let release;
-    const creating = holder.getOrCreate(k, () => new Promise((res) => { release = () => res("from the holder"); }));
+    const creating = holder.getOrCreate(
+      k,
+      () =>
+        new Promise((res) => {
+          release = () => res("from the holder");
+        }),
+    );
     while (release === undefined) await new Promise((res) => setTimeout(res, 5));
     const waiting = waiter.getOrCreate(k, () => assert.fail("the holder creates it"));
     await new Promise((res) => setTimeout(res, 50));

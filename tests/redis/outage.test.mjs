@@ -37,7 +37,8 @@ it("a restarted redis-server: bounded answers, nothing wrong served, recovery wi
   const passed = createClient({ url: redis.server.url });
   passed.on("error", () => {});
   await passed.connect();
-  const configure = (args) => makeRegion().configure("edgepile.redis", { expirationTime: 1, backendTimeout: BACKEND_TIMEOUT, arguments: args });
+  const configure = (args) =>
+    makeRegion().configure("edgepile.redis", { expirationTime: 1, backendTimeout: BACKEND_TIMEOUT, arguments: args });
   const regions = { url: configure({ url: redis.server.url }), client: configure({ client: passed }) };
   t.after(async () => {
     await regions.url.actualBackend.close();
@@ -49,7 +50,8 @@ it("a restarted redis-server: bounded answers, nothing wrong served, recovery wi
   const phases = { down: start + 1500, up: start + 3500, end: start + 7500 };
   const calls = { url: [], client: [] };
   const running = Object.keys(regions).flatMap((name) =>
-    Array.from({ length: 4 }, () => load(regions[name], { until: phases.end, keys: 10, calls: calls[name] })));
+    Array.from({ length: 4 }, () => load(regions[name], { until: phases.end, keys: 10, calls: calls[name] })),
+  );
   await sleep(phases.down - performance.now());
   await redis.server.stop({ keepDir: true });
   await sleep(phases.up - performance.now());
@@ -65,7 +67,10 @@ it("a restarted redis-server: bounded answers, nothing wrong served, recovery wi
     }
     const failed = list.filter((c) => c.error !== undefined);
     assert.ok(failed.length > 0, `${name}: the outage was never seen`);
-    assert.ok(failed.every((c) => c.error.name === "BackendError"), `${name}: ${[...new Set(failed.map((c) => c.error.name))]}`);
+    assert.ok(
+      failed.every((c) => c.error.name === "BackendError"),
+      `${name}: ${[...new Set(failed.map((c) => c.error.name))]}`,
+    );
     const before = list.filter((c) => c.at < phases.down - 100);
     assert.ok(before.length > 0 && before.every((c) => c.error === undefined), `${name}: failures before the outage`);
     // Recovered by itself: once the client's next reconnection attempt is due, every call
@@ -73,7 +78,11 @@ it("a restarted redis-server: bounded answers, nothing wrong served, recovery wi
     // waits up to 2.2 s).
     const after = list.filter((c) => c.at > phases.up + recovery[name]);
     assert.ok(after.length > 20, `${name}: only ${after.length} calls after recovery`);
-    assert.deepEqual(after.filter((c) => c.error !== undefined).map((c) => String(c.error)), [], name);
+    assert.deepEqual(
+      after.filter((c) => c.error !== undefined).map((c) => String(c.error)),
+      [],
+      name,
+    );
     t.diagnostic(`${name}: ${list.length} calls, ${failed.length} BackendErrors, slowest ${slowest.toFixed(0)} ms`);
   }
 });

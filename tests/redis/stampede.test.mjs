@@ -11,13 +11,20 @@ const CALLS = 50;
 
 /** Forks the processes and resolves once every one has loaded edgepile. */
 async function start(t, n) {
-  const children = Array.from({ length: n }, () => fork(new URL("./process.mjs", import.meta.url), [redis.server.url], { stdio: "inherit" }));
+  const children = Array.from({ length: n }, () =>
+    fork(new URL("./process.mjs", import.meta.url), [redis.server.url], { stdio: "inherit" }),
+  );
   // A failed assertion must not leave processes behind.
   t.after(() => children.forEach((c) => c.exitCode === null && c.signalCode === null && c.kill("SIGKILL")));
-  await Promise.all(children.map((c) => new Promise((resolve, reject) => {
-    c.once("message", (m) => (m.type === "ready" ? resolve() : reject(new Error(`unexpected ${m.type}`))));
-    c.once("exit", (code) => reject(new Error(`a process exited early (${code})`)));
-  })));
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise((resolve, reject) => {
+          c.once("message", (m) => (m.type === "ready" ? resolve() : reject(new Error(`unexpected ${m.type}`))));
+          c.once("exit", (code) => reject(new Error(`a process exited early (${code})`)));
+        }),
+    ),
+  );
   return children;
 }
 

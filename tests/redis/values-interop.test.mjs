@@ -25,7 +25,16 @@ it("a value written from Node over Redis reads in a Worker with its Dates, BigIn
   const region = makeRegion().configure("edgepile.redis", { expirationTime: 300, arguments: { client: redis.raw } });
   const k = key("interop");
   const at = new Date("2026-11-30T07:00:00.123Z");
-  const value = { at, big: 2n ** 70n + 1n, map: new Map([["a", 1], ["b", 2]]), tags: new Set(["x"]), gone: undefined };
+  const value = {
+    at,
+    big: 2n ** 70n + 1n,
+    map: new Map([
+      ["a", 1],
+      ["b", 2],
+    ]),
+    tags: new Set(["x"]),
+    gone: undefined,
+  };
   await region.set(k, value);
   const bytes = await redis.raw.sendCommand(["GET", k], { typeMapping: { 36: Buffer } });
   const res = await mf.dispatchFetch("http://reader/", { method: "POST", body: bytes });
@@ -36,7 +45,10 @@ it("a value written from Node over Redis reads in a Worker with its Dates, BigIn
     bigIsBigInt: true,
     big: String(2n ** 70n + 1n),
     mapIsMap: true,
-    mapEntries: [["a", 1], ["b", 2]],
+    mapEntries: [
+      ["a", 1],
+      ["b", 2],
+    ],
     setIsSet: true,
     undefinedKept: true,
   });

@@ -12,23 +12,26 @@ const s = schema();
 
 /** The members of `export type Name = "a" | "b"` or the fields of `export interface Name { … }`. */
 function declared(kind, name) {
-  const body = kind === "type"
-    ? dts.match(new RegExp(`export type ${name} =([^;]+);`))?.[1]
-    : dts.match(new RegExp(`export interface ${name}[^{]*\\{([\\s\\S]*?)\\n\\}`))?.[1];
+  const body =
+    kind === "type"
+      ? dts.match(new RegExp(`export type ${name} =([^;]+);`))?.[1]
+      : dts.match(new RegExp(`export interface ${name}[^{]*\\{([\\s\\S]*?)\\n\\}`))?.[1];
   assert.ok(body, `index.d.ts declares ${kind} ${name}`);
-  return kind === "type"
-    ? [...body.matchAll(/"([^"]+)"/g)].map((m) => m[1])
-    : [...body.matchAll(/^\s*(\w+)\??:/gm)].map((m) => m[1]);
+  return kind === "type" ? [...body.matchAll(/"([^"]+)"/g)].map((m) => m[1]) : [...body.matchAll(/^\s*(\w+)\??:/gm)].map((m) => m[1]);
 }
 
 test("events: the core's list is EventName, and the API guide names each", () => {
   assert.deepEqual(declared("type", "EventName"), s.events);
   const guide = readFileSync(new URL("../../docs/api.md", import.meta.url), "utf8");
-  for (const name of [...s.events, ...s.stats]) assert.ok(guide.includes(`\`${name}\``) || guide.includes(` ${name},`), `docs/api.md names ${name}`);
+  for (const name of [...s.events, ...s.stats])
+    assert.ok(guide.includes(`\`${name}\``) || guide.includes(` ${name},`), `docs/api.md names ${name}`);
 });
 
 test("stats: the core's counters are RegionStats (plus what the JS layer computes)", () => {
-  assert.deepEqual(declared("interface", "RegionStats").filter((f) => !["l1Hits", "hitRatio"].includes(f)), s.stats);
+  assert.deepEqual(
+    declared("interface", "RegionStats").filter((f) => !["l1Hits", "hitRatio"].includes(f)),
+    s.stats,
+  );
   const region = edgepile.makeRegion().configure("edgepile.memory");
   assert.deepEqual(Object.keys(region.stats()), [...s.stats, "l1Hits", "hitRatio"]);
 });

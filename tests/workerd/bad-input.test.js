@@ -1,13 +1,21 @@
 // Bad input: a typed error, nothing stored, and the wasm module keeps working afterwards.
 import { describe, expect, it } from "vitest";
 import {
-  makeRegion, NO_VALUE, EdgepileError, ValidationError, RegionNotConfigured, RegionAlreadyConfigured,
+  makeRegion,
+  NO_VALUE,
+  EdgepileError,
+  ValidationError,
+  RegionNotConfigured,
+  RegionAlreadyConfigured,
 } from "../../src/js/workerd.js";
 
 const fresh = () => makeRegion().configure("edgepile.memory", { expirationTime: 60 });
 
 async function rejectsWith(promise, Cls) {
-  const err = await promise.then(() => undefined, (e) => e);
+  const err = await promise.then(
+    () => undefined,
+    (e) => e,
+  );
   expect(err, "expected a rejection").toBeInstanceOf(Cls);
   expect(err).toBeInstanceOf(EdgepileError);
   expect(err.name).toBe(Cls.name);
@@ -22,10 +30,16 @@ describe("keys", () => {
       await rejectsWith(r.get(k), ValidationError);
       await rejectsWith(r.set(k, 1), ValidationError);
       await rejectsWith(r.delete(k), ValidationError);
-      await rejectsWith(r.getOrCreate(k, () => 1), ValidationError);
+      await rejectsWith(
+        r.getOrCreate(k, () => 1),
+        ValidationError,
+      );
       await rejectsWith(r.getMulti([k]), ValidationError);
       await rejectsWith(r.deleteMulti([k]), ValidationError);
-      await rejectsWith(r.getOrCreateMulti(["ok", k], () => [1, 2]), ValidationError);
+      await rejectsWith(
+        r.getOrCreateMulti(["ok", k], () => [1, 2]),
+        ValidationError,
+      );
     });
   }
   it("multi forms want arrays", async () => {
@@ -46,7 +60,9 @@ describe("values that cannot be stored", () => {
     "nested function": { a: [1, { f() {} }] },
     circular,
     "10,000-deep": deep,
-    "class instance": new (class Point { x = 1; })(),
+    "class instance": new (class Point {
+      x = 1;
+    })(),
     "a Map subclass": new (class Registry extends Map {})(),
     "a Promise inside": { pending: Promise.resolve(1) },
     WeakMap: new WeakMap(),
@@ -63,9 +79,18 @@ describe("values that cannot be stored", () => {
       await rejectsWith(r.set("k", value), ValidationError);
       await rejectsWith(r.setMulti({ ok: 1, k: value }), ValidationError);
       expect(await r.getMulti(["ok", "k"])).toEqual([NO_VALUE, NO_VALUE]);
-      await rejectsWith(r.getOrCreate("k", () => value), ValidationError);
-      await rejectsWith(r.getOrCreate("k", async () => value), ValidationError);
-      await rejectsWith(r.getOrCreateMulti(["k"], () => [value]), ValidationError);
+      await rejectsWith(
+        r.getOrCreate("k", () => value),
+        ValidationError,
+      );
+      await rejectsWith(
+        r.getOrCreate("k", async () => value),
+        ValidationError,
+      );
+      await rejectsWith(
+        r.getOrCreateMulti(["k"], () => [value]),
+        ValidationError,
+      );
       expect(await r.get("k")).toBe(NO_VALUE);
       expect(await r.getOrCreate("k", () => "fine")).toBe("fine");
     });
@@ -79,7 +104,16 @@ describe("values that cannot be stored", () => {
   it("Dates, Maps, Sets, BigInts of any size, typed arrays, undefined and shared references are fine", async () => {
     const r = fresh();
     const shared = { s: 1 };
-    await r.set("k", { big: 2n ** 70n, u: undefined, n: null, a: shared, b: shared, at: new Date(0), m: new Map(), f: new Float64Array(2) });
+    await r.set("k", {
+      big: 2n ** 70n,
+      u: undefined,
+      n: null,
+      a: shared,
+      b: shared,
+      at: new Date(0),
+      m: new Map(),
+      f: new Float64Array(2),
+    });
     expect((await r.get("k")).big).toBe(2n ** 70n);
   });
 });
@@ -89,7 +123,10 @@ describe("expiration times", () => {
     it(`${String(bad)} is refused at configure and per call`, async () => {
       expect(() => makeRegion().configure("edgepile.memory", { expirationTime: bad })).toThrow(ValidationError);
       const r = fresh();
-      await rejectsWith(r.getOrCreate("k", () => 1, { expirationTime: bad }), ValidationError);
+      await rejectsWith(
+        r.getOrCreate("k", () => 1, { expirationTime: bad }),
+        ValidationError,
+      );
       await rejectsWith(r.get("k", { expirationTime: bad }), ValidationError);
       expect(await r.get("k")).toBe(NO_VALUE);
     });
@@ -100,7 +137,10 @@ describe("region lifecycle and options", () => {
   it("use before configure is RegionNotConfigured", async () => {
     const r = makeRegion({ name: "early" });
     expect(r.isConfigured).toBe(false);
-    const err = await rejectsWith(r.getOrCreate("k", () => 1), RegionNotConfigured);
+    const err = await rejectsWith(
+      r.getOrCreate("k", () => 1),
+      RegionNotConfigured,
+    );
     expect(err.message).toContain("early");
     await rejectsWith(r.get("k"), RegionNotConfigured);
     expect(() => r.invalidate()).toThrow(RegionNotConfigured);
@@ -117,7 +157,9 @@ describe("region lifecycle and options", () => {
 
   it("unknown backends, options and arguments are refused by name", () => {
     expect(() => makeRegion().configure("dogpile.cache.memory")).toThrow(/known: edgepile.memory/);
-    expect(() => makeRegion().configure("edgepile.redis", { arguments: { url: "redis://127.0.0.1:6379" } })).toThrow(/edgepile.redis runs in Node/);
+    expect(() => makeRegion().configure("edgepile.redis", { arguments: { url: "redis://127.0.0.1:6379" } })).toThrow(
+      /edgepile.redis runs in Node/,
+    );
     expect(() => makeRegion().configure("edgepile.memory", { expiration_time: 5 })).toThrow(/no option "expiration_time"/);
     expect(() => makeRegion().configure("edgepile.memory", { arguments: { max_entries: 5 } })).toThrow(ValidationError);
     expect(() => makeRegion().configure("edgepile.memory", { arguments: { maxEntries: 0 } })).toThrow(ValidationError);
@@ -128,18 +170,40 @@ describe("region lifecycle and options", () => {
   it("non-function creators and hooks are refused", async () => {
     const r = fresh();
     await rejectsWith(r.getOrCreate("k", "value"), ValidationError);
-    await rejectsWith(r.getOrCreate("k", () => 1, { shouldCacheFn: true }), ValidationError);
-    await rejectsWith(r.getOrCreate("k", () => 1, { creatorArgs: "ab" }), ValidationError);
-    await rejectsWith(r.getOrCreate("k", () => 1, { should_cache_fn: () => true }), ValidationError);
-    await rejectsWith(r.getOrCreateMulti(["a"], () => "not an array"), ValidationError);
-    await rejectsWith(r.getOrCreateMulti(["a", "b"], () => [1]), ValidationError);
+    await rejectsWith(
+      r.getOrCreate("k", () => 1, { shouldCacheFn: true }),
+      ValidationError,
+    );
+    await rejectsWith(
+      r.getOrCreate("k", () => 1, { creatorArgs: "ab" }),
+      ValidationError,
+    );
+    await rejectsWith(
+      r.getOrCreate("k", () => 1, { should_cache_fn: () => true }),
+      ValidationError,
+    );
+    await rejectsWith(
+      r.getOrCreateMulti(["a"], () => "not an array"),
+      ValidationError,
+    );
+    await rejectsWith(
+      r.getOrCreateMulti(["a", "b"], () => [1]),
+      ValidationError,
+    );
     expect(await r.getMulti(["a", "b"])).toEqual([NO_VALUE, NO_VALUE]);
   });
 
   it("a throwing or non-string keyMangler is a ValidationError, not a trap", async () => {
     const cause = new Error("mangler bug");
-    const r = makeRegion({ keyMangler: () => { throw cause; } }).configure("edgepile.memory");
-    const err = await rejectsWith(r.getOrCreate("k", () => 1), ValidationError);
+    const r = makeRegion({
+      keyMangler: () => {
+        throw cause;
+      },
+    }).configure("edgepile.memory");
+    const err = await rejectsWith(
+      r.getOrCreate("k", () => 1),
+      ValidationError,
+    );
     expect(err.cause).toBe(cause);
     const r2 = makeRegion({ keyMangler: () => 42 }).configure("edgepile.memory");
     await rejectsWith(r2.set("k", 1), ValidationError);
@@ -157,7 +221,10 @@ describe("strings that cannot be encoded", () => {
     const r = fresh();
     await rejectsWith(r.set("k", "a\uD800b"), ValidationError);
     await rejectsWith(r.set("k", { ["\uDC00"]: 1 }), ValidationError);
-    await rejectsWith(r.getOrCreate("k", () => ["ok", "\uD83D"]), ValidationError);
+    await rejectsWith(
+      r.getOrCreate("k", () => ["ok", "\uD83D"]),
+      ValidationError,
+    );
     expect(await r.get("k")).toBe(NO_VALUE);
     await r.set("k", "a\uD83D\uDE00b"); // a proper pair is fine
     expect(await r.get("k")).toBe("a😀b");

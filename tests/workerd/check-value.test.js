@@ -83,9 +83,18 @@ describe("checkValue", () => {
       return true;
     },
     "zod-like safeParse": { safeParse: (v) => (isV2(v) ? { success: true, data: v } : { success: false, error: new Error("x") }) },
-    "parse that throws": { parse: (v) => { if (!isV2(v)) throw new Error("x"); return v; } },
-    "Standard Schema (valibot, zod ≥ 3.24)": { "~standard": { version: 1, vendor: "t", validate: (v) => (isV2(v) ? { value: v } : { issues: [{ message: "x" }] }) } },
-    "an async Standard Schema": { "~standard": { version: 1, vendor: "t", validate: async (v) => (isV2(v) ? { value: v } : { issues: [{ message: "x" }] }) } },
+    "parse that throws": {
+      parse: (v) => {
+        if (!isV2(v)) throw new Error("x");
+        return v;
+      },
+    },
+    "Standard Schema (valibot, zod ≥ 3.24)": {
+      "~standard": { version: 1, vendor: "t", validate: (v) => (isV2(v) ? { value: v } : { issues: [{ message: "x" }] }) },
+    },
+    "an async Standard Schema": {
+      "~standard": { version: 1, vendor: "t", validate: async (v) => (isV2(v) ? { value: v } : { issues: [{ message: "x" }] }) },
+    },
     "arktype-like: a function with ~standard": Object.assign((v) => (isV2(v) ? v : { summary: "x" }), {
       "~standard": { version: 1, vendor: "arktype", validate: (v) => (isV2(v) ? { value: v } : { issues: [{ message: "x" }] }) },
     }),
@@ -189,7 +198,13 @@ describe("migrate", () => {
     await kv().set(k, { shape: 1, fullName: "Bo" });
     expect(await kv({ migrate: async (v) => migrate(v) }).get(k)).toEqual({ shape: 2, name: "Bo" });
     const boom = new Error("migration bug");
-    await expect(kv({ migrate: () => { throw boom; } }).getOrCreate(k, () => 1)).rejects.toBe(boom);
+    await expect(
+      kv({
+        migrate: () => {
+          throw boom;
+        },
+      }).getOrCreate(k, () => 1),
+    ).rejects.toBe(boom);
   });
 
   it("a migrated value that cannot be stored is a ValidationError", async () => {

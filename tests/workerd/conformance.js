@@ -42,7 +42,21 @@ export function conformance(label, spec) {
 
     itPersists("stores every kind of plain value", async () => {
       const { r } = make();
-      const values = [null, true, false, 0, -1.5, 2 ** 53, "", "héllo ☃ 😀", [], {}, [null, [[]]], { x: { y: { z: 1 } } }, new Uint8Array([0, 255])];
+      const values = [
+        null,
+        true,
+        false,
+        0,
+        -1.5,
+        2 ** 53,
+        "",
+        "héllo ☃ 😀",
+        [],
+        {},
+        [null, [[]]],
+        { x: { y: { z: 1 } } },
+        new Uint8Array([0, 255]),
+      ];
       for (const [i, v] of values.entries()) {
         const k = key(`kind${i}`);
         await r.set(k, v);
@@ -77,7 +91,10 @@ export function conformance(label, spec) {
       await r.getOrCreate(k1, creator);
       await r.getOrCreate(k2, creator, { expirationTime: 1 });
       let fnCalls = 0;
-      const ttlFn = () => { fnCalls++; return 5; };
+      const ttlFn = () => {
+        fnCalls++;
+        return 5;
+      };
       await r.getOrCreate(k3, creator, { expirationTime: ttlFn });
       await r.getOrCreate(k4, creator, { expirationTime: -1 });
       clock.advance(2);
@@ -187,7 +204,15 @@ export function conformance(label, spec) {
 
     it("keyMangler applies to every key", async () => {
       const seen = [];
-      const { r } = make({}, { keyMangler: (k) => { seen.push(k); return `p:${k}`; } });
+      const { r } = make(
+        {},
+        {
+          keyMangler: (k) => {
+            seen.push(k);
+            return `p:${k}`;
+          },
+        },
+      );
       const k = key("mangle");
       await r.set(k, 1);
       await r.getOrCreate(k, () => 2);

@@ -32,9 +32,12 @@ describe("cacheOnArguments", () => {
     class Repo {
       constructor(table) {
         this.table = table;
-        this.find = r.cacheOnArguments(function find(id) {
-          return `${this.table}#${id}`;
-        }, { namespace: table });
+        this.find = r.cacheOnArguments(
+          function find(id) {
+            return `${this.table}#${id}`;
+          },
+          { namespace: table },
+        );
       }
     }
     expect(await new Repo("users").find(1)).toBe("users#1");
@@ -76,8 +79,18 @@ describe("cacheOnArguments", () => {
     const clock = fakeClock();
     const r = makeRegion({ clock }).configure("edgepile.memory", { expirationTime: 1000 });
     let n = 0;
-    const short = r.cacheOnArguments(function v() { return ++n; }, { expirationTime: 5 });
-    const never = r.cacheOnArguments(function v() { return ++n; }, { namespace: "other", shouldCacheFn: (x) => x > 100 });
+    const short = r.cacheOnArguments(
+      function v() {
+        return ++n;
+      },
+      { expirationTime: 5 },
+    );
+    const never = r.cacheOnArguments(
+      function v() {
+        return ++n;
+      },
+      { namespace: "other", shouldCacheFn: (x) => x > 100 },
+    );
     expect(await short()).toBe(1);
     expect(await never()).toBe(2); // same function name, other namespace: own key
     expect(await never()).toBe(3); // not cached: shouldCacheFn said no
@@ -88,19 +101,37 @@ describe("cacheOnArguments", () => {
   it("toStr writes the arguments, as dogpile's to_str", async () => {
     const r = region();
     const seen = [];
-    const f = r.cacheOnArguments(function f(user) { return user.id; }, {
-      toStr: (u) => { seen.push(u); return `u${u.id}`; },
-    });
+    const f = r.cacheOnArguments(
+      function f(user) {
+        return user.id;
+      },
+      {
+        toStr: (u) => {
+          seen.push(u);
+          return `u${u.id}`;
+        },
+      },
+    );
     expect(await f({ id: 1, name: "x" })).toBe(1);
     expect(await f({ id: 1, name: "changed" })).toBe(1); // same key by toStr
     expect(seen).toHaveLength(2);
   });
 
   it("custom functionKeyGenerator, per region and per decorator", async () => {
-    const regionGen = (namespace, fn) => (...args) => `R:${fn.name}:${args.join("/")}`;
+    const regionGen =
+      (namespace, fn) =>
+      (...args) =>
+        `R:${fn.name}:${args.join("/")}`;
     const r = makeRegion({ functionKeyGenerator: regionGen }).configure("edgepile.memory");
-    const f = r.cacheOnArguments(function f(a, b) { return a * b; });
-    const g = r.cacheOnArguments(function g(a) { return a; }, { functionKeyGenerator: (ns, fn) => (a) => `D:${a}` });
+    const f = r.cacheOnArguments(function f(a, b) {
+      return a * b;
+    });
+    const g = r.cacheOnArguments(
+      function g(a) {
+        return a;
+      },
+      { functionKeyGenerator: (ns, fn) => (a) => `D:${a}` },
+    );
     await f(2, 3);
     await g(9);
     expect(r.actualBackend.keys().sort()).toEqual(["D:9", "R:f:2/3"]);
@@ -109,9 +140,15 @@ describe("cacheOnArguments", () => {
   it("kwargFunctionKeyGenerator: one options object, key order does not matter", async () => {
     const r = region();
     let calls = 0;
-    const search = r.cacheOnArguments(function search({ q, page }) { calls++; return `${q}@${page}`; }, {
-      functionKeyGenerator: kwargFunctionKeyGenerator,
-    });
+    const search = r.cacheOnArguments(
+      function search({ q, page }) {
+        calls++;
+        return `${q}@${page}`;
+      },
+      {
+        functionKeyGenerator: kwargFunctionKeyGenerator,
+      },
+    );
     expect(await search({ q: "x", page: 1 })).toBe("x@1");
     expect(await search({ page: 1, q: "x" })).toBe("x@1");
     expect(calls).toBe(1);
@@ -125,13 +162,34 @@ describe("cacheOnArguments", () => {
     expect(() => r.cacheOnArguments(function f() {}, { expiration_time: 3 })).toThrow(/no option "expiration_time"/);
     expect(() => r.cacheOnArguments(function f() {}, { toStr: "x" })).toThrow(ValidationError);
     expect(() => r.cacheOnArguments(function f() {}, { functionKeyGenerator: () => "not a function" })).toThrow(ValidationError);
-    const throwingToStr = r.cacheOnArguments(function f(x) { return x; }, { toStr: () => { throw new RangeError("toStr bug"); } });
+    const throwingToStr = r.cacheOnArguments(
+      function f(x) {
+        return x;
+      },
+      {
+        toStr: () => {
+          throw new RangeError("toStr bug");
+        },
+      },
+    );
     await expect(throwingToStr(1)).rejects.toBeInstanceOf(RangeError);
-    const nonString = r.cacheOnArguments(function f(x) { return x; }, { toStr: () => 5 });
+    const nonString = r.cacheOnArguments(
+      function f(x) {
+        return x;
+      },
+      { toStr: () => 5 },
+    );
     await expect(nonString(1)).rejects.toBeInstanceOf(ValidationError);
-    const badGen = r.cacheOnArguments(function f(x) { return x; }, { functionKeyGenerator: () => () => 42 });
+    const badGen = r.cacheOnArguments(
+      function f(x) {
+        return x;
+      },
+      { functionKeyGenerator: () => () => 42 },
+    );
     await expect(badGen(1)).rejects.toBeInstanceOf(ValidationError);
-    const fnArg = r.cacheOnArguments(function f(x) { return 1; });
+    const fnArg = r.cacheOnArguments(function f(x) {
+      return 1;
+    });
     await expect(fnArg(() => 1)).rejects.toBeInstanceOf(ValidationError);
     await expect(fnArg(new (class Thing {})())).rejects.toBeInstanceOf(ValidationError);
     expect(r.actualBackend.keys()).toEqual([]);
@@ -154,12 +212,15 @@ describe("cacheMultiOnArguments", () => {
   it("asdict: keys missing from the returned object are not cached", async () => {
     const r = region();
     const asked = [];
-    const lookup = r.cacheMultiOnArguments(function lookup(...ids) {
-      asked.push(ids);
-      const out = {};
-      for (const id of ids) if (id !== 2) out[id] = `v${id}`;
-      return out;
-    }, { asdict: true });
+    const lookup = r.cacheMultiOnArguments(
+      function lookup(...ids) {
+        asked.push(ids);
+        const out = {};
+        for (const id of ids) if (id !== 2) out[id] = `v${id}`;
+        return out;
+      },
+      { asdict: true },
+    );
     expect(await lookup(1, 2, 3)).toEqual({ 1: "v1", 3: "v3" });
     expect(await lookup(1, 2, 3)).toEqual({ 1: "v1", 3: "v3" });
     expect(asked).toEqual([[1, 2, 3], [2]]);
@@ -168,7 +229,9 @@ describe("cacheMultiOnArguments", () => {
   it("set, get, invalidate and refresh", async () => {
     const r = region();
     let n = 0;
-    const f = r.cacheMultiOnArguments(function f(...xs) { return xs.map((x) => `${x}:${++n}`); });
+    const f = r.cacheMultiOnArguments(function f(...xs) {
+      return xs.map((x) => `${x}:${++n}`);
+    });
     expect(await f("a", "b")).toEqual(["a:1", "b:2"]);
     expect(await f.get("a", "c")).toEqual(["a:1", NO_VALUE]);
     await f.set({ c: "set-c" });
@@ -181,9 +244,16 @@ describe("cacheMultiOnArguments", () => {
 
   it("a function returning the wrong shape is a ValidationError and stores nothing", async () => {
     const r = region();
-    const f = r.cacheMultiOnArguments(function f(...xs) { return "nope"; });
+    const f = r.cacheMultiOnArguments(function f(...xs) {
+      return "nope";
+    });
     await expect(f(1)).rejects.toBeInstanceOf(ValidationError);
-    const g = r.cacheMultiOnArguments(function g(...xs) { return 5; }, { asdict: true });
+    const g = r.cacheMultiOnArguments(
+      function g(...xs) {
+        return 5;
+      },
+      { asdict: true },
+    );
     await expect(g(1)).rejects.toBeInstanceOf(ValidationError);
     expect(r.actualBackend.keys()).toEqual([]);
   });

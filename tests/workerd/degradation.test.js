@@ -22,16 +22,35 @@ describe("degradation", () => {
   it("staleIfError: a failed regeneration serves the stale value within the grace, the error past it", async () => {
     const clock = fakeClock();
     const reported = [];
-    const r = makeRegion({ clock, onError: (e) => reported.push(e) }).configure("edgepile.memory", { expirationTime: 10, staleIfError: 60 });
+    const r = makeRegion({ clock, onError: (e) => reported.push(e) }).configure("edgepile.memory", {
+      expirationTime: 10,
+      staleIfError: 60,
+    });
     await r.getOrCreate("k", () => "old");
     clock.advance(30);
     const boom = new Error("upstream down");
-    expect(await r.getOrCreate("k", () => { throw boom; })).toBe("old");
+    expect(
+      await r.getOrCreate("k", () => {
+        throw boom;
+      }),
+    ).toBe("old");
     expect(reported).toContain(boom);
     clock.advance(50); // 70 s past expiry: beyond the 60 s grace
-    await expect(r.getOrCreate("k", () => { throw boom; })).rejects.toBe(boom);
+    await expect(
+      r.getOrCreate("k", () => {
+        throw boom;
+      }),
+    ).rejects.toBe(boom);
     // per call: no grace at all
-    await expect(r.getOrCreate("k", () => { throw boom; }, { staleIfError: 0 })).rejects.toBe(boom);
+    await expect(
+      r.getOrCreate(
+        "k",
+        () => {
+          throw boom;
+        },
+        { staleIfError: 0 },
+      ),
+    ).rejects.toBe(boom);
   });
 
   it("creatorSoftTimeout: the regenerating caller gets the stale value, the creation finishes later", async () => {
@@ -41,7 +60,10 @@ describe("degradation", () => {
     await r.getOrCreate("k", () => "old");
     clock.advance(11);
     const gate = deferred();
-    const call = r.getOrCreate("k", async () => { await gate.promise; return "new"; });
+    const call = r.getOrCreate("k", async () => {
+      await gate.promise;
+      return "new";
+    });
     await settle();
     sleep.fireAll();
     expect(await call).toBe("old");
@@ -97,27 +119,31 @@ describe("chaos over KV", () => {
     const errors = new Map();
     const KEYS = 200;
     for (let batch = 0; batch < 20; batch++) {
-      await Promise.all(Array.from({ length: 500 }, async (_, i) => {
-        const key = `chaos:${(batch * 500 + i * 7) % KEYS}`;
-        try {
-          const v = await region.getOrCreate(key, async () => {
-            const gen = (generations.get(key) ?? 0) + 1;
-            generations.set(key, gen);
-            return { key, gen };
-          });
-          served++;
-          if (v.key !== key || !(v.gen >= 1 && v.gen <= generations.get(key))) wrong++;
-        } catch (e) {
-          expect(e).toBeInstanceOf(EdgepileError);
-          errors.set(e.name, (errors.get(e.name) ?? 0) + 1);
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: 500 }, async (_, i) => {
+          const key = `chaos:${(batch * 500 + i * 7) % KEYS}`;
+          try {
+            const v = await region.getOrCreate(key, async () => {
+              const gen = (generations.get(key) ?? 0) + 1;
+              generations.set(key, gen);
+              return { key, gen };
+            });
+            served++;
+            if (v.key !== key || !(v.gen >= 1 && v.gen <= generations.get(key))) wrong++;
+          } catch (e) {
+            expect(e).toBeInstanceOf(EdgepileError);
+            errors.set(e.name, (errors.get(e.name) ?? 0) + 1);
+          }
+        }),
+      );
     }
     // Writes still in flight in the background (hung ones last hangMs) are counted when they end.
     await new Promise((resolve) => setTimeout(resolve, 200));
     const injected = Object.values(fault.injected).reduce((a, b) => a + b, 0);
     const stats = region.stats();
-    console.log(`chaos: ${served} served, errors ${JSON.stringify(Object.fromEntries(errors))}, injected ${JSON.stringify(fault.injected)}, stats.backendErrors ${stats.backendErrors}, retriedWrites ${stats.retriedWrites}`);
+    console.log(
+      `chaos: ${served} served, errors ${JSON.stringify(Object.fromEntries(errors))}, injected ${JSON.stringify(fault.injected)}, stats.backendErrors ${stats.backendErrors}, retriedWrites ${stats.retriedWrites}`,
+    );
     expect(wrong).toBe(0);
     expect(served + [...errors.values()].reduce((a, b) => a + b, 0)).toBe(10_000);
     expect(served).toBeGreaterThan(5_000);

@@ -15,11 +15,13 @@ function setup({ random = seeded(15), earlyRefresh = true, backend = "edgepile.m
   const clock = fakeClock();
   const region = makeRegion({ clock, random }).configure(backend, { expirationTime: ttl, earlyRefresh });
   let made = 0;
-  const creator = (v, took = 0) => () => {
-    made++;
-    clock.advance(took); // the creation takes `took` seconds of the region's clock
-    return { v };
-  };
+  const creator =
+    (v, took = 0) =>
+    () => {
+      made++;
+      clock.advance(took); // the creation takes `took` seconds of the region's clock
+      return { v };
+    };
   return { region, clock, creator, made: () => made };
 }
 
@@ -37,7 +39,10 @@ describe("early refresh", () => {
   // 10,000 hits per remaining TTL; each hit finds the value as it was (reset after a fire), so
   // every draw is independent. Tolerance: 0.02 absolute, at least 4 binomial standard deviations
   // (σ ≤ 0.005 at n = 10,000), so a correct implementation fails about once in 15,000 runs.
-  for (const [beta, perCall] of [[1, false], [2, true]]) {
+  for (const [beta, perCall] of [
+    [1, false],
+    [2, true],
+  ]) {
     it(`fires with probability exp(−remaining/(β·δ)) over 10,000 hits (β = ${beta}${perCall ? ", per call" : ""})`, async () => {
       const { region, clock, creator, made } = setup({ earlyRefresh: perCall ? undefined : { beta } });
       const options = perCall ? { earlyRefresh: { beta } } : undefined;
@@ -126,18 +131,28 @@ describe("early refresh", () => {
   it("is taken by cacheOnArguments and checked", async () => {
     const { region, clock } = setup({ random: () => 0, earlyRefresh: false });
     let calls = 0;
-    const f = region.cacheOnArguments(function times(x) {
-      calls++;
-      clock.advance(DELTA);
-      return x * calls;
-    }, { earlyRefresh: { beta: 1 } });
+    const f = region.cacheOnArguments(
+      function times(x) {
+        calls++;
+        clock.advance(DELTA);
+        return x * calls;
+      },
+      { earlyRefresh: { beta: 1 } },
+    );
     expect(await f(3)).toBe(3);
     clock.advance(TTL - 1);
     expect(await f(3)).toBe(3); // fired: served the current value, regenerated meanwhile
     await settle();
     expect(calls).toBe(2);
     expect(await f(3)).toBe(6);
-    expect(() => region.cacheOnArguments(function id(x) { return x; }, { earlyRefresh: { beta: 0 } })).toThrow(/beta/);
+    expect(() =>
+      region.cacheOnArguments(
+        function id(x) {
+          return x;
+        },
+        { earlyRefresh: { beta: 0 } },
+      ),
+    ).toThrow(/beta/);
     expect(() => makeRegion().configure("edgepile.memory", { earlyRefresh: "yes" })).toThrow(/earlyRefresh/);
     await expect(region.getOrCreate("k", () => 1, { earlyRefresh: { beta: -1 } })).rejects.toThrow(/beta/);
     expect(NO_VALUE).toBeDefined();

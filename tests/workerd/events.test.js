@@ -14,7 +14,10 @@ describe("events and stats", () => {
     await r.getOrCreate("k", () => "other");
     r.invalidate(false);
     const gate = deferred();
-    const regen = r.getOrCreate("k", async () => { await gate.promise; return "new"; });
+    const regen = r.getOrCreate("k", async () => {
+      await gate.promise;
+      return "new";
+    });
     expect(await r.getOrCreate("k", () => "x")).toBe("v"); // stale while regenerating
     gate.resolve();
     await regen;
@@ -32,7 +35,11 @@ describe("events and stats", () => {
     const errors = [];
     r.on("creatorError", (e) => errors.push(e.error));
     const boom = new Error("boom");
-    await expect(r.getOrCreate("k", () => { throw boom; })).rejects.toBe(boom);
+    await expect(
+      r.getOrCreate("k", () => {
+        throw boom;
+      }),
+    ).rejects.toBe(boom);
     expect(errors).toEqual([boom]);
     expect(r.stats().creatorErrors).toBe(1);
   });
@@ -53,7 +60,10 @@ describe("events and stats", () => {
     const seen = [];
     b.on("leaseContended", (e) => seen.push(e.type));
     const gate = deferred();
-    const regen = a.getOrCreate(key, async () => { await gate.promise; return "new"; });
+    const regen = a.getOrCreate(key, async () => {
+      await gate.promise;
+      return "new";
+    });
     await settle();
     expect(await b.getOrCreate(key, () => "b")).toBe("old"); // a holds the lease: b serves stale
     expect(seen).toEqual(["leaseContended"]);
@@ -65,7 +75,9 @@ describe("events and stats", () => {
     const r = makeRegion().configure("edgepile.memory");
     expect(() => r.on("hits", () => {})).toThrow(ValidationError);
     expect(() => r.on("hit", "nope")).toThrow(ValidationError);
-    r.on("miss", () => { throw new Error("listener bug"); });
+    r.on("miss", () => {
+      throw new Error("listener bug");
+    });
     expect(await r.getOrCreate("k", () => 1)).toBe(1);
   });
 });

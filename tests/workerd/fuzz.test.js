@@ -7,7 +7,7 @@ import { BackendError, CachedValue, decodeCachedValue, encodeCachedValue, makeRe
 
 function rng(seed) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x9e3779b9) >>> 0) / 4294967296);
+  return () => (s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x9e3779b9) >>> 0) / 4294967296;
 }
 
 it("3,000 random, truncated and mutated payloads: a value or a BackendError, never a trap", () => {
@@ -37,15 +37,27 @@ it("3,000 mutations of an envelope holding every extension: a value or a Backend
   const rand = rng(16);
   const shared = { s: [1] };
   const payload = {
-    at: new Date(1_700_000_000_123), bad: new Date(NaN), big: -(2n ** 80n), u: undefined, holes: [1, , 3], // eslint-disable-line no-sparse-arrays
-    m: new Map([[{ k: 1 }, new Set([1n, "x"])]]), re: /a+/gu, buf: new ArrayBuffer(4), dv: new DataView(new ArrayBuffer(3)),
-    f64: new Float64Array([1.5, NaN]), i16: new Int16Array([-1, 2]), u64: new BigUint64Array([2n ** 64n - 1n]), a: shared, b: shared,
+    at: new Date(1_700_000_000_123),
+    bad: new Date(NaN),
+    big: -(2n ** 80n),
+    u: undefined,
+    holes: [1, , 3], // eslint-disable-line no-sparse-arrays
+    m: new Map([[{ k: 1 }, new Set([1n, "x"])]]),
+    re: /a+/gu,
+    buf: new ArrayBuffer(4),
+    dv: new DataView(new ArrayBuffer(3)),
+    f64: new Float64Array([1.5, NaN]),
+    i16: new Int16Array([-1, 2]),
+    u64: new BigUint64Array([2n ** 64n - 1n]),
+    a: shared,
+    b: shared,
   };
   const valid = encodeCachedValue(new CachedValue(payload, { ct: 1, v: 1 }));
   let decoded = 0;
   for (let i = 0; i < 3000; i++) {
     const bytes = valid.slice(0, i % 2 === 0 ? valid.length : Math.floor(rand() * valid.length));
-    for (let flips = 1 + Math.floor(rand() * 3); flips > 0; flips--) bytes[Math.floor(rand() * bytes.length)] ^= 1 + Math.floor(rand() * 255);
+    for (let flips = 1 + Math.floor(rand() * 3); flips > 0; flips--)
+      bytes[Math.floor(rand() * bytes.length)] ^= 1 + Math.floor(rand() * 255);
     try {
       decodeCachedValue(bytes);
       decoded++;

@@ -20,7 +20,7 @@ describe("values at the edges round-trip through KV", () => {
     "BigInt u64 max": 2n ** 64n - 1n,
     "empty string": "",
     "astral text": "😀 ☃ \u0000 end",
-    "bytes": new Uint8Array([0, 128, 255]),
+    bytes: new Uint8Array([0, 128, 255]),
     "__proto__ as data": JSON.parse('{"__proto__": {"x": 1}, "constructor": {"prototype": 2}}'),
   };
   for (const [name, value] of Object.entries(cases)) {
@@ -55,7 +55,14 @@ describe("sizes", () => {
 
   it("a value over KV's 25 MiB is a ValidationError before any write", async () => {
     let writes = 0;
-    const counting = { get: (...a) => env.CACHE.get(...a), put: (...a) => { writes++; return env.CACHE.put(...a); }, delete: (k) => env.CACHE.delete(k) };
+    const counting = {
+      get: (...a) => env.CACHE.get(...a),
+      put: (...a) => {
+        writes++;
+        return env.CACHE.put(...a);
+      },
+      delete: (k) => env.CACHE.delete(k),
+    };
     const r = makeRegion().configure("edgepile.cloudflare_kv", { arguments: { namespace: counting } });
     const big = new Uint8Array(26 * 1024 * 1024);
     await expect(r.set("big", big)).rejects.toBeInstanceOf(ValidationError);

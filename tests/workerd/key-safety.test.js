@@ -4,7 +4,13 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import {
-  lengthConditionalMangler, makeRegion, NO_VALUE, prefixMangler, sha1MangleKey, sha256MangleKey, ValidationError,
+  lengthConditionalMangler,
+  makeRegion,
+  NO_VALUE,
+  prefixMangler,
+  sha1MangleKey,
+  sha256MangleKey,
+  ValidationError,
 } from "../../src/js/workerd.js";
 import { mapBackend } from "./helpers.js";
 
@@ -18,9 +24,21 @@ const sharedMap = mapBackend();
 // memory backend belongs to one region, and dies with the isolate on every deploy).
 const BACKENDS = [
   { label: "memory", shared: false, configure: (r) => r.configure("edgepile.memory") },
-  { label: "cloudflare_kv", shared: true, configure: (r) => r.configure("edgepile.cloudflare_kv", { arguments: { namespace: env.CACHE } }) },
-  { label: "cloudflare_cache", shared: true, configure: (r) => r.configure("edgepile.cloudflare_cache", { arguments: { cacheName: "key-safety" } }) },
-  { label: "durable_object", shared: true, configure: (r) => r.configure("edgepile.durable_object", { arguments: { namespace: env.STORE, shards: 2 } }) },
+  {
+    label: "cloudflare_kv",
+    shared: true,
+    configure: (r) => r.configure("edgepile.cloudflare_kv", { arguments: { namespace: env.CACHE } }),
+  },
+  {
+    label: "cloudflare_cache",
+    shared: true,
+    configure: (r) => r.configure("edgepile.cloudflare_cache", { arguments: { cacheName: "key-safety" } }),
+  },
+  {
+    label: "durable_object",
+    shared: true,
+    configure: (r) => r.configure("edgepile.durable_object", { arguments: { namespace: env.STORE, shards: 2 } }),
+  },
   { label: "js object", shared: true, configure: (r) => r.configure(sharedMap) },
 ];
 
@@ -60,14 +78,18 @@ for (const backend of BACKENDS) {
     it("keys a URL or a path would normalize stay distinct (or are refused)", async () => {
       const r = region();
       const t = tag();
-      const odd = ["", ".", "..", "%2e", "%2E", "./", "a/..", "a/../b", "b", "?", "#", "a#b", "a?b", "a%20b", "a b", "\\", "/"]
-        .map((k) => (k === "" || k === "." || k === ".." ? k : `${t}${k}`));
+      const odd = ["", ".", "..", "%2e", "%2E", "./", "a/..", "a/../b", "b", "?", "#", "a#b", "a?b", "a%20b", "a b", "\\", "/"].map((k) =>
+        k === "" || k === "." || k === ".." ? k : `${t}${k}`,
+      );
       const stored = [];
       for (const k of odd) {
-        const ok = await r.set(k, `value of ${JSON.stringify(k)}`).then(() => true, (e) => {
-          if (!(e instanceof ValidationError)) throw e;
-          return false;
-        });
+        const ok = await r.set(k, `value of ${JSON.stringify(k)}`).then(
+          () => true,
+          (e) => {
+            if (!(e instanceof ValidationError)) throw e;
+            return false;
+          },
+        );
         if (ok) stored.push(k);
       }
       expect(stored.length).toBeGreaterThan(odd.length - 4);
@@ -96,8 +118,9 @@ describe("KV's long-key error", () => {
     expect(err).toBeInstanceOf(ValidationError);
     expect(err.message).toMatch(/this one is 601\b/);
     expect(err.message).toContain("lengthConditionalMangler(512, sha256MangleKey)");
-    const fits = makeRegion({ keyMangler: lengthConditionalMangler(512, sha256MangleKey) })
-      .configure("edgepile.cloudflare_kv", { arguments: { namespace: env.CACHE } });
+    const fits = makeRegion({ keyMangler: lengthConditionalMangler(512, sha256MangleKey) }).configure("edgepile.cloudflare_kv", {
+      arguments: { namespace: env.CACHE },
+    });
     await fits.set(long, 1);
     expect(await fits.get(long)).toBe(1);
   });
@@ -141,7 +164,7 @@ describe("property: distinct logical keys never share a stored key", () => {
   /** A seeded generator (mulberry-like), so a failure reproduces. */
   function random(seed) {
     let s = seed >>> 0;
-    const rand = () => ((s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x9e3779b9) >>> 0) / 4294967296);
+    const rand = () => (s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x9e3779b9) >>> 0) / 4294967296;
     const pick = (xs) => xs[Math.floor(rand() * xs.length)];
     return { rand, pick };
   }
@@ -156,13 +179,20 @@ describe("property: distinct logical keys never share a stored key", () => {
     for (const limit of LIMITS) {
       for (const d of DIGESTS) {
         out.push({ name: `lengthConditional(${limit}, ${d.name})`, m: lengthConditionalMangler(limit, d) });
-        out.push({ name: `lengthConditional(${limit}, prefix("a:", ${d.name}))`, m: lengthConditionalMangler(limit, prefixMangler("a:", d)) });
+        out.push({
+          name: `lengthConditional(${limit}, prefix("a:", ${d.name}))`,
+          m: lengthConditionalMangler(limit, prefixMangler("a:", d)),
+        });
       }
     }
     for (const p of PREFIXES) {
       out.push({ name: `prefix(${JSON.stringify(p)})`, m: prefixMangler(p), prefix: p });
       out.push({ name: `prefix(${JSON.stringify(p)}, sha256)`, m: prefixMangler(p, sha256MangleKey), prefix: p });
-      out.push({ name: `prefix(${JSON.stringify(p)}, lengthConditional(40, sha256))`, m: prefixMangler(p, lengthConditionalMangler(40, sha256MangleKey)), prefix: p });
+      out.push({
+        name: `prefix(${JSON.stringify(p)}, lengthConditional(40, sha256))`,
+        m: prefixMangler(p, lengthConditionalMangler(40, sha256MangleKey)),
+        prefix: p,
+      });
       out.push({ name: `prefix(${JSON.stringify(p)}, prefix("b:"))`, m: prefixMangler(p, prefixMangler("b:")), prefix: p });
     }
     return out;
@@ -219,7 +249,8 @@ describe("property: distinct logical keys never share a stored key", () => {
         const stored = m(k);
         const first = owner.get(stored);
         if (first === undefined) owner.set(stored, [prefix, k]);
-        else if (first[0] !== prefix) expect.fail(`${name}: ${JSON.stringify(k)} reaches prefix ${JSON.stringify(first[0])}'s ${JSON.stringify(first[1])}`);
+        else if (first[0] !== prefix)
+          expect.fail(`${name}: ${JSON.stringify(k)} reaches prefix ${JSON.stringify(first[0])}'s ${JSON.stringify(first[1])}`);
       }
     }
     expect(owner.size).toBeGreaterThan(pool.length * PREFIXES.length);

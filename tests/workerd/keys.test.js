@@ -1,7 +1,12 @@
 // Key generation and key manglers.
 import { describe, expect, it } from "vitest";
 import {
-  functionKeyGenerator, functionMultiKeyGenerator, lengthConditionalMangler, makeRegion, prefixMangler, sha1MangleKey,
+  functionKeyGenerator,
+  functionMultiKeyGenerator,
+  lengthConditionalMangler,
+  makeRegion,
+  prefixMangler,
+  sha1MangleKey,
   ValidationError,
 } from "../../src/js/workerd.js";
 
@@ -10,11 +15,49 @@ const keyOf = functionKeyGenerator(undefined, function f() {});
 describe("the default key generator", () => {
   it("never maps different argument lists to one key", () => {
     const lists = [
-      ["a b"], ["a", "b"], [1], ["1"], [null], ["null"], [undefined], ["undefined"], [], [""], ["", ""],
-      ["a,b"], ["a", ",b"], ['a","b'], ["a|b"], ["a", "|b"], [true], ["true"], [1n], ["1n"], [0], [-0],
-      [NaN], ["NaN"], [[1, 2]], [1, 2], [[1], 2], [{ a: 1 }], ['{"a":1}'], [{ a: "1" }], [new Date(0)],
-      [new Date(0).toISOString()], [new Uint8Array([1])], [[]], [{}], [new Map()], [new Set()],
-      [new Map([[1, 2]])], [new Set([1, 2])], [[null]], [[undefined]], [1.5], ["1.5"],
+      ["a b"],
+      ["a", "b"],
+      [1],
+      ["1"],
+      [null],
+      ["null"],
+      [undefined],
+      ["undefined"],
+      [],
+      [""],
+      ["", ""],
+      ["a,b"],
+      ["a", ",b"],
+      ['a","b'],
+      ["a|b"],
+      ["a", "|b"],
+      [true],
+      ["true"],
+      [1n],
+      ["1n"],
+      [0],
+      [-0],
+      [NaN],
+      ["NaN"],
+      [[1, 2]],
+      [1, 2],
+      [[1], 2],
+      [{ a: 1 }],
+      ['{"a":1}'],
+      [{ a: "1" }],
+      [new Date(0)],
+      [new Date(0).toISOString()],
+      [new Uint8Array([1])],
+      [[]],
+      [{}],
+      [new Map()],
+      [new Set()],
+      [new Map([[1, 2]])],
+      [new Set([1, 2])],
+      [[null]],
+      [[undefined]],
+      [1.5],
+      ["1.5"],
     ];
     const keys = lists.map((args) => keyOf(...args));
     expect(new Set(keys).size).toBe(lists.length);
@@ -23,7 +66,21 @@ describe("the default key generator", () => {
   it("is deterministic: object key order, Dates, arrays, Maps", () => {
     expect(keyOf({ a: 1, b: [2, { c: 3, d: 4 }] })).toBe(keyOf({ b: [2, { d: 4, c: 3 }], a: 1 }));
     expect(keyOf(new Date(5))).toBe(keyOf(new Date(5)));
-    expect(keyOf(new Map([[1, "a"], [2, "b"]]))).toBe(keyOf(new Map([[2, "b"], [1, "a"]])));
+    expect(
+      keyOf(
+        new Map([
+          [1, "a"],
+          [2, "b"],
+        ]),
+      ),
+    ).toBe(
+      keyOf(
+        new Map([
+          [2, "b"],
+          [1, "a"],
+        ]),
+      ),
+    );
     expect(keyOf("x")).toBe('"f"||"x"');
   });
 
@@ -42,7 +99,7 @@ describe("the default key generator", () => {
 });
 
 describe("names and namespaces", () => {
-  const named = (name) => Object.defineProperty(function () {}, "name", { value: name });
+  const named = (name) => Object.defineProperty(() => {}, "name", { value: name });
   // Names and namespaces that contain the separator, quote it, equal each other or are empty.
   const NAMES = ["f", "g", "f|", "f|ns", "ns", "", '"f"', 'f"', "f||", "|", "a b"];
   const NAMESPACES = [undefined, "", "ns", "|", "f", "ns|x", '"', 'ns"|', "x|", '"ns"', "|ns"];
@@ -108,13 +165,14 @@ describe("key manglers", () => {
   });
 
   it("reaches the store in single, multi and decorator paths", async () => {
-    const r = makeRegion({ keyMangler: prefixMangler("p:", lengthConditionalMangler(8, sha1MangleKey)) })
-      .configure("edgepile.memory");
+    const r = makeRegion({ keyMangler: prefixMangler("p:", lengthConditionalMangler(8, sha1MangleKey)) }).configure("edgepile.memory");
     await r.set("a", 1);
     await r.setMulti({ b: 2 });
     await r.getOrCreate("c", () => 3);
     await r.getOrCreateMulti(["d", "a-very-long-key"], (...ks) => ks.map((k) => k.length));
-    const f = r.cacheOnArguments(function f(x) { return x; });
+    const f = r.cacheOnArguments(function f(x) {
+      return x;
+    });
     await f(1);
     const keys = r.actualBackend.keys();
     expect(keys).toHaveLength(6);
@@ -130,14 +188,15 @@ describe("property: distinct argument lists, distinct keys", () => {
   /** A seeded generator of argument lists built from the values people pass. */
   function generator(seed) {
     let s = seed >>> 0;
-    const rand = () => ((s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x9e3779b9) >>> 0) / 4294967296);
+    const rand = () => (s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x9e3779b9) >>> 0) / 4294967296;
     const pick = (xs) => xs[Math.floor(rand() * xs.length)];
-    const atom = () => pick([
-      () => pick(["", "a", "a b", "a,b", "a|b", '"', "null", "1", "\\\\", "☃"]),
-      () => pick([0, -0, 1, -1, 1.5, NaN, Infinity]),
-      () => pick([null, undefined, true, false]),
-      () => pick([1n, -1n]),
-    ])();
+    const atom = () =>
+      pick([
+        () => pick(["", "a", "a b", "a,b", "a|b", '"', "null", "1", "\\\\", "☃"]),
+        () => pick([0, -0, 1, -1, 1.5, NaN, Infinity]),
+        () => pick([null, undefined, true, false]),
+        () => pick([1n, -1n]),
+      ])();
     const value = (depth) => {
       const r = rand();
       if (depth > 2 || r < 0.6) return atom();
@@ -153,7 +212,11 @@ describe("property: distinct argument lists, distinct keys", () => {
     if (typeof v === "number") return Object.is(v, -0) ? "num:-0" : `num:${v}`;
     if (v === undefined) return "undef";
     if (Array.isArray(v)) return `[${v.map(identity).join(";")}]`;
-    if (v !== null && typeof v === "object") return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}=${identity(v[k])}`).join(";")}}`;
+    if (v !== null && typeof v === "object")
+      return `{${Object.keys(v)
+        .sort()
+        .map((k) => `${JSON.stringify(k)}=${identity(v[k])}`)
+        .join(";")}}`;
     return `${typeof v}:${JSON.stringify(v)}`;
   };
 
@@ -166,7 +229,10 @@ describe("property: distinct argument lists, distinct keys", () => {
       const args = next();
       const id = identity(args);
       const key = keyOf(...args);
-      for (const [map, k] of [[byKey, key], [byMangled, mangle(key)]]) {
+      for (const [map, k] of [
+        [byKey, key],
+        [byMangled, mangle(key)],
+      ]) {
         const seen = map.get(k);
         if (seen === undefined) map.set(k, id);
         else expect(seen, `${JSON.stringify(k)} for two argument lists`).toBe(id);

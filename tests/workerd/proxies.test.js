@@ -1,8 +1,17 @@
 // ProxyBackend chains: order, partial overrides, the built-in proxies, and misbehaving proxies.
 import { describe, expect, it } from "vitest";
 import {
-  BackendError, CachedValue, CompressionProxy, decodeCachedValue, encodeCachedValue, JsonCodecProxy, makeRegion,
-  NO_VALUE, ProxyBackend, StatsProxy, ValidationError,
+  BackendError,
+  CachedValue,
+  CompressionProxy,
+  decodeCachedValue,
+  encodeCachedValue,
+  JsonCodecProxy,
+  makeRegion,
+  NO_VALUE,
+  ProxyBackend,
+  StatsProxy,
+  ValidationError,
 } from "../../src/js/workerd.js";
 import { decode, encode } from "@msgpack/msgpack";
 
@@ -53,7 +62,9 @@ describe("the chain", () => {
   it("a proxy that throws gives a BackendError carrying the original error", async () => {
     const boom = new Error("proxy down");
     class Failing extends ProxyBackend {
-      get() { throw boom; }
+      get() {
+        throw boom;
+      }
     }
     const r = makeRegion().configure("edgepile.memory", { wrap: [Failing] });
     const err = await r.get("k").catch((e) => e);
@@ -65,7 +76,9 @@ describe("the chain", () => {
   it("a proxy returning something unreadable is a miss, reported to onError", async () => {
     const reported = [];
     class Garbage extends ProxyBackend {
-      get() { return 42; }
+      get() {
+        return 42;
+      }
     }
     const r = makeRegion({ onError: (e) => reported.push(e) }).configure("edgepile.memory", { wrap: [Garbage] });
     await r.set("k", "v");

@@ -121,7 +121,11 @@ describe("stampede protection in one isolate", () => {
   it("a creator that throws synchronously rejects the same way", async () => {
     const r = region();
     const err = new RangeError("sync");
-    await expect(r.getOrCreate("k", () => { throw err; })).rejects.toBe(err);
+    await expect(
+      r.getOrCreate("k", () => {
+        throw err;
+      }),
+    ).rejects.toBe(err);
     expect(await r.getOrCreate("k", () => 1)).toBe(1);
   });
 });

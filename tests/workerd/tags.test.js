@@ -52,19 +52,24 @@ function isolates(count, { l1 = true, coherence = env.COHERENCE, backend = "kv" 
   const name = unique();
   const kv = counting(env.CACHE);
   const regions = Array.from({ length: count }, () =>
-    makeRegion({ name, clock, keyMangler: (k) => `${name}:${k}` }).configure(backend === "kv" ? "edgepile.cloudflare_kv" : "edgepile.memory", {
-      expirationTime: 3600,
-      ...(backend === "kv" ? { arguments: { namespace: kv } } : {}),
-      ...(l1 && backend === "kv" ? { l1: { maxEntries: 100, ttl: 60 } } : {}),
-      ...(coherence ? { coherence: { namespace: coherence, interval: 1 } } : {}),
-    }),
+    makeRegion({ name, clock, keyMangler: (k) => `${name}:${k}` }).configure(
+      backend === "kv" ? "edgepile.cloudflare_kv" : "edgepile.memory",
+      {
+        expirationTime: 3600,
+        ...(backend === "kv" ? { arguments: { namespace: kv } } : {}),
+        ...(l1 && backend === "kv" ? { l1: { maxEntries: 100, ttl: 60 } } : {}),
+        ...(coherence ? { coherence: { namespace: coherence, interval: 1 } } : {}),
+      },
+    ),
   );
   return { regions, clock, kv };
 }
 
 describe("tags in one isolate", () => {
   it("hard: exactly the entries carrying the tag are created again; others keep hitting", async () => {
-    const { regions: [r] } = isolates(1, { coherence: undefined, backend: "memory" });
+    const {
+      regions: [r],
+    } = isolates(1, { coherence: undefined, backend: "memory" });
     let made = 0;
     const create = (v) => () => ({ v, made: ++made });
     await r.getOrCreate("u42", create("u42"), { tags: ["user:42"] });
@@ -82,7 +87,9 @@ describe("tags in one isolate", () => {
   });
 
   it("soft: the tagged entry is served stale while one caller regenerates", async () => {
-    const { regions: [r] } = isolates(1, { coherence: undefined });
+    const {
+      regions: [r],
+    } = isolates(1, { coherence: undefined });
     await r.getOrCreate("k", () => "v1", { tags: ["t"] });
     await r.invalidateTags(["t"], { hard: false });
     let release;
@@ -96,7 +103,9 @@ describe("tags in one isolate", () => {
   });
 
   it("set with tags, setMulti with tags, getOrCreateMulti with tags", async () => {
-    const { regions: [r] } = isolates(1, { coherence: undefined });
+    const {
+      regions: [r],
+    } = isolates(1, { coherence: undefined });
     await r.set("a", 1, { tags: ["x"] });
     await r.setMulti({ b: 2, c: 3 }, { tags: ["y"] });
     await r.getOrCreateMulti(["d", "e"], (...ks) => ks.map((k) => k.toUpperCase()), { tags: ["x", "y"] });
@@ -105,12 +114,17 @@ describe("tags in one isolate", () => {
   });
 
   it("cacheOnArguments: tags computed from the arguments", async () => {
-    const { regions: [r] } = isolates(1, { coherence: undefined, backend: "memory" });
+    const {
+      regions: [r],
+    } = isolates(1, { coherence: undefined, backend: "memory" });
     let calls = 0;
-    const load = r.cacheOnArguments(async function load(user, org) {
-      calls++;
-      return { user, org, calls };
-    }, { tags: (user, org) => [`user:${user}`, `org:${org}`] });
+    const load = r.cacheOnArguments(
+      async function load(user, org) {
+        calls++;
+        return { user, org, calls };
+      },
+      { tags: (user, org) => [`user:${user}`, `org:${org}`] },
+    );
     await load(1, 7);
     await load(2, 7);
     await load(3, 8);
@@ -124,7 +138,10 @@ describe("tags in one isolate", () => {
   });
 
   it("an entry with 20 tags, 10,000 distinct tags, one tag invalidated 100 times", { timeout: 30_000 }, async () => {
-    const { regions: [r], kv } = isolates(1, { coherence: undefined });
+    const {
+      regions: [r],
+      kv,
+    } = isolates(1, { coherence: undefined });
     const twenty = Array.from({ length: 20 }, (_, i) => `t${i}`);
     await r.getOrCreate("many", () => "v1", { tags: twenty });
     // 10,000 distinct tags over 320 entries of 32 tags (the most one entry may carry)
@@ -149,7 +166,10 @@ describe("tags in one isolate", () => {
   });
 
   it("bad tags are a ValidationError before anything is stored", async () => {
-    const { regions: [r], kv } = isolates(1, { coherence: undefined });
+    const {
+      regions: [r],
+      kv,
+    } = isolates(1, { coherence: undefined });
     const writes = kv.counts.writes;
     for (const tags of ["t", [""], [1], [null], Array.from({ length: 33 }, (_, i) => `t${i}`), ["x".repeat(129)], ["\ud800"]]) {
       await expect(r.set("k", 1, { tags })).rejects.toBeInstanceOf(ValidationError);
@@ -197,7 +217,11 @@ describe("tags across isolates", () => {
 
   it("a tagged hit costs no more backend operations than an untagged one while tag state is fresh", async () => {
     const point = countingPoint(env.COHERENCE);
-    const { regions: [a, b], clock, kv } = isolates(2, { coherence: point });
+    const {
+      regions: [a, b],
+      clock,
+      kv,
+    } = isolates(2, { coherence: point });
     await a.getOrCreate("tagged", () => 1, { tags: ["x", "y", "z"] });
     await a.getOrCreate("plain", () => 1);
     await a.invalidateTags(["unrelated"]);
@@ -214,8 +238,16 @@ describe("tags across isolates", () => {
   });
 
   it("a failing coherence point: tagged reads still answer, the failure is counted", async () => {
-    const broken = { changes: () => Promise.reject(new Error("down")), publish: async () => 0, invalidate: async () => {}, invalidateTags: () => Promise.reject(new Error("down")) };
-    const { regions: [r], clock } = isolates(1, { coherence: broken });
+    const broken = {
+      changes: () => Promise.reject(new Error("down")),
+      publish: async () => 0,
+      invalidate: async () => {},
+      invalidateTags: () => Promise.reject(new Error("down")),
+    };
+    const {
+      regions: [r],
+      clock,
+    } = isolates(1, { coherence: broken });
     expect(await r.getOrCreate("k", () => "v", { tags: ["t"] })).toBe("v");
     await expect(r.invalidateTags(["t"])).rejects.toThrow();
     expect(await r.getOrCreate("k", () => "v2", { tags: ["t"] })).toBe("v2"); // applied here at once

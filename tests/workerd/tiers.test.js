@@ -8,9 +8,24 @@ import { conformance } from "./conformance.js";
 import { fakeClock, mapBackend } from "./helpers.js";
 
 const l1 = { maxEntries: 100, ttl: 30 };
-conformance("cloudflare_kv + l1", { backend: "edgepile.cloudflare_kv", arguments: () => ({ namespace: env.CACHE }), persists: true, configure: { l1 } });
-conformance("cloudflare_cache + l1", { backend: "edgepile.cloudflare_cache", arguments: { cacheName: "tiers" }, persists: true, configure: { l1 } });
-conformance("durable_object + l1", { backend: "edgepile.durable_object", arguments: () => ({ namespace: env.STORE, shards: 2 }), persists: true, configure: { l1 } });
+conformance("cloudflare_kv + l1", {
+  backend: "edgepile.cloudflare_kv",
+  arguments: () => ({ namespace: env.CACHE }),
+  persists: true,
+  configure: { l1 },
+});
+conformance("cloudflare_cache + l1", {
+  backend: "edgepile.cloudflare_cache",
+  arguments: { cacheName: "tiers" },
+  persists: true,
+  configure: { l1 },
+});
+conformance("durable_object + l1", {
+  backend: "edgepile.durable_object",
+  arguments: () => ({ namespace: env.STORE, shards: 2 }),
+  persists: true,
+  configure: { l1 },
+});
 conformance("js object + l1", { backend: mapBackend, persists: true, configure: { l1 } });
 
 /** A KV binding that counts reads and writes. */
@@ -78,7 +93,10 @@ function isolates(count, { coherence, l1: tier = { maxEntries: 100, ttl: 30 }, p
 
 describe("an L1 over KV", () => {
   it("serves hits without a KV read after the first, on the synchronous path", async () => {
-    const { regions: [r], kv } = isolates(1);
+    const {
+      regions: [r],
+      kv,
+    } = isolates(1);
     let made = 0;
     const creator = () => ({ v: ++made });
     expect(await r.getOrCreate("a", creator)).toEqual({ v: 1 });
@@ -90,7 +108,10 @@ describe("an L1 over KV", () => {
   });
 
   it("fills on a read of a value another isolate stored, getMulti included", async () => {
-    const { regions: [a, b], kv } = isolates(2);
+    const {
+      regions: [a, b],
+      kv,
+    } = isolates(2);
     await a.setMulti({ x: 1, y: 2 });
     const reads = kv.counts.reads;
     expect(await b.getMulti(["x", "y", "z"])).toEqual([1, 2, NO_VALUE]);
@@ -101,7 +122,10 @@ describe("an L1 over KV", () => {
   });
 
   it("is bounded by maxEntries", async () => {
-    const { regions: [r], kv } = isolates(1, { l1: { maxEntries: 3, ttl: 60 } });
+    const {
+      regions: [r],
+      kv,
+    } = isolates(1, { l1: { maxEntries: 3, ttl: 60 } });
     for (const k of ["a", "b", "c", "d"]) await r.set(k, k);
     const reads = kv.counts.reads;
     expect(await r.get("a")).toBe("a"); // evicted from L1: read from KV again
@@ -110,7 +134,10 @@ describe("an L1 over KV", () => {
   });
 
   it("without coherence, serves another isolate's overwritten or deleted value for at most l1.ttl", async () => {
-    const { regions: [a, b], clock } = isolates(2, { l1: { maxEntries: 10, ttl: 5 } });
+    const {
+      regions: [a, b],
+      clock,
+    } = isolates(2, { l1: { maxEntries: 10, ttl: 5 } });
     await a.set("k", "old");
     clock.advance(1); // KV takes one write per key per second (KvWrites holds a faster one)
     expect(await b.get("k")).toBe("old");
@@ -136,16 +163,25 @@ describe("an L1 over KV", () => {
 
   it("refuses l1 where it makes no sense, and bad settings", () => {
     expect(() => makeRegion().configure("edgepile.memory", { l1: {} })).toThrow(ValidationError);
-    expect(() => makeRegion().configure("edgepile.cloudflare_kv", { arguments: { namespace: env.CACHE }, l1: { ttl: 0 } })).toThrow(ValidationError);
-    expect(() => makeRegion().configure("edgepile.cloudflare_kv", { arguments: { namespace: env.CACHE }, l1: { ttl: 1, size: 3 } })).toThrow(ValidationError);
-    expect(() => makeRegion().configure("edgepile.cloudflare_kv", { arguments: { namespace: env.CACHE }, coherence: { namespace: {} } })).toThrow(ValidationError);
+    expect(() => makeRegion().configure("edgepile.cloudflare_kv", { arguments: { namespace: env.CACHE }, l1: { ttl: 0 } })).toThrow(
+      ValidationError,
+    );
+    expect(() =>
+      makeRegion().configure("edgepile.cloudflare_kv", { arguments: { namespace: env.CACHE }, l1: { ttl: 1, size: 3 } }),
+    ).toThrow(ValidationError);
+    expect(() =>
+      makeRegion().configure("edgepile.cloudflare_kv", { arguments: { namespace: env.CACHE }, coherence: { namespace: {} } }),
+    ).toThrow(ValidationError);
   });
 });
 
 describe("coherence", () => {
   it("set and delete in one isolate: the others serve the new value, or a miss, within the interval", async () => {
     const point = memoryPoint();
-    const { regions: [a, b], clock } = isolates(2, { coherence: point });
+    const {
+      regions: [a, b],
+      clock,
+    } = isolates(2, { coherence: point });
     await a.set("k", "old");
     await a.set("gone", 1);
     clock.advance(1); // KV takes one write per key per second (KvWrites holds a faster one)
@@ -162,7 +198,10 @@ describe("coherence", () => {
 
   it("a creation in one isolate is published too", async () => {
     const point = memoryPoint();
-    const { regions: [a, b], clock } = isolates(2, { coherence: point });
+    const {
+      regions: [a, b],
+      clock,
+    } = isolates(2, { coherence: point });
     await b.set("k", "b's");
     await a.getOrCreate("other", () => 1);
     await a.delete("k");
@@ -187,7 +226,10 @@ describe("coherence", () => {
 
   it("soft invalidation: the stale value is served while one caller regenerates", async () => {
     const point = memoryPoint();
-    const { regions: [a, b], clock } = isolates(2, { coherence: point });
+    const {
+      regions: [a, b],
+      clock,
+    } = isolates(2, { coherence: point });
     await a.getOrCreate("k", () => "v1");
     expect(await b.getOrCreate("k", () => "never")).toBe("v1");
     clock.advance(1);
@@ -203,7 +245,10 @@ describe("coherence", () => {
 
   it("one check per interval, shared by concurrent calls", async () => {
     const point = memoryPoint();
-    const { regions: [r], clock } = isolates(1, { coherence: point });
+    const {
+      regions: [r],
+      clock,
+    } = isolates(1, { coherence: point });
     await r.set("k", 1);
     const before = point.calls.changes;
     await Promise.all(Array.from({ length: 20 }, () => r.get("k")));
@@ -221,11 +266,14 @@ describe("coherence", () => {
     const clock = fakeClock();
     const prefix = unique();
     const make = () =>
-      makeRegion({ name: prefix, clock, keyMangler: (k) => `${prefix}:${k}`, onError: (e) => errors.push(e) }).configure("edgepile.cloudflare_kv", {
-        arguments: { namespace: env.CACHE },
-        l1: { maxEntries: 10, ttl: 5 },
-        coherence: { namespace: point, interval: 1 },
-      });
+      makeRegion({ name: prefix, clock, keyMangler: (k) => `${prefix}:${k}`, onError: (e) => errors.push(e) }).configure(
+        "edgepile.cloudflare_kv",
+        {
+          arguments: { namespace: env.CACHE },
+          l1: { maxEntries: 10, ttl: 5 },
+          coherence: { namespace: point, interval: 1 },
+        },
+      );
     const [a, b] = [make(), make()];
     await a.set("k", "old");
     clock.advance(1); // KV takes one write per key per second (KvWrites holds a faster one)
@@ -251,7 +299,10 @@ describe("coherence", () => {
   }
 
   it("over the CoherenceCoordinator Durable Object", async () => {
-    const { regions: [a, b], clock } = isolates(2, { coherence: env.COHERENCE });
+    const {
+      regions: [a, b],
+      clock,
+    } = isolates(2, { coherence: env.COHERENCE });
     await overwriteSeen({ regions: [a, b], clock });
     let made = 0;
     await a.getOrCreate("c", () => ++made);

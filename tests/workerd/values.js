@@ -17,12 +17,41 @@ export function rng(seed) {
 }
 
 export const TYPED_ARRAYS = [
-  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
-  Float32Array, Float64Array, BigInt64Array, BigUint64Array,
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  BigUint64Array,
   ...(typeof Float16Array === "function" ? [Float16Array] : []),
 ];
 
-const NUMBERS = [0, -0, 1, -1, 0.5, -2.75, 1e-300, 2 ** 53 - 1, -(2 ** 53) + 1, 2 ** 53, 2 ** 64, 1.7976931348623157e308, NaN, Infinity, -Infinity, 255, 256, -129, 65536];
+const NUMBERS = [
+  0,
+  -0,
+  1,
+  -1,
+  0.5,
+  -2.75,
+  1e-300,
+  2 ** 53 - 1,
+  -(2 ** 53) + 1,
+  2 ** 53,
+  2 ** 64,
+  1.7976931348623157e308,
+  NaN,
+  Infinity,
+  -Infinity,
+  255,
+  256,
+  -129,
+  65536,
+];
 const STRINGS = ["", "a", "héllo", "日本語", "🦀 crab", "__proto__", "constructor", "x".repeat(40), "line\nbreak", "\u0000nul"];
 const BIGINTS = [0n, 10n, -1n, 2n ** 63n, -(2n ** 63n) - 1n, 2n ** 64n, 2n ** 200n + 7n, -(3n ** 99n)];
 const DATES = [0, 1_700_000_000_123, 1_700_000_000_000, -1, -62_135_596_800_000, 8.64e15, -8.64e15, 2 ** 35 * 1000, NaN];
@@ -34,17 +63,28 @@ function bytes(r, n) {
 /** A leaf: a primitive, or an object stored whole (Date, RegExp, buffers and views). */
 function leaf(r) {
   switch (r.int(14)) {
-    case 0: return undefined;
-    case 1: return null;
-    case 2: return r() < 0.5;
-    case 3: return r.pick(NUMBERS);
-    case 4: return (r() - 0.5) * 10 ** r.int(12);
-    case 5: return r.int(1000);
-    case 6: return r.pick(STRINGS);
-    case 7: return r.pick(BIGINTS) * (r() < 0.5 ? 1n : -1n);
-    case 8: return new Date(r.pick(DATES));
-    case 9: return r.pick([/a+b/g, /^x$/imsu, new RegExp("[\\d]{2,}", "y"), /(?<year>\d{4})/d]);
-    case 10: return bytes(r, r.int(20)).buffer;
+    case 0:
+      return undefined;
+    case 1:
+      return null;
+    case 2:
+      return r() < 0.5;
+    case 3:
+      return r.pick(NUMBERS);
+    case 4:
+      return (r() - 0.5) * 10 ** r.int(12);
+    case 5:
+      return r.int(1000);
+    case 6:
+      return r.pick(STRINGS);
+    case 7:
+      return r.pick(BIGINTS) * (r() < 0.5 ? 1n : -1n);
+    case 8:
+      return new Date(r.pick(DATES));
+    case 9:
+      return r.pick([/a+b/g, /^x$/imsu, /[\d]{2,}/y, /(?<year>\d{4})/d]);
+    case 10:
+      return bytes(r, r.int(20)).buffer;
     case 11: {
       const buf = bytes(r, 48).buffer;
       return r() < 0.5 ? new DataView(buf) : new DataView(buf, 8, r.int(32));
@@ -83,7 +123,12 @@ export function value(r, depth = 0, shared = []) {
       for (let i = 0; i < n; i++) {
         // defineProperty: assigning "__proto__" would set the prototype instead
         const v = value(r, depth + 1, shared);
-        Object.defineProperty(out, r.pick(STRINGS) + (r() < 0.5 ? i : ""), { value: v, enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(out, r.pick(STRINGS) + (r() < 0.5 ? i : ""), {
+          value: v,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       break;
     }
@@ -119,7 +164,7 @@ export function difference(a, b, path = "", pairs = new Map()) {
   pairs.set(a, b);
   // a Node Buffer reads back as a Uint8Array, as it does from structuredClone
   // null-prototype objects read back as plain objects, as from structuredClone
-  const proto = (v) => (v instanceof Uint8Array ? Uint8Array.prototype : Object.getPrototypeOf(v) ?? Object.prototype);
+  const proto = (v) => (v instanceof Uint8Array ? Uint8Array.prototype : (Object.getPrototypeOf(v) ?? Object.prototype));
   if (proto(a) !== proto(b)) return `${path}: ${tag(b)} instead of ${tag(a)}`;
   if (a instanceof Date) return Object.is(a.getTime(), b.getTime()) ? undefined : `${path}: ${b.getTime()} instead of ${a.getTime()}`;
   if (a instanceof RegExp) return a.source === b.source && a.flags === b.flags ? undefined : `${path}: ${b} instead of ${a}`;

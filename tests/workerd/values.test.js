@@ -6,8 +6,17 @@ import { env } from "cloudflare:test";
 import { decode as msgpackDecode, encode as msgpackEncode } from "@msgpack/msgpack";
 import { describe, expect, it } from "vitest";
 import {
-  CachedValue, CompressionProxy, decodeCachedValue, encodeCachedValue, FaultProxy, JsonCodecProxy, makeRegion, NO_VALUE, ProxyBackend,
-  StatsProxy, ValidationError,
+  CachedValue,
+  CompressionProxy,
+  decodeCachedValue,
+  encodeCachedValue,
+  FaultProxy,
+  JsonCodecProxy,
+  makeRegion,
+  NO_VALUE,
+  ProxyBackend,
+  StatsProxy,
+  ValidationError,
 } from "../../src/js/workerd.js";
 import { wrapBinary } from "../../pkg/edgepile.js";
 import { difference, rng, TYPED_ARRAYS, value } from "./values.js";
@@ -29,10 +38,31 @@ describe("the envelope keeps what structuredClone keeps", () => {
     const sparse = [1, , 3]; // eslint-disable-line no-sparse-arrays
     const shared = { s: 1 };
     const cases = [
-      10n, -10n, 2n ** 64n, -(2n ** 200n), 0, -0, NaN, Infinity, -Infinity, 2 ** 60, undefined, null,
-      new Date(1_700_000_000_123), new Date(NaN), new Date(-1), new Map([[{ k: 1 }, new Set([1n])]]), new Set(["a", 1]),
-      /x+/giu, new ArrayBuffer(3), new DataView(new ArrayBuffer(4)), sparse, [undefined, null], { u: undefined },
-      { a: shared, b: [shared] }, ...TYPED_ARRAYS.map((T) => new T([1, 2, 3].map((n) => (T.name.startsWith("Big") ? BigInt(n) : n)))),
+      10n,
+      -10n,
+      2n ** 64n,
+      -(2n ** 200n),
+      0,
+      -0,
+      NaN,
+      Infinity,
+      -Infinity,
+      2 ** 60,
+      undefined,
+      null,
+      new Date(1_700_000_000_123),
+      new Date(NaN),
+      new Date(-1),
+      new Map([[{ k: 1 }, new Set([1n])]]),
+      new Set(["a", 1]),
+      /x+/giu,
+      new ArrayBuffer(3),
+      new DataView(new ArrayBuffer(4)),
+      sparse,
+      [undefined, null],
+      { u: undefined },
+      { a: shared, b: [shared] },
+      ...TYPED_ARRAYS.map((T) => new T([1, 2, 3].map((n) => (T.name.startsWith("Big") ? BigInt(n) : n)))),
     ];
     for (const v of cases) {
       expect(difference(v, roundTrip(v))).toBeUndefined();
@@ -62,10 +92,18 @@ const chains = {
   "memory + Stats + Compression": () => ({ backend: "edgepile.memory", wrap: [StatsProxy, CompressionProxy] }),
   "memory + FaultProxy(0)": () => ({ backend: "edgepile.memory", wrap: [new FaultProxy({ seed: 3 })] }),
   cloudflare_kv: () => ({ backend: "edgepile.cloudflare_kv", arguments: { namespace: env.CACHE } }),
-  "cloudflare_kv + Compression": () => ({ backend: "edgepile.cloudflare_kv", arguments: { namespace: env.CACHE }, wrap: [CompressionProxy] }),
+  "cloudflare_kv + Compression": () => ({
+    backend: "edgepile.cloudflare_kv",
+    arguments: { namespace: env.CACHE },
+    wrap: [CompressionProxy],
+  }),
   cloudflare_cache: () => ({ backend: "edgepile.cloudflare_cache", arguments: { cacheName: "values" } }),
   durable_object: () => ({ backend: "edgepile.durable_object", arguments: { namespace: env.STORE, shards: 2 } }),
-  "durable_object + Compression": () => ({ backend: "edgepile.durable_object", arguments: { namespace: env.STORE }, wrap: [CompressionProxy] }),
+  "durable_object + Compression": () => ({
+    backend: "edgepile.durable_object",
+    arguments: { namespace: env.STORE },
+    wrap: [CompressionProxy],
+  }),
 };
 
 let unique = 0;
@@ -99,7 +137,16 @@ describe("what cannot be stored is refused with its path and type, before anythi
   const cases = [
     ["a function", { a: [1, () => 2] }, ".a[1]", "a function"],
     ["a symbol", { s: Symbol("x") }, ".s", "a symbol"],
-    ["a class instance", { user: new (class User { name = "ada"; })() }, ".user", "class User"],
+    [
+      "a class instance",
+      {
+        user: new (class User {
+          name = "ada";
+        })(),
+      },
+      ".user",
+      "class User",
+    ],
     ["a Promise", { p: [Promise.resolve(1)] }, ".p[0]", "a Promise"],
     ["a WeakMap", { w: new WeakMap() }, ".w", "a WeakMap"],
     ["a WeakSet", { w: new WeakSet() }, ".w", "a WeakSet"],
@@ -118,7 +165,10 @@ describe("what cannot be stored is refused with its path and type, before anythi
       const region = makeRegion().configure("edgepile.cloudflare_kv", { arguments: { namespace: kv } });
       const key = `refused:${++unique}`;
       for (const attempt of [() => region.set(key, v), () => region.getOrCreate(key, () => v), () => region.setMulti({ [key]: v })]) {
-        const err = await attempt().then(() => undefined, (e) => e);
+        const err = await attempt().then(
+          () => undefined,
+          (e) => e,
+        );
         expect(err).toBeInstanceOf(ValidationError);
         expect(err.message).toContain(`at ${path}`);
         expect(err.message).toContain(what);
@@ -201,7 +251,14 @@ describe("JsonCodecProxy is lossy as JSON is, and says so (docs/values.md)", () 
     expect(got.a).not.toBe(got.b); // a shared object is written out twice
   });
 
-  for (const [name, v] of [["a BigInt", 10n], ["bytes", new Uint8Array(2)], ["a typed array", new Float32Array(1)], ["a Map", new Map()], ["a Set", new Set()], ["a RegExp", /x/]]) {
+  for (const [name, v] of [
+    ["a BigInt", 10n],
+    ["bytes", new Uint8Array(2)],
+    ["a typed array", new Float32Array(1)],
+    ["a Map", new Map()],
+    ["a Set", new Set()],
+    ["a RegExp", /x/],
+  ]) {
     it(`${name} is refused, not turned into {}`, async () => {
       await expect(json().set("k", { v })).rejects.toBeInstanceOf(ValidationError);
     });

@@ -25,7 +25,10 @@ function dated() {
     createdAt: at(0),
     updatedAt: at(1),
     events: Array.from({ length: 10 }, (_, i) => ({ at: at(i + 2), kind: i % 2 ? "view" : "click" })),
-    totals: new Map([["views", 5], ["clicks", 5]]),
+    totals: new Map([
+      ["views", 5],
+      ["clicks", 5],
+    ]),
   };
 }
 

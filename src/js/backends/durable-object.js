@@ -62,12 +62,14 @@ export class DurableObjectBackend {
 
   async getMulti(keys) {
     const out = new Array(keys.length).fill(NO_VALUE);
-    await Promise.all([...this.#byShard(keys)].map(async ([shard, pairs]) => {
-      const items = await this.#call("read", () => this.#stub(shard).getMulti(pairs.map((p) => p[0])));
-      pairs.forEach(([, i], j) => {
-        if (items[j] !== null && items[j] !== undefined) out[i] = items[j];
-      });
-    }));
+    await Promise.all(
+      [...this.#byShard(keys)].map(async ([shard, pairs]) => {
+        const items = await this.#call("read", () => this.#stub(shard).getMulti(pairs.map((p) => p[0])));
+        pairs.forEach(([, i], j) => {
+          if (items[j] !== null && items[j] !== undefined) out[i] = items[j];
+        });
+      }),
+    );
     return out;
   }
 
@@ -80,16 +82,26 @@ export class DurableObjectBackend {
     const seconds = physicalTtl(ttl, this.staleTtl ?? Math.max(ttl ?? 0, 60), 1);
     const expires = seconds === undefined ? 0 : Date.now() + seconds * 1000;
     const keys = Object.keys(mapping);
-    await Promise.all([...this.#byShard(keys)].map(([shard, pairs]) => this.#call("write", async () => {
-      try {
-        return await this.#stub(shard).setMulti(pairs.map(([k]) => [k, plain(mapping[k])]), expires);
-      } catch (e) {
-        // RPC refuses a few values storage would keep (null-prototype objects): those batches
-        // go as edgepile's envelope, which reads back the same.
-        if (e?.name !== "DataCloneError") throw e;
-        return this.#stub(shard).setMulti(pairs.map(([k]) => [k, asBytes(mapping[k])]), expires);
-      }
-    })));
+    await Promise.all(
+      [...this.#byShard(keys)].map(([shard, pairs]) =>
+        this.#call("write", async () => {
+          try {
+            return await this.#stub(shard).setMulti(
+              pairs.map(([k]) => [k, plain(mapping[k])]),
+              expires,
+            );
+          } catch (e) {
+            // RPC refuses a few values storage would keep (null-prototype objects): those batches
+            // go as edgepile's envelope, which reads back the same.
+            if (e?.name !== "DataCloneError") throw e;
+            return this.#stub(shard).setMulti(
+              pairs.map(([k]) => [k, asBytes(mapping[k])]),
+              expires,
+            );
+          }
+        }),
+      ),
+    );
   }
 
   set(key, item, options) {
@@ -97,8 +109,9 @@ export class DurableObjectBackend {
   }
 
   async deleteMulti(keys) {
-    await Promise.all([...this.#byShard(keys)].map(([shard, pairs]) =>
-      this.#call("delete", () => this.#stub(shard).deleteMulti(pairs.map((p) => p[0])))));
+    await Promise.all(
+      [...this.#byShard(keys)].map(([shard, pairs]) => this.#call("delete", () => this.#stub(shard).deleteMulti(pairs.map((p) => p[0])))),
+    );
   }
 
   delete(key) {

@@ -42,7 +42,8 @@ export class RedisBackend {
     if (staleTtl !== undefined && !(typeof staleTtl === "number" && staleTtl >= 0 && Number.isFinite(staleTtl))) {
       throw new ValidationError(`staleTtl must be a number of seconds ≥ 0, got ${describe(staleTtl)}`);
     }
-    if (typeof distributedLock !== "boolean") throw new ValidationError(`distributedLock must be true or false, got ${describe(distributedLock)}`);
+    if (typeof distributedLock !== "boolean")
+      throw new ValidationError(`distributedLock must be true or false, got ${describe(distributedLock)}`);
     this.connection = new RedisConnection(args ?? {}, { timeout: region.backendTimeout });
     this.bus = new RedisBus(this.connection);
     this.staleTtl = staleTtl;
@@ -73,7 +74,10 @@ export class RedisBackend {
   async setMulti(mapping, options) {
     const keys = Object.keys(mapping);
     if (keys.length === 0) return;
-    await this.connection.transaction(keys.map((k) => this.#setArgs(k, mapping[k], options)), `write of ${keys.length} keys`);
+    await this.connection.transaction(
+      keys.map((k) => this.#setArgs(k, mapping[k], options)),
+      `write of ${keys.length} keys`,
+    );
   }
 
   async delete(key) {

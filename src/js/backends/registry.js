@@ -20,7 +20,8 @@ const factories = new Map([
  * returns an object with get/set/delete (the multi forms are optional).
  */
 export function registerBackend(name, factory) {
-  if (typeof name !== "string" || name === "") throw new ValidationError(`a backend name must be a non-empty string, got ${describe(name)}`);
+  if (typeof name !== "string" || name === "")
+    throw new ValidationError(`a backend name must be a non-empty string, got ${describe(name)}`);
   if (CORE_BACKENDS.includes(name)) throw new ValidationError(`${name} is built in and cannot be replaced`);
   if (typeof factory !== "function") throw new ValidationError(`registerBackend needs a factory function, got ${describe(factory)}`);
   factories.set(name, factory);
@@ -65,7 +66,9 @@ export function makeBackend(backend, args, region) {
   if (isBackendObject(backend)) return completed(backend);
   const factory = factories.get(backend);
   if (factory === undefined) {
-    throw new ValidationError(`unknown backend ${describe(backend)}; known: ${knownBackends().join(", ")}, or an object with get/set/delete`);
+    throw new ValidationError(
+      `unknown backend ${describe(backend)}; known: ${knownBackends().join(", ")}, or an object with get/set/delete`,
+    );
   }
   const made = factory(args, region);
   if (!isBackendObject(made)) throw new ValidationError(`the factory of ${backend} must return an object with get/set/delete`);

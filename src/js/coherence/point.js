@@ -83,11 +83,14 @@ export class Coherence {
   /** Starts the transport's announcements once (again after a failure); a failure goes to `failed`. */
   #watch(failed) {
     if (typeof this.#transport.watch !== "function") return undefined;
-    this.#watching ??= withTimeout(() => this.#transport.watch(this.#region, (v) => this.nudge(v)), this.#timeout, "the coherence point's announcements")
-      .catch((e) => {
-        this.#watching = undefined;
-        failed(e);
-      });
+    this.#watching ??= withTimeout(
+      () => this.#transport.watch(this.#region, (v) => this.nudge(v)),
+      this.#timeout,
+      "the coherence point's announcements",
+    ).catch((e) => {
+      this.#watching = undefined;
+      failed(e);
+    });
     return this.#watching;
   }
 
@@ -125,7 +128,9 @@ export class Coherence {
     });
     if (moved.length === 0) return [];
     const answers = await Promise.all(
-      moved.map((s) => withTimeout(() => this.#transport.tagChanges(this.#region, s, this.#shards[s] ?? 0), this.#timeout, "the coherence point")),
+      moved.map((s) =>
+        withTimeout(() => this.#transport.tagChanges(this.#region, s, this.#shards[s] ?? 0), this.#timeout, "the coherence point"),
+      ),
     );
     moved.forEach((s, i) => {
       this.#shards[s] = answers[i].version;
@@ -144,7 +149,9 @@ export class Coherence {
       byShard.set(s, [...(byShard.get(s) ?? []), tag]);
     }
     await Promise.all(
-      [...byShard].map(([s, group]) => withTimeout(() => this.#transport.invalidateTags(this.#region, s, group, hard, at), this.#timeout, "the coherence point")),
+      [...byShard].map(([s, group]) =>
+        withTimeout(() => this.#transport.invalidateTags(this.#region, s, group, hard, at), this.#timeout, "the coherence point"),
+      ),
     );
   }
 

@@ -50,14 +50,25 @@ export class RedisCoherence {
   // script may touch all of them.
   #keys(region) {
     const base = `${this.#prefix}{${region}}`;
-    return { state: `${base}:state`, log: `${base}:log`, shards: `${base}:shards`, tags: (s) => `${base}:tags:${s}`, channel: `${this.#prefix}${region}` };
+    return {
+      state: `${base}:state`,
+      log: `${base}:log`,
+      shards: `${base}:shards`,
+      tags: (s) => `${base}:tags:${s}`,
+      channel: `${this.#prefix}${region}`,
+    };
   }
 
   async changes(region, since) {
     const k = this.#keys(region);
     const after = Number.isFinite(since) ? `(${since}` : "-inf";
     const [marks, oldest, newer, shards] = await this.#connection.transaction(
-      [["HMGET", k.state, "version", "hard", "soft"], ["ZRANGE", k.log, "0", "0"], ["ZRANGEBYSCORE", k.log, after, "+inf"], ["HGETALL", k.shards]],
+      [
+        ["HMGET", k.state, "version", "hard", "soft"],
+        ["ZRANGE", k.log, "0", "0"],
+        ["ZRANGEBYSCORE", k.log, after, "+inf"],
+        ["HGETALL", k.shards],
+      ],
       "coherence check",
     );
     // log.js's state with the log cut to what the answer needs: its oldest entry (is `since`
@@ -71,12 +82,19 @@ export class RedisCoherence {
 
   async publish(region, keys) {
     const k = this.#keys(region);
-    return Number(await RECORD.run(this.#connection, [k.state, k.log], [String(LOG_MAX), k.channel, ...keys.map(String)], "coherence publish"));
+    return Number(
+      await RECORD.run(this.#connection, [k.state, k.log], [String(LOG_MAX), k.channel, ...keys.map(String)], "coherence publish"),
+    );
   }
 
   async invalidate(region, hard, at) {
     const k = this.#keys(region);
-    await MARK.run(this.#connection, [k.state], [hard ? "hard" : "soft", Number.isFinite(at) ? String(at) : "", k.channel], "coherence invalidate");
+    await MARK.run(
+      this.#connection,
+      [k.state],
+      [hard ? "hard" : "soft", Number.isFinite(at) ? String(at) : "", k.channel],
+      "coherence invalidate",
+    );
   }
 
   async tagChanges(region, shard, since) {
@@ -92,7 +110,12 @@ export class RedisCoherence {
   async invalidateTags(region, shard, tags, hard, at) {
     if (!Number.isFinite(at)) throw new ValidationError(`invalidateTags: at must be a finite number of seconds, got ${describe(at)}`);
     const k = this.#keys(region);
-    await MARK_TAGS.run(this.#connection, [k.state, k.shards, k.tags(shard)], [hard ? "1" : "0", String(at), String(shard), k.channel, ...tags.map(String)], "coherence tag invalidate");
+    await MARK_TAGS.run(
+      this.#connection,
+      [k.state, k.shards, k.tags(shard)],
+      [hard ? "1" : "0", String(at), String(shard), k.channel, ...tags.map(String)],
+      "coherence tag invalidate",
+    );
   }
 
   /**

@@ -37,9 +37,14 @@ export class CompressionProxy extends ProxyBackend {
   }
 
   compress(value) {
-    const bytes = value instanceof CachedValue ? encodeCachedValue(value) :
-      typeof value === "string" ? utf8.encode(value) :
-      isBytes(value) ? asBytes(value) : undefined;
+    const bytes =
+      value instanceof CachedValue
+        ? encodeCachedValue(value)
+        : typeof value === "string"
+          ? utf8.encode(value)
+          : isBytes(value)
+            ? asBytes(value)
+            : undefined;
     if (bytes === undefined) throw new ValidationError("the compression proxy takes CachedValue objects, text or bytes");
     return pipe(bytes, new CompressionStream(this.format));
   }

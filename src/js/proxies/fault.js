@@ -39,7 +39,9 @@ export class FaultProxy extends ProxyBackend {
   constructor(options = {}) {
     super();
     const { errorRate = 0, tooManyWritesRate, hangRate, hangMs, corruptRate, latencyMs = 0, seed = 1 } = options;
-    this.errorRate = Object.fromEntries(OPERATIONS.map((op) => [op, rate(typeof errorRate === "number" ? errorRate : errorRate[op], `errorRate.${op}`)]));
+    this.errorRate = Object.fromEntries(
+      OPERATIONS.map((op) => [op, rate(typeof errorRate === "number" ? errorRate : errorRate[op], `errorRate.${op}`)]),
+    );
     this.tooManyWritesRate = rate(tooManyWritesRate, "tooManyWritesRate");
     this.hangRate = rate(hangRate, "hangRate");
     this.corruptRate = rate(corruptRate, "corruptRate");

@@ -37,7 +37,8 @@ export class JsonCodecProxy extends ProxyBackend {
   }
 
   encode(value) {
-    if (!(value instanceof CachedValue)) throw new ValidationError("the JSON codec encodes CachedValue objects; put it outside byte-producing proxies");
+    if (!(value instanceof CachedValue))
+      throw new ValidationError("the JSON codec encodes CachedValue objects; put it outside byte-producing proxies");
     return JSON.stringify({ payload: value.payload, metadata: value.metadata }, replacer);
   }
 

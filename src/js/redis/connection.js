@@ -25,8 +25,13 @@ const reconnectStrategy = (retries) => Math.min(50 * 2 ** retries, 1000);
 function isNodeRedisClient(c) {
   // node-redis ≥ 5 clients have sendCommand(args, options) and boolean isOpen/isReady; ioredis
   // clients also have a sendCommand, of another shape, and no isReady.
-  return c !== null && typeof c === "object" && typeof c.sendCommand === "function" && typeof c.multi === "function" &&
-    typeof c.isReady === "boolean";
+  return (
+    c !== null &&
+    typeof c === "object" &&
+    typeof c.sendCommand === "function" &&
+    typeof c.multi === "function" &&
+    typeof c.isReady === "boolean"
+  );
 }
 
 function checkUrl(url) {
@@ -88,7 +93,9 @@ export class RedisConnection {
       throw new ValidationError("edgepile.redis needs arguments.url (a Redis URL) or arguments.client (a node-redis client), not both");
     }
     if (client !== undefined && !isNodeRedisClient(client)) {
-      throw new ValidationError(`edgepile.redis: client must be a node-redis client (createClient from "redis", version 5 or later), got ${describe(client)}`);
+      throw new ValidationError(
+        `edgepile.redis: client must be a node-redis client (createClient from "redis", version 5 or later), got ${describe(client)}`,
+      );
     }
     this.#url = url === undefined ? undefined : checkUrl(url);
     this.#client = client;

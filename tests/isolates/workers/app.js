@@ -37,7 +37,13 @@ export default {
   async fetch(request, env) {
     const url = new URL(request.url);
     const q = (k, d) => url.searchParams.get(k) ?? d;
-    const region = regionFor(env, q("lock", "do"), Number(q("lockTimeout", "10")), Number(q("leaseTtl", "30")), Number(q("kvWriteMs", "0")));
+    const region = regionFor(
+      env,
+      q("lock", "do"),
+      Number(q("lockTimeout", "10")),
+      Number(q("leaseTtl", "30")),
+      Number(q("kvWriteMs", "0")),
+    );
     const key = q("key", "k");
     const started = Date.now();
     const value = await region.getOrCreate(key, async () => {

@@ -19,11 +19,14 @@ function regionOf(env, lock, beta, ttl) {
   if (!regions.has(name)) {
     const args = { namespace: env.CACHE, ...(lock === "do" ? { lockNamespace: env.LEASES, lockTimeout: 10 } : {}) };
     const clock = () => now + (Date.now() - arrived);
-    regions.set(name, makeRegion({ name, clock }).configure("edgepile.cloudflare_kv", {
-      expirationTime: ttl,
-      arguments: args,
-      earlyRefresh: { beta },
-    }));
+    regions.set(
+      name,
+      makeRegion({ name, clock }).configure("edgepile.cloudflare_kv", {
+        expirationTime: ttl,
+        arguments: args,
+        earlyRefresh: { beta },
+      }),
+    );
   }
   return regions.get(name);
 }
@@ -45,11 +48,15 @@ export default {
     }
     const key = q("key", "k");
     const t0 = Date.now();
-    const value = await region.getOrCreate(key, async () => {
-      started.push((now + (Date.now() - arrived)) / 1000);
-      const res = await env.UPSTREAM.fetch(`http://upstream/create?key=${encodeURIComponent(key)}&ms=${q("ms", "20")}`);
-      return res.json();
-    }, { ctx });
+    const value = await region.getOrCreate(
+      key,
+      async () => {
+        started.push((now + (Date.now() - arrived)) / 1000);
+        const res = await env.UPSTREAM.fetch(`http://upstream/create?key=${encodeURIComponent(key)}&ms=${q("ms", "20")}`);
+        return res.json();
+      },
+      { ctx },
+    );
     return Response.json({ value, ms: Date.now() - t0 });
   },
 };

@@ -58,10 +58,14 @@ export default {
     switch (url.pathname) {
       case "/get": {
         const tags = q("tags") ? q("tags").split(",") : undefined;
-        value = await r.getOrCreate(key, async () => {
-          const res = await env.UPSTREAM.fetch(`http://upstream/create?key=${encodeURIComponent(key)}&ms=${q("ms", "50")}`);
-          return res.json();
-        }, { tags });
+        value = await r.getOrCreate(
+          key,
+          async () => {
+            const res = await env.UPSTREAM.fetch(`http://upstream/create?key=${encodeURIComponent(key)}&ms=${q("ms", "50")}`);
+            return res.json();
+          },
+          { tags },
+        );
         break;
       }
       case "/invalidate-tags":
