@@ -14,7 +14,7 @@ use crate::backends::L1Store;
 
 #[wasm_bindgen]
 extern "C" {
-    /// A `MemoryStore` of the JS layer: a bounded LRU of `CachedValue` objects.
+    /// A `MemoryStore` of the JS layer: a bounded LRU of entries (memory-store.js).
     pub type JsMemoryStore;
     /// The entry for `key` (marking it recently used), or `undefined`; also `undefined` when
     /// `now` is past the time the entry was written with (an L1 entry's).
@@ -36,24 +36,21 @@ extern "C" {
     #[wasm_bindgen(method, js_name = removeEntry)]
     fn remove_entry(this: &JsMemoryStore, key: &JsValue);
 
-    /// A stored `CachedValue`; the store checked its shape when it was written.
+    /// A stored entry: a CachedValue's payload and metadata fields, flattened (memory-store.js
+    /// `Entry`); the store checked them when they were written.
     type JsEntry;
     #[wasm_bindgen(method, getter)]
     fn payload(this: &JsEntry) -> JsValue;
     #[wasm_bindgen(method, getter)]
-    fn metadata(this: &JsEntry) -> JsMetadata;
-
-    type JsMetadata;
+    fn ct(this: &JsEntry) -> f64;
     #[wasm_bindgen(method, getter)]
-    fn ct(this: &JsMetadata) -> f64;
+    fn v(this: &JsEntry) -> f64;
     #[wasm_bindgen(method, getter)]
-    fn v(this: &JsMetadata) -> f64;
-    #[wasm_bindgen(method, getter)]
-    fn tags(this: &JsMetadata) -> JsValue;
+    fn tags(this: &JsEntry) -> JsValue;
     #[wasm_bindgen(method, getter, js_name = valueVersion)]
-    fn value_version(this: &JsMetadata) -> Option<f64>;
+    fn value_version(this: &JsEntry) -> Option<f64>;
     #[wasm_bindgen(method, getter)]
-    fn d(this: &JsMetadata) -> Option<f64>;
+    fn d(this: &JsEntry) -> Option<f64>;
 }
 
 pub struct JsMemory {
@@ -88,14 +85,13 @@ impl JsMemory {
 
     fn read(&self, key: &str, now: f64) -> Option<CachedValue<JsValue>> {
         let entry = self.store.read_entry(&self.js_key(key), now)?;
-        let meta = entry.metadata();
         // A version that is not a u32 cannot be ours: it reads as another version (a miss).
         let version =
             |v: f64| if (0.0..=u32::MAX as f64).contains(&v) && v.fract() == 0.0 { v as u32 } else { u32::MAX };
         let metadata =
-            Metadata { ct: meta.ct(), v: version(meta.v()), value_version: meta.value_version().map_or(0, version) };
-        let tags = tags_from_js(&meta.tags());
-        Some(CachedValue { payload: entry.payload(), metadata, tags, duration: meta.d() })
+            Metadata { ct: entry.ct(), v: version(entry.v()), value_version: entry.value_version().map_or(0, version) };
+        let tags = tags_from_js(&entry.tags());
+        Some(CachedValue { payload: entry.payload(), metadata, tags, duration: entry.d() })
     }
 }
 

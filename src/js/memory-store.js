@@ -17,7 +17,12 @@
 // lookup of that key walk a growing chain: ~1 µs a cycle at 1,000 keys. So a removed entry
 // stays as an empty slot that a write of the same key fills again; empty slots are listed and
 // given back before any live entry is evicted.
-import { CachedValue, makeCachedValue } from "./cached-value.js";
+//
+// Layout: the Map's value is one flat Entry (payload, metadata fields and bookkeeping), so a
+// hit follows one pointer from the Map rather than three (slot → CachedValue → metadata): at
+// 100,000 keys each pointer is a likely cache miss, and the hops were most of what a hit cost
+// over a 1-key store. CachedValue objects are made only at the backend surface below.
+import { makeCachedValue } from "./cached-value.js";
 import { ValidationError } from "./errors.js";
 import { NO_VALUE } from "./no-value.js";
 import { describe } from "./options.js";
@@ -28,19 +33,37 @@ export const defaultMaxEntries = () => schema().defaults.maxEntries;
 
 const EMPTY = Symbol("empty");
 
-/** A stored value (or EMPTY once removed) and when it was last placed at the end. */
-class Slot {
-  constructor(value, placed, until) {
-    this.value = value;
-    this.placed = placed;
+/**
+ * A stored value with its metadata (CachedValue's fields, flattened), or EMPTY once removed.
+ * Every field is set in the constructor, so all entries share one shape.
+ */
+class Entry {
+  constructor(payload, ct, v, tags, valueVersion, d, placed, until) {
+    this.payload = payload;
+    this.ct = ct; // creation time, seconds
+    this.v = v; // envelope version
+    this.tags = tags; // string[] or undefined
+    this.valueVersion = valueVersion; // the region's valueVersion when written (0: none)
+    this.d = d; // seconds the creation took (early refresh's δ), or undefined
+    this.placed = placed; // the placement count when last moved to the end
     this.until = until; // as an L1: the region-clock second after which it is not served
     this.listed = false; // in the store's list of empty slots
+  }
+
+  fill(payload, ct, v, tags, valueVersion, d, until) {
+    this.payload = payload;
+    this.ct = ct;
+    this.v = v;
+    this.tags = tags;
+    this.valueVersion = valueVersion;
+    this.d = d;
+    this.until = until;
   }
 }
 
 export class MemoryStore {
-  #slots = new Map(); // key → Slot, least recently placed first
-  #empty = []; // keys of empty slots (and some refilled since: checked when taken)
+  #entries = new Map(); // key → Entry, least recently placed first
+  #empty = []; // keys of empty entries (and some refilled since: checked when taken)
   #max;
   #window; // a read moves its entry when it was placed more than this many placements ago
   #placements = 0;
@@ -64,75 +87,72 @@ export class MemoryStore {
   }
 
   /**
-   * The entry for `key`, marked recently used; undefined when absent, or when `now` (seconds)
-   * is past the time it was written with (an L1 entry's `until`).
+   * The entry for `key` (an Entry: payload, ct, v, tags, valueVersion, d), marked recently
+   * used; undefined when absent, or when `now` (seconds) is past the time it was written with
+   * (an L1 entry's `until`). The caller must not keep it: the store refills entries in place.
    */
   readEntry(key, now) {
-    const slot = this.#slots.get(key);
-    if (slot === undefined || slot.value === EMPTY) return undefined;
-    if (now > slot.until) {
+    const e = this.#entries.get(key);
+    if (e === undefined || e.payload === EMPTY) return undefined;
+    if (now > e.until) {
       this.removeEntry(key);
       return undefined;
     }
-    if (this.#placements - slot.placed > this.#window) this.#place(key, slot);
-    return slot.value;
+    if (this.#placements - e.placed > this.#window) this.#place(key, e);
+    return e;
   }
 
   writeEntry(key, payload, ct, v, until = Infinity, tags = undefined, valueVersion = 0, d = undefined) {
-    this.#put(key, makeCachedValue(payload, ct, v, tags, valueVersion, d), until);
+    const e = this.#entries.get(key);
+    if (e !== undefined) {
+      if (e.payload === EMPTY) this.#live++;
+      e.fill(payload, ct, v, tags, valueVersion, d, until);
+      if (this.#placements - e.placed > this.#window) this.#place(key, e);
+      return;
+    }
+    if (this.#entries.size >= this.#max && !this.#reclaim()) {
+      const [oldest] = this.#entries.keys();
+      this.#entries.delete(oldest);
+      this.#live--;
+    }
+    this.#entries.set(key, new Entry(payload, ct, v, tags, valueVersion, d, ++this.#placements, until));
+    this.#live++;
   }
 
   removeEntry(key) {
-    const slot = this.#slots.get(key);
-    if (slot === undefined || slot.value === EMPTY) return;
-    slot.value = EMPTY;
+    const e = this.#entries.get(key);
+    if (e === undefined || e.payload === EMPTY) return;
+    // Let go of what it held; keep the entry for a write of the same key to refill.
+    e.fill(EMPTY, 0, 0, undefined, 0, undefined, Infinity);
     this.#live--;
-    if (!slot.listed) {
-      slot.listed = true;
+    if (!e.listed) {
+      e.listed = true;
       this.#empty.push(key);
     }
   }
 
-  #place(key, slot) {
-    this.#slots.delete(key);
-    this.#slots.set(key, slot);
-    slot.placed = ++this.#placements;
-  }
-
-  #put(key, value, until = Infinity) {
-    const slot = this.#slots.get(key);
-    if (slot !== undefined) {
-      if (slot.value === EMPTY) this.#live++;
-      slot.value = value;
-      slot.until = until;
-      if (this.#placements - slot.placed > this.#window) this.#place(key, slot);
-      return;
-    }
-    if (this.#slots.size >= this.#max && !this.#reclaim()) {
-      const [oldest] = this.#slots.keys();
-      this.#slots.delete(oldest);
-      this.#live--;
-    }
-    this.#slots.set(key, new Slot(value, ++this.#placements, until));
-    this.#live++;
+  #place(key, e) {
+    this.#entries.delete(key);
+    this.#entries.set(key, e);
+    e.placed = ++this.#placements;
   }
 
   /** Drops every entry (an L1 too far behind its coherence point to know what changed). */
   clear() {
-    this.#slots.clear();
+    this.#entries.clear();
     this.#empty.length = 0;
     this.#live = 0;
   }
 
-  /** Frees one empty slot; false when there is none. */
+  /** Frees one empty entry; false when there is none. */
   #reclaim() {
     while (this.#empty.length > 0) {
       const key = this.#empty.pop();
-      const slot = this.#slots.get(key);
-      if (slot === undefined) continue;
-      slot.listed = false;
-      if (slot.value === EMPTY) {
-        this.#slots.delete(key);
+      const e = this.#entries.get(key);
+      if (e === undefined) continue;
+      e.listed = false;
+      if (e.payload === EMPTY) {
+        this.#entries.delete(key);
         return true;
       }
     }
@@ -143,11 +163,12 @@ export class MemoryStore {
   // the values live in this isolate; CachedValue objects in and out.
 
   get(key) {
-    return this.readEntry(checkKey(key)) ?? NO_VALUE;
+    const e = this.readEntry(checkKey(key));
+    return e === undefined ? NO_VALUE : makeCachedValue(e.payload, e.ct, e.v, e.tags, e.valueVersion, e.d);
   }
 
   set(key, value) {
-    this.#put(checkKey(key), checkEntry(value));
+    this.#write(checkKey(key), checkEntry(value));
   }
 
   delete(key) {
@@ -161,7 +182,7 @@ export class MemoryStore {
   /** `mapping`: an object of key → CachedValue. */
   setMulti(mapping) {
     const entries = Object.entries(mapping).map(([k, v]) => [k, checkEntry(v)]);
-    for (const [k, v] of entries) this.#put(k, v);
+    for (const [k, v] of entries) this.#write(k, v);
   }
 
   deleteMulti(keys) {
@@ -171,8 +192,12 @@ export class MemoryStore {
   /** The stored keys, most recently placed first. */
   keys() {
     const out = [];
-    for (const [key, slot] of this.#slots) if (slot.value !== EMPTY) out.push(key);
+    for (const [key, e] of this.#entries) if (e.payload !== EMPTY) out.push(key);
     return out.reverse();
+  }
+
+  #write(key, { payload, metadata: m }) {
+    this.writeEntry(key, payload, m.ct, m.v, Infinity, m.tags, m.valueVersion ?? 0, m.d);
   }
 }
 
@@ -192,9 +217,12 @@ function checkEntry(value) {
     typeof m !== "object" ||
     !Number.isFinite(m.ct) ||
     !Number.isInteger(m.v) ||
-    m.v < 0
+    m.v < 0 ||
+    !(m.tags === undefined || (Array.isArray(m.tags) && m.tags.every((t) => typeof t === "string"))) ||
+    !(m.valueVersion === undefined || (Number.isInteger(m.valueVersion) && m.valueVersion >= 0)) ||
+    !(m.d === undefined || (typeof m.d === "number" && m.d >= 0))
   ) {
-    throw new ValidationError("the memory backend stores CachedValue objects ({ payload, metadata: { ct, v } })");
+    throw new ValidationError("the memory backend stores CachedValue objects ({ payload, metadata: { ct, v, tags?, valueVersion?, d? } })");
   }
-  return value instanceof CachedValue ? value : makeCachedValue(value.payload, m.ct, m.v, m.tags, m.valueVersion);
+  return value;
 }

@@ -395,13 +395,13 @@ export class CacheRegion {
     }
     const e = this.#memory.readEntry(mkey, now);
     if (e === undefined) return NO_VALUE;
-    const { ct, v } = e.metadata;
+    const ct = e.ct;
     const limit = ttl === undefined ? this.#fixedTtl : ttl < 0 ? Infinity : ttl;
-    if (v !== this.#valueVersion || !(ct > this.#freshAfter) || now - ct > limit) return NO_VALUE;
-    const tags = e.metadata.tags;
+    if (e.v !== this.#valueVersion || !(ct > this.#freshAfter) || now - ct > limit) return NO_VALUE;
+    const tags = e.tags;
     if (tags !== undefined && this.#tagMarks.size > 0 && this.#tagMarks.touches(tags, ct)) return NO_VALUE;
     // The core counts (and reports) a hit whose early refresh it starts.
-    this.#fired = beta > 0 && fires(beta, e.metadata.d, ct, limit, now, this.#options.random);
+    this.#fired = beta > 0 && fires(beta, e.d, ct, limit, now, this.#options.random);
     if (served && !this.#fired) {
       this.#hits++;
       if (this.#listening) this.#listeners.dispatch("hit", mkey, true, undefined);

@@ -157,6 +157,30 @@ describe("memory hits", () => {
     expect(await region.getOrCreate("k", creator(9))).toEqual({ v: 4 });
   });
 
+  it("hand the backend surface CachedValues with all their metadata, and refuse malformed ones", async () => {
+    const { region, creator } = setup();
+    const backend = region.actualBackend;
+    const ct = Date.now() / 1000;
+    backend.set("t", { payload: { v: 5 }, metadata: { ct, v: 1, tags: ["a"], valueVersion: 3, d: 0.25 } });
+    const got = backend.get("t");
+    expect(got.constructor.name).toBe("CachedValue");
+    expect(got).toEqual({ payload: { v: 5 }, metadata: { ct, v: 1, tags: ["a"], valueVersion: 3, d: 0.25 } });
+    for (const metadata of [
+      { ct, v: 1, tags: "a" },
+      { ct, v: 1, tags: [1] },
+      { ct, v: 1, valueVersion: -1 },
+      { ct, v: 1, d: "x" },
+    ]) {
+      expect(() => backend.set("t", { payload: 0, metadata })).toThrow(/CachedValue objects/);
+    }
+    expect(backend.get("t").payload).toEqual({ v: 5 });
+    // An entry removed and written again is a new value, not the old one's fields.
+    await region.delete("t");
+    expect(backend.get("t")).toBe(NO_VALUE);
+    expect(await region.getOrCreate("t", creator(6))).toEqual({ v: 6 });
+    expect(backend.get("t").metadata.tags).toBeUndefined();
+  });
+
   it("honour get()'s own TTL and ignoreExpiration without counting as served", async () => {
     const { region, clock, creator } = setup({ ttl: 10 });
     await region.getOrCreate("k", creator(1));
