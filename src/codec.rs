@@ -18,7 +18,8 @@ use crate::api::{CachedValue, Metadata, Tags};
 use crate::error::{Error, Result};
 use crate::ext;
 
-/// Nesting allowed when decoding (the JS layer refuses values deeper than 256 levels).
+/// Nesting allowed when decoding: more than a stored value may have (`limits::MAX_VALUE_DEPTH`,
+/// checked before storing), since the envelope and extensions wrap it in a few levels more.
 pub const MAX_DEPTH: usize = 300;
 
 /// Encodes `cv` for a byte store.

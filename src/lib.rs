@@ -64,6 +64,7 @@ pub mod ext;
 #[cfg(any(feature = "js", feature = "worker"))]
 pub mod keys;
 pub mod lease;
+pub mod limits;
 pub mod lock;
 pub mod msgpack;
 pub mod region;

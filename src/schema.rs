@@ -1,5 +1,5 @@
 //! The names and defaults the JS API shares with the core, defined once: events, counters, error
-//! classes, degradation options and default settings. The JS layer reads them from the module
+//! classes, degradation options, default settings and platform limits. The JS layer reads them from the module
 //! (`schema()`), and a test checks the package's types (`index.d.ts`) against them, so a name
 //! changed here and missed there fails `npm test`.
 
@@ -29,5 +29,15 @@ pub fn defaults() -> [(&'static str, f64); 4] {
         ("leaseTtl", crate::lease::DEFAULT_LEASE_TTL),
         ("lockTimeout", crate::lease::DEFAULT_LOCK_TIMEOUT),
         ("valueVersion", f64::from(crate::api::VALUE_VERSION)),
+    ]
+}
+
+/// Platform limits the JS backends apply as the Rust ones do (`crate::limits`).
+pub fn limits() -> [(&'static str, f64); 4] {
+    [
+        ("kvMaxKeyBytes", crate::limits::KV_MAX_KEY_BYTES as f64),
+        ("kvMinTtl", crate::limits::KV_MIN_TTL),
+        ("minStaleTtl", crate::limits::MIN_STALE_TTL),
+        ("maxValueDepth", crate::limits::MAX_VALUE_DEPTH as f64),
     ]
 }

@@ -62,7 +62,7 @@ pub fn early_refresh_probability(remaining: f64, delta: f64, beta: f64) -> f64 {
 }
 
 /// The names and defaults of `crate::schema` as one object: `{ events, stats, errors,
-/// degradation, defaults }`.
+/// degradation, defaults, limits }`.
 #[wasm_bindgen]
 pub fn schema() -> JsValue {
     let list = |names: &[&str]| names.iter().map(|n| JsValue::from_str(n)).collect::<js_sys::Array>();
@@ -79,5 +79,28 @@ pub fn schema() -> JsValue {
         let _ = js_sys::Reflect::set(&defaults, &JsValue::from_str(k), &JsValue::from_f64(v));
     }
     set("defaults", &defaults);
+    let limits = js_sys::Object::new();
+    for (k, v) in crate::schema::limits() {
+        let _ = js_sys::Reflect::set(&limits, &JsValue::from_str(k), &JsValue::from_f64(v));
+    }
+    set("limits", &limits);
     out.into()
+}
+
+/// `limits::physical_ttl` for the JS byte stores: seconds to keep a value whose expiration is
+/// `ttl` (undefined or negative: forever, answered as undefined).
+#[wasm_bindgen(js_name = physicalTtl)]
+pub fn physical_ttl(ttl: Option<f64>, stale_ttl: Option<f64>, floor: f64) -> Option<f64> {
+    crate::limits::physical_ttl(ttl, stale_ttl, floor)
+}
+
+/// `limits::kv_key_problem`: `"reserved"`, the key's length in bytes when it is too long, or
+/// undefined when Workers KV takes it.
+#[wasm_bindgen(js_name = kvKeyProblem)]
+pub fn kv_key_problem(key: &str) -> JsValue {
+    match crate::limits::kv_key_problem(key) {
+        None => JsValue::UNDEFINED,
+        Some(crate::limits::KvKeyProblem::Reserved) => JsValue::from_str("reserved"),
+        Some(crate::limits::KvKeyProblem::TooLong(n)) => JsValue::from_f64(n as f64),
+    }
 }

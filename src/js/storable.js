@@ -3,9 +3,11 @@
 // encode it as MessagePack with extensions (src/bindings/js_codec.rs, docs/values.md); this
 // check runs first, on every value before it is stored, and names the path of what it refuses.
 import { ValidationError } from "./errors.js";
+import { schema } from "./schema.js";
 
-/** Deeper values are refused: encoders recurse, and a Rust stack overflow would kill the module. */
-export const MAX_DEPTH = 256;
+/** Deeper values are refused: encoders recurse, and a Rust stack overflow would kill the module
+ * (src/limits.rs, MAX_VALUE_DEPTH). */
+const maxDepth = () => schema().limits.maxValueDepth;
 
 const LEAF = 0; // stored whole: Date, RegExp, ArrayBuffer, DataView, typed arrays
 const PLAIN = 1;
@@ -83,13 +85,14 @@ const entryKey = (k, i) =>
 /**
  * Throws a ValidationError unless `value` can be stored: undefined, null, booleans, numbers,
  * well-formed strings, BigInts; Dates, RegExps, ArrayBuffers, DataViews and typed arrays; arrays
- * (holes too), plain objects, Maps and Sets of those, at most MAX_DEPTH levels deep. An object
+ * (holes too), plain objects, Maps and Sets of those, at most `schema().limits.maxValueDepth` levels deep. An object
  * may appear more than once (it reads back as one object), but not inside itself. Returns
  * `value` so it can be chained.
  */
 export function checkStorable(value) {
   // Iterative walk: a 10,000-deep structure must produce an error, not a stack overflow.
   const stack = [[value, "", 0]];
+  const limit = maxDepth();
   const onPath = new Set(); // containers being walked: meeting one again is a cycle
   const seen = new Set(); // containers walked: meeting one again is a shared reference, fine
   while (stack.length > 0) {
@@ -120,7 +123,7 @@ export function checkStorable(value) {
     if (kind === LEAF) continue;
     if (onPath.has(v)) throw refuse(path, "a circular structure", "an object cannot contain itself");
     if (seen.has(v)) continue;
-    if (depth >= MAX_DEPTH) throw refuse(path, `a value nested deeper than ${MAX_DEPTH} levels`);
+    if (depth >= limit) throw refuse(path, `a value nested deeper than ${limit} levels`);
     seen.add(v);
     onPath.add(v);
     stack.push([EXIT, v]);

@@ -14,10 +14,9 @@ use worker::kv::KvStore;
 use crate::api::{CachedValue, Ttl};
 use crate::backend::{Backend, BackendFuture, Capabilities};
 use crate::error::Error;
+use crate::limits::{kv_key_problem, physical_ttl, KvKeyProblem, KV_MAX_KEY_BYTES, KV_MIN_TTL};
 use crate::{binary_text, codec};
 
-const MAX_KEY_BYTES: usize = 512;
-const MIN_TTL: u64 = 60;
 
 pub struct KvBackend<P> {
     kv: KvStore,
@@ -44,25 +43,20 @@ impl<P: Serialize + DeserializeOwned + Clone + 'static> KvBackend<P> {
     }
 
     fn physical_ttl(&self, ttl: Ttl) -> Option<u64> {
-        let secs = ttl.as_seconds()?;
-        let stale = self.stale_ttl.unwrap_or(secs.max(MIN_TTL as f64));
-        Some(((secs + stale).ceil() as u64).max(MIN_TTL))
+        physical_ttl(ttl.as_seconds(), self.stale_ttl, KV_MIN_TTL).map(|s| s as u64)
     }
 }
 
 fn check_key(key: &str) -> crate::Result<()> {
-    if key.len() > MAX_KEY_BYTES {
-        return Err(Error::validation(format!(
-            "KV keys are at most {MAX_KEY_BYTES} bytes; this one is {}. Shorten long keys with \
-             .key_mangler(edgepile::keys::length_conditional({MAX_KEY_BYTES}, edgepile::keys::sha256_mangle_key)) \
-             (in JS: lengthConditionalMangler({MAX_KEY_BYTES}, sha256MangleKey))",
-            key.len()
-        )));
+    match kv_key_problem(key) {
+        None => Ok(()),
+        Some(KvKeyProblem::Reserved) => Err(Error::validation("KV does not accept empty, \".\" or \"..\" keys")),
+        Some(KvKeyProblem::TooLong(bytes)) => Err(Error::validation(format!(
+            "KV keys are at most {KV_MAX_KEY_BYTES} bytes; this one is {bytes}. Shorten long keys with \
+             .key_mangler(edgepile::keys::length_conditional({KV_MAX_KEY_BYTES}, edgepile::keys::sha256_mangle_key)) \
+             (in JS: lengthConditionalMangler({KV_MAX_KEY_BYTES}, sha256MangleKey))"
+        ))),
     }
-    if key.is_empty() || key == "." || key == ".." {
-        return Err(Error::validation("KV does not accept empty, \".\" or \"..\" keys"));
-    }
-    Ok(())
 }
 
 fn kv_error(op: &str, e: worker::kv::KvError) -> Error {

@@ -55,3 +55,26 @@ test("defaults: what the docs and types say is what the core applies", () => {
   assert.equal(region.actualBackend.maxEntries, s.defaults.maxEntries);
   assert.equal(edgepile.CachedValue.name, "CachedValue");
 });
+
+test("limits: the docs state what the core applies, and every byte store keeps values by its rule", async () => {
+  const { kvMaxKeyBytes, kvMinTtl, minStaleTtl, maxValueDepth } = s.limits;
+  const backends = readFileSync(new URL("../../docs/backends.md", import.meta.url), "utf8");
+  const values = readFileSync(new URL("../../docs/values.md", import.meta.url), "utf8");
+  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+  for (const doc of [backends, readme]) assert.ok(doc.includes(`key ≤ ${kvMaxKeyBytes} bytes`), "KV's key limit");
+  assert.ok(backends.includes(`at least ${kvMinTtl} s`), "KV's shortest expirationTtl");
+  assert.ok(values.includes(`nesting deeper than ${maxValueDepth}`), "the depth limit");
+  // One nesting level under the limit stores; at the limit it is refused.
+  const nested = (n) => (n === 0 ? 0 : [nested(n - 1)]);
+  const region = edgepile.makeRegion().configure("edgepile.memory");
+  await region.set("ok", nested(maxValueDepth));
+  await assert.rejects(region.set("deep", nested(maxValueDepth + 1)), /nested deeper than/);
+  const { physicalTtl } = await import("../../src/js/backends/items.js");
+  const { physicalMs } = await import("../../src/js/backends/redis.js");
+  assert.equal(physicalTtl(10, undefined, kvMinTtl), 10 + Math.max(10, minStaleTtl));
+  assert.equal(physicalTtl(1000, undefined, kvMinTtl), 2000);
+  assert.equal(physicalTtl(10, 0, kvMinTtl), kvMinTtl);
+  assert.equal(physicalTtl(-1, 5, 1), undefined);
+  assert.equal(physicalMs(10, 5), 15_000);
+  assert.equal(physicalMs(undefined, 5), undefined);
+});

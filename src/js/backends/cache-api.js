@@ -46,7 +46,7 @@ export class CacheApiBackend {
   async set(key, item, options) {
     const { bytes, text } = encodeItem(item);
     const ttl = options?.ttl ?? this.defaultTtl;
-    const maxAge = physicalTtl(ttl, this.staleTtl ?? Math.max(ttl ?? 0, 60), 1) ?? YEAR;
+    const maxAge = physicalTtl(ttl, this.staleTtl, 1) ?? YEAR;
     const res = new Response(bytes ?? text, {
       headers: { "Cache-Control": `max-age=${maxAge}`, [KIND]: bytes === undefined ? "text" : "binary" },
     });

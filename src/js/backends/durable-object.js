@@ -79,7 +79,7 @@ export class DurableObjectBackend {
 
   async setMulti(mapping, options) {
     const ttl = options?.ttl ?? this.defaultTtl;
-    const seconds = physicalTtl(ttl, this.staleTtl ?? Math.max(ttl ?? 0, 60), 1);
+    const seconds = physicalTtl(ttl, this.staleTtl, 1);
     const expires = seconds === undefined ? 0 : Date.now() + seconds * 1000;
     const keys = Object.keys(mapping);
     await Promise.all(

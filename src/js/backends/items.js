@@ -1,5 +1,6 @@
 // Turning what a chain hands a byte store into bytes, and back. A CachedValue becomes
 // edgepile's MessagePack envelope; bytes from a codec stay bytes; text stays text.
+import { physicalTtl as physical } from "../../../pkg/edgepile.js";
 import { encodeCachedValue } from "../install.js";
 import { CachedValue } from "../cached-value.js";
 import { ValidationError } from "../errors.js";
@@ -17,10 +18,11 @@ export function encodeItem(item) {
 }
 
 /**
- * Physical lifetime in seconds for a value whose region expiration is `ttl` (-1: never):
- * long enough to serve it stale for `staleTtl` more seconds, never below `floor`.
+ * Physical lifetime in seconds for a value whose region expiration is `ttl` (-1 or undefined:
+ * never, answered as undefined): long enough to serve it stale for `staleTtl` more seconds (by
+ * default as long as `ttl`, at least a minute), never below `floor`. The rule is the core's
+ * (src/limits.rs), shared with the Rust KV backend.
  */
 export function physicalTtl(ttl, staleTtl, floor) {
-  if (ttl === undefined || ttl < 0) return undefined;
-  return Math.max(floor, Math.ceil(ttl + staleTtl));
+  return physical(ttl, staleTtl, floor);
 }

@@ -14,16 +14,13 @@ import { NO_VALUE } from "../no-value.js";
 import { RedisLeases } from "../leases/redis.js";
 import { RedisConnection } from "../redis/connection.js";
 import { RedisBus } from "../redis/bus.js";
-import { encodeItem } from "./items.js";
+import { encodeItem, physicalTtl } from "./items.js";
 
-/** Default stale window, seconds: as long as the expiration itself, at least a minute. */
-const MIN_STALE = 60;
-
-/** Physical lifetime in ms of a value whose expiration is `ttl` seconds (undefined: never). */
+/** Physical lifetime in ms of a value whose expiration is `ttl` seconds (undefined: never):
+ * the byte stores' rule (items.js physicalTtl), to the millisecond. */
 export function physicalMs(ttl, staleTtl) {
-  if (ttl === undefined || ttl < 0) return undefined;
-  const stale = staleTtl ?? Math.max(ttl, MIN_STALE);
-  return Math.max(1, Math.ceil((ttl + stale) * 1000));
+  const seconds = physicalTtl(ttl, staleTtl, 0.001);
+  return seconds === undefined ? undefined : Math.ceil(seconds * 1000);
 }
 
 /** What Redis stores for an item: bytes as a Buffer (no copy), text as it is. */
