@@ -15,8 +15,22 @@ export default serve(({ kv, env }) => {
     });
   const long = region("bench", 3600);
   const short = region("bench-expiring", 1);
+  // The scale workload over the same tiers, with an L1 that holds all its keys (as every
+  // library's scale store does): hits never read KV; a delete or set writes KV and tells the
+  // coherence point, and a miss reads KV, creates and writes it.
+  const scale = makeRegion({ name: "bench-scale" }).configure("edgepile.cloudflare_kv", {
+    expirationTime: 3600,
+    arguments: { namespace: kv, lockNamespace: env.LEASES },
+    l1: { maxEntries: 200_000 },
+    coherence: { namespace: env.COHERENCE, interval: 1 },
+  });
   return {
     get: (key, create) => long.getOrCreate(key, create),
     getExpiring: (key, create, ctx) => short.getOrCreate(key, create, { ctx }),
+    scale: {
+      get: (key, create) => scale.getOrCreate(key, create),
+      del: (key) => scale.delete(key),
+      set: (key, value) => scale.set(key, value),
+    },
   };
 });

@@ -49,7 +49,7 @@ function countingKv(inner) {
 }
 
 /** An in-memory coherence point (the pluggable form), shared by the "isolates" of a test. */
-function memoryPoint() {
+function memoryPoint({ logMax = Infinity } = {}) {
   const state = { version: 0, hard: 0, soft: 0, log: [] };
   const point = {
     calls: { changes: 0, publish: 0, invalidate: 0 },
@@ -57,11 +57,15 @@ function memoryPoint() {
     async changes(region, since) {
       point.calls.changes++;
       if (point.fail) throw new Error("point down");
-      return { version: state.version, hard: state.hard, soft: state.soft, changes: state.log.filter(([v]) => v > since) };
+      // As coherence/log.js: null when changes after `since` have fallen off the log.
+      const oldest = state.log.length > 0 ? state.log[0][0] : state.version + 1;
+      const changes = since < oldest - 1 && since !== state.version ? null : state.log.filter(([v]) => v > since);
+      return { version: state.version, hard: state.hard, soft: state.soft, changes };
     },
     async publish(region, keys) {
       point.calls.publish++;
       for (const k of keys) state.log.push([++state.version, k]);
+      if (state.log.length > logMax) state.log.splice(0, state.log.length - logMax);
       return state.version;
     },
     async invalidate(region, hard, at) {
@@ -194,6 +198,28 @@ describe("coherence", () => {
     expect(await b.get("k")).toBe("new");
     expect(await b.get("gone")).toBe(NO_VALUE);
     expect(await a.get("k")).toBe("new");
+  });
+
+  it("an isolate whose own writes overflow the log keeps its L1; anyone else's writes among them drop it", async () => {
+    const point = memoryPoint({ logMax: 4 });
+    const {
+      regions: [a, b],
+      clock,
+      kv,
+    } = isolates(2, { coherence: point });
+    await a.set("k", 1);
+    expect(await a.get("k")).toBe(1); // a check: a is up to date
+    for (let i = 0; i < 10; i++) await a.set(`mine${i}`, i);
+    clock.advance(1);
+    let reads = kv.counts.reads;
+    expect(await a.get("k")).toBe(1);
+    expect(kv.counts.reads - reads).toBe(0); // all 10 were a's own: L1 kept
+    await b.set("theirs", 1);
+    for (let i = 0; i < 10; i++) await a.set(`mine${i}`, i + 1);
+    clock.advance(1);
+    reads = kv.counts.reads;
+    expect(await a.get("k")).toBe(1);
+    expect(kv.counts.reads - reads).toBe(1); // b's write fell off the log with a's: L1 dropped
   });
 
   it("a creation in one isolate is published too", async () => {

@@ -106,7 +106,14 @@ export class Coherence {
       try {
         await this.#watch(failed);
         const state = await withTimeout(() => this.#transport.changes(this.#region, this.#version), this.#timeout, "the coherence point");
-        const keys = state.changes === null ? null : state.changes.filter(([v]) => !this.#own.has(v)).map(([, k]) => k);
+        // Too far behind for the log, yet every change since was this isolate's own (a burst of
+        // its own writes): nothing to drop, rather than all of L1.
+        const keys =
+          state.changes !== null
+            ? state.changes.filter(([v]) => !this.#own.has(v)).map(([, k]) => k)
+            : this.#allOwn(this.#version, state.version)
+              ? []
+              : null;
         const tags = await this.#tagChanges(state.shards ?? []);
         apply({ hard: state.hard ?? 0, soft: state.soft ?? 0, keys, tags });
         this.#version = state.version;
@@ -118,6 +125,13 @@ export class Coherence {
       }
     })();
     return this.#inflight;
+  }
+
+  /** True when every version after `since` up to `version` is one this isolate wrote. */
+  #allOwn(since, version) {
+    if (!(version >= since) || version - since > this.#own.size) return false;
+    for (let v = since + 1; v <= version; v++) if (!this.#own.has(v)) return false;
+    return true;
   }
 
   /** The marks of the tag shards that moved since this isolate last asked: one request each. */
