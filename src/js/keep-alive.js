@@ -15,6 +15,7 @@ import { describe } from "./options.js";
  */
 export function keepAlive() {
   let done = false;
+  /** @type {any} a number in workerd and browsers, an object with unref() in Node */
   let timer;
   const tick = () => {
     if (done) return;
