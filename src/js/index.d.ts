@@ -726,6 +726,8 @@ export declare class RedisBackend implements BackendObject, ActualBackend {
 }
 /** Leases as `SET key token NX PX ttl`, released by compare-and-delete (node entry only). */
 export declare class RedisLeases implements LeaseClient {
+  /** Made by RedisBackend over its connection (`backend.leases`). */
+  private constructor();
   acquire(key: string, ttlSeconds: number): Promise<string | null>;
   release(key: string, token: string): Promise<void>;
 }

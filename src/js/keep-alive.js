@@ -33,7 +33,22 @@ export function keepAlive() {
   };
 }
 
-/** `(key, run) => ctx.waitUntil(run())` for a Workers ExecutionContext. */
+/**
+ * `(key, run) => ctx.waitUntil(run())` for a Workers ExecutionContext; undefined without one
+ * (getOrCreate's `ctx` is optional).
+ * @overload
+ * @param {import("./index.js").ExecutionContextLike} ctx
+ * @returns {(key: string, run: () => Promise<void>) => void}
+ */
+/**
+ * @overload
+ * @param {undefined} ctx
+ * @returns {undefined}
+ */
+/**
+ * @param {import("./index.js").ExecutionContextLike | undefined} ctx
+ * @returns {((key: string, run: () => Promise<void>) => void) | undefined}
+ */
 export function waitUntilRunner(ctx) {
   if (ctx === undefined) return undefined;
   if (ctx === null || typeof ctx.waitUntil !== "function") {
