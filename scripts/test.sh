@@ -17,8 +17,9 @@ RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 cargo package --offline --allow-dirty --quiet
 step "JS format check and lint (Biome: its formatter, recommended rules; see biome.json)"
 biome ci
-step "TypeScript: the public types against tests/types/usage.ts and the core's names; imports, docs links and the README checked; the API reference builds from them"
+step "TypeScript: the public types against tests/types/usage.ts, the JS sources checked (checkJs) against them, the core's names; imports, docs links and the README checked; the API reference builds from them"
 tsc -p tests/types/tsconfig.json
+tsc -p tests/types/tsconfig.src.json
 node --test tests/types/
 typedoc --out .build/api --logLevel Warn
 step "vitest inside workerd"

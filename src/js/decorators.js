@@ -86,6 +86,7 @@ export function cacheOnArguments(region, fn, options) {
     } catch (e) {
       return Promise.reject(e);
     }
+    /** @type {object | undefined} */
     let options = createOptions;
     if (tagsOf !== undefined) {
       try {
@@ -174,7 +175,7 @@ export function cacheMultiOnArguments(region, fn, options) {
       if (!Array.isArray(values) || values.length !== args.length) {
         throw new ValidationError("the function must return one value per argument");
       }
-      await region.setMulti(new Map(ks.map((k, i) => [k, values[i]]).filter(([, v]) => v !== NO_VALUE)));
+      await region.setMulti(new Map(ks.map((k, i) => /** @type {[string, unknown]} */ ([k, values[i]])).filter(([, v]) => v !== NO_VALUE)));
       return asdict ? out : values;
     });
   };

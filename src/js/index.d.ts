@@ -85,14 +85,31 @@ export interface ValueOptions<T = unknown> {
   migrate?: Migrate<T>;
 }
 
-export type BackendName =
-  | "edgepile.memory"
-  | "edgepile.null"
-  | "edgepile.cloudflare_kv"
-  | "edgepile.cloudflare_cache"
-  | "edgepile.durable_object"
+/**
+ * The backend names configure accepts, each with its `arguments`. A backend added with
+ * registerBackend joins by declaration merging, which types its name and arguments:
+ *
+ * ```ts
+ * declare module "edgepile" {
+ *   interface BackendArguments {
+ *     "app.disk": { dir: string };
+ *   }
+ * }
+ * registerBackend("app.disk", (args) => new DiskBackend(args.dir));
+ * makeRegion().configure("app.disk", { arguments: { dir: "/tmp" } });
+ * ```
+ */
+export interface BackendArguments {
+  "edgepile.memory": MemoryArguments & LeaseArguments;
+  "edgepile.null": LeaseArguments;
+  "edgepile.cloudflare_kv": KvArguments;
+  "edgepile.cloudflare_cache": CacheApiArguments;
+  "edgepile.durable_object": DurableObjectArguments;
   /** Node only (the package's node entry): see RedisArguments. */
-  | "edgepile.redis";
+  "edgepile.redis": RedisArguments;
+}
+
+export type BackendName = keyof BackendArguments & string;
 
 /** A KV namespace binding, as much of it as edgepile uses. */
 export interface KVNamespaceLike {
@@ -191,14 +208,21 @@ export interface RedisBus {
   close(): Promise<void>;
 }
 
+/** What a write passes to a backend: the entry's lifetime in seconds (-1: never), for stores that expire entries physically. */
+export interface WriteOptions {
+  ttl: number;
+}
+
 /** A backend of your own: get/set/delete, sync or async; the multi forms are optional. */
 export interface BackendObject {
   get(key: string): StoredItem | Promise<StoredItem>;
-  set(key: string, value: StoredItem, options?: { ttl: number }): void | Promise<void>;
+  set(key: string, value: StoredItem, options?: WriteOptions): void | Promise<void>;
   delete(key: string): void | Promise<void>;
   getMulti?(keys: string[]): StoredItem[] | Promise<StoredItem[]>;
-  setMulti?(mapping: Record<string, StoredItem>, options?: { ttl: number }): void | Promise<void>;
+  setMulti?(mapping: Record<string, StoredItem>, options?: WriteOptions): void | Promise<void>;
   deleteMulti?(keys: string[]): void | Promise<void>;
+  /** The stored keys, if the store can list them (reached through `actualBackend`). */
+  keys?(): string[] | Promise<string[]>;
 }
 
 /** An ExecutionContext, as much of it as edgepile uses. */
@@ -355,7 +379,11 @@ export interface DegradationOptions {
   backendTimeout?: number;
 }
 
-export interface ConfigureOptions extends DegradationOptions, ValueOptions {
+/**
+ * The options of configure; `A`: the backend's arguments (configure picks them by the backend's
+ * name: see BackendArguments).
+ */
+export interface ConfigureOptions<A = BackendArguments[BackendName]> extends DegradationOptions, ValueOptions {
   /**
    * The version of this region's values (an integer, default 0 = none): entries written under
    * another one are misses. Bump it with a deploy that changes the values' shape.
@@ -363,13 +391,7 @@ export interface ConfigureOptions extends DegradationOptions, ValueOptions {
   valueVersion?: number;
   /** Default -1 (never). */
   expirationTime?: ExpirationTime;
-  arguments?:
-    | (MemoryArguments & LeaseArguments)
-    | KvArguments
-    | CacheApiArguments
-    | DurableObjectArguments
-    | RedisArguments
-    | Record<string, unknown>;
+  arguments?: A;
   /** Proxies, first item outermost: ProxyBackend subclasses (built with no arguments) or instances. */
   wrap?: Array<ProxyBackend | (new () => ProxyBackend)>;
   /** Replace the backend of an already configured region instead of throwing. */
@@ -446,32 +468,55 @@ type MaybePromise<T> = T | Promise<T>;
 /** A backend or proxy as the chain sees it. */
 export interface BackendLike {
   get(key: string): MaybePromise<StoredItem>;
-  set(key: string, value: StoredItem): MaybePromise<void>;
+  set(key: string, value: StoredItem, options?: WriteOptions): MaybePromise<void>;
   delete(key: string): MaybePromise<void>;
   getMulti(keys: string[]): MaybePromise<StoredItem[]>;
-  setMulti(mapping: Record<string, StoredItem>): MaybePromise<void>;
+  setMulti(mapping: Record<string, StoredItem>, options?: WriteOptions): MaybePromise<void>;
   deleteMulti(keys: string[]): MaybePromise<void>;
 }
 
-/** The backend under every proxy, living in the isolate: synchronous, and it can list its keys. */
+/**
+ * The backend under every proxy (`actualBackend`) of a region over a registered name or an
+ * object: sync or async, as that backend is. `keys()` where the backend has one.
+ */
 export interface ActualBackend extends BackendLike {
-  get(key: string): StoredItem;
-  keys(): string[];
-  /** edgepile.redis: closes the connection it opened from `url` (a `client` passed in stays open). */
-  close?(): Promise<void>;
-  /** edgepile.redis: pub/sub over its connection. */
-  bus?: RedisBus;
+  keys?(): MaybePromise<string[]> | undefined;
 }
+
+/** edgepile.memory and edgepile.null: the store lives in the isolate, is synchronous and lists its keys. */
+export interface InIsolateBackend extends ActualBackend {
+  get(key: string): StoredItem;
+  set(key: string, value: StoredItem): void;
+  delete(key: string): void;
+  getMulti(keys: string[]): StoredItem[];
+  setMulti(mapping: Record<string, StoredItem>): void;
+  deleteMulti(keys: string[]): void;
+  /** Most recently used first. */
+  keys(): string[];
+}
+
+/** The `actualBackend` of a region configured with backend `N`. */
+export type ActualBackendOf<N> = N extends "edgepile.memory" | "edgepile.null"
+  ? InIsolateBackend
+  : N extends "edgepile.cloudflare_kv"
+    ? KvBackend
+    : N extends "edgepile.cloudflare_cache"
+      ? CacheApiBackend
+      : N extends "edgepile.durable_object"
+        ? DurableObjectBackend
+        : N extends "edgepile.redis"
+          ? RedisBackend
+          : ActualBackend;
 
 /** Base class of proxies: override any method and call `this.proxied`. */
 export declare class ProxyBackend implements BackendLike {
   proxied: BackendLike;
   wrap(backend: BackendLike): this;
   get(key: string): MaybePromise<StoredItem>;
-  set(key: string, value: StoredItem): MaybePromise<void>;
+  set(key: string, value: StoredItem, options?: WriteOptions): MaybePromise<void>;
   delete(key: string): MaybePromise<void>;
   getMulti(keys: string[]): MaybePromise<StoredItem[]>;
-  setMulti(mapping: Record<string, StoredItem>): MaybePromise<void>;
+  setMulti(mapping: Record<string, StoredItem>, options?: WriteOptions): MaybePromise<void>;
   deleteMulti(keys: string[]): MaybePromise<void>;
 }
 
@@ -546,7 +591,8 @@ export interface CachedMultiFunction<A, V, R> {
   readonly original: (...args: A[]) => unknown;
 }
 
-export declare class CacheRegion {
+/** A region; `B`: the type of its `actualBackend`, which configure sets from the backend it is given. */
+export declare class CacheRegion<B extends ActualBackend = ActualBackend> {
   readonly name: string;
   readonly keyMangler: KeyMangler | undefined;
   readonly functionKeyGenerator: FunctionKeyGenerator | undefined;
@@ -555,8 +601,10 @@ export declare class CacheRegion {
   /** The outermost backend: the first proxy of `wrap`, or the backend itself. */
   readonly backend: BackendLike;
   /** The backend under every proxy. */
-  readonly actualBackend: ActualBackend;
-  configure(backend: BackendName | BackendObject, options?: ConfigureOptions): this;
+  readonly actualBackend: B;
+  configure<N extends BackendName>(backend: N, options?: ConfigureOptions<BackendArguments[N]>): CacheRegion<ActualBackendOf<N>>;
+  /** A backend object: `arguments` holds lease settings only. */
+  configure<O extends BackendObject>(backend: O, options?: ConfigureOptions<LeaseArguments>): CacheRegion<ActualBackend>;
   /** Listens to an event ("*" for all); returns the function that stops listening. */
   on(event: EventName | "*", listener: (event: RegionEvent) => void): () => void;
   stats(): RegionStats;
@@ -604,32 +652,46 @@ export declare class CacheRegion {
 
 export declare function makeRegion(options?: RegionOptions): CacheRegion;
 
-/** Makes a backend name usable in configure (dogpile's register_backend). */
-export declare function registerBackend(
-  name: string,
-  factory: (args: Record<string, unknown>, region: { expirationTime?: number }) => BackendObject,
+/**
+ * Makes a backend name usable in configure (dogpile's register_backend); declare the name in
+ * BackendArguments to have configure accept it (the factory then gets those arguments).
+ */
+export declare function registerBackend<N extends string>(
+  name: N,
+  factory: (
+    args: N extends BackendName ? BackendArguments[N] : Record<string, unknown>,
+    region: { expirationTime?: number; backendTimeout?: number },
+  ) => BackendObject,
 ): void;
 /** `(key, run) => ctx.waitUntil(run())`. */
 export declare function waitUntilRunner(ctx: ExecutionContextLike): (key: string, run: () => Promise<void>) => void;
 
-export declare class KvBackend implements BackendObject {
+export declare class KvBackend implements BackendObject, ActualBackend {
   constructor(args: KvArguments, region?: { expirationTime?: number });
   get(key: string): Promise<StoredItem>;
-  set(key: string, value: StoredItem, options?: { ttl: number }): Promise<void>;
+  set(key: string, value: StoredItem, options?: WriteOptions): Promise<void>;
   delete(key: string): Promise<void>;
   getMulti(keys: string[]): Promise<StoredItem[]>;
+  setMulti(mapping: Record<string, StoredItem>, options?: WriteOptions): Promise<void>;
+  deleteMulti(keys: string[]): Promise<void>;
 }
-export declare class CacheApiBackend implements BackendObject {
+export declare class CacheApiBackend implements BackendObject, ActualBackend {
   constructor(args?: CacheApiArguments, region?: { expirationTime?: number });
   get(key: string): Promise<StoredItem>;
-  set(key: string, value: StoredItem, options?: { ttl: number }): Promise<void>;
+  set(key: string, value: StoredItem, options?: WriteOptions): Promise<void>;
   delete(key: string): Promise<void>;
+  getMulti(keys: string[]): Promise<StoredItem[]>;
+  setMulti(mapping: Record<string, StoredItem>, options?: WriteOptions): Promise<void>;
+  deleteMulti(keys: string[]): Promise<void>;
 }
-export declare class DurableObjectBackend implements BackendObject {
+export declare class DurableObjectBackend implements BackendObject, ActualBackend {
   constructor(args: DurableObjectArguments, region?: { expirationTime?: number });
   get(key: string): Promise<StoredItem>;
-  set(key: string, value: StoredItem, options?: { ttl: number }): Promise<void>;
+  set(key: string, value: StoredItem, options?: WriteOptions): Promise<void>;
   delete(key: string): Promise<void>;
+  getMulti(keys: string[]): Promise<StoredItem[]>;
+  setMulti(mapping: Record<string, StoredItem>, options?: WriteOptions): Promise<void>;
+  deleteMulti(keys: string[]): Promise<void>;
   keys(): Promise<string[]>;
 }
 /** A lease client: acquire → token or null, release with the token. */
@@ -649,13 +711,13 @@ export declare class KvLeases implements LeaseClient {
 }
 
 /** edgepile.redis's store (node entry only): what `configure("edgepile.redis", …)` builds. */
-export declare class RedisBackend implements BackendObject {
+export declare class RedisBackend implements BackendObject, ActualBackend {
   constructor(args: RedisArguments, region?: { expirationTime?: number; backendTimeout?: number });
   get(key: string): Promise<StoredItem>;
-  set(key: string, value: StoredItem, options?: { ttl: number }): Promise<void>;
+  set(key: string, value: StoredItem, options?: WriteOptions): Promise<void>;
   delete(key: string): Promise<void>;
   getMulti(keys: string[]): Promise<StoredItem[]>;
-  setMulti(mapping: Record<string, StoredItem>, options?: { ttl: number }): Promise<void>;
+  setMulti(mapping: Record<string, StoredItem>, options?: WriteOptions): Promise<void>;
   deleteMulti(keys: string[]): Promise<void>;
   /** The region's lease client, unless `distributedLock: false`. */
   readonly leases: RedisLeases | undefined;
@@ -664,6 +726,8 @@ export declare class RedisBackend implements BackendObject {
 }
 /** Leases as `SET key token NX PX ttl`, released by compare-and-delete (node entry only). */
 export declare class RedisLeases implements LeaseClient {
+  /** Made by RedisBackend over its connection (`backend.leases`). */
+  private constructor();
   acquire(key: string, ttlSeconds: number): Promise<string | null>;
   release(key: string, token: string): Promise<void>;
 }

@@ -15,6 +15,7 @@ import { describe } from "./options.js";
  */
 export function keepAlive() {
   let done = false;
+  /** @type {any} a number in workerd and browsers, an object with unref() in Node */
   let timer;
   const tick = () => {
     if (done) return;
@@ -32,7 +33,22 @@ export function keepAlive() {
   };
 }
 
-/** `(key, run) => ctx.waitUntil(run())` for a Workers ExecutionContext. */
+/**
+ * `(key, run) => ctx.waitUntil(run())` for a Workers ExecutionContext; undefined without one
+ * (getOrCreate's `ctx` is optional).
+ * @overload
+ * @param {import("./index.js").ExecutionContextLike} ctx
+ * @returns {(key: string, run: () => Promise<void>) => void}
+ */
+/**
+ * @overload
+ * @param {undefined} ctx
+ * @returns {undefined}
+ */
+/**
+ * @param {import("./index.js").ExecutionContextLike | undefined} ctx
+ * @returns {((key: string, run: () => Promise<void>) => void) | undefined}
+ */
 export function waitUntilRunner(ctx) {
   if (ctx === undefined) return undefined;
   if (ctx === null || typeof ctx.waitUntil !== "function") {

@@ -12,7 +12,11 @@ import { describe } from "./options.js";
 
 const MAX_KEY_DEPTH = 64;
 
-/** One argument in canonical form. */
+/**
+ * One argument in canonical form.
+ * @param {Set<object>} [path] the objects on the way to `v`, to refuse a cycle
+ * @returns {string}
+ */
 export function encodeArg(v, depth = 0, path = undefined) {
   switch (typeof v) {
     case "string":

@@ -8,4 +8,6 @@ class NoValue {
     return "NO_VALUE";
   }
 }
-export const NO_VALUE = Object.freeze(new NoValue());
+// Typed as index.d.ts declares it, a unique symbol, so `v !== NO_VALUE` narrows in checked code too.
+/** @type {import("./index.js").NoValue} */
+export const NO_VALUE = /** @type {never} */ (Object.freeze(new NoValue()));

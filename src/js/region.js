@@ -40,26 +40,34 @@ import { earlyBeta, FIRED, fires } from "./early-refresh.js";
 import { KvWrites } from "./backends/kv-writes.js";
 
 export class CacheRegion {
+  /** @type {RegionCore | undefined} */
   #core = undefined;
+  /** @type {(() => number) | undefined} */
   #ttlFn = undefined; // set when the region's expirationTime is a function
   // The hit path of a memory region, all in JS: the store's entry, judged by its creation time
   // against the TTL and the core's invalidation mark. Anything but a fresh hit goes to the core.
+  /** @type {MemoryStore | undefined} */
   #memory = undefined; // the MemoryStore of "edgepile.memory" without proxies, or the L1 tier
   #tiered = false; // #memory is an L1 over a shared backend
+  /** @type {import("./coherence/point.js").Coherence | undefined} */
   #coherence = undefined; // the Coherence every isolate consults (tiers.js)
   #fixedTtl = Infinity; // the region's fixed expiration, seconds
   #freshAfter = 0; // the core's fresh_after(): values created at or before it are not fresh
   #valueVersion = NaN; // the envelope version the core writes (install.js); entries of another are not fresh
+  /** @type {Map<string, string> | undefined} */
   #mangled = undefined; // key → mangled key, so a hit does not run the mangler again
   #hits = 0; // hits served here, added to stats().hits
   #coherenceErrors = 0; // failed coherence checks and records, added to stats().backendErrors
   #tagMarks = new TagMarks(); // tag invalidations known here, mirrored from the core for the hit path
   #listening = false; // a listener wants every hit as an event
   #earlyBeta = 0; // the region's early refresh β; 0: off
+  /** @type {KvWrites | undefined} */
   #writes = undefined; // KvWrites of a KV region: one write per key per second, 429s retried
   #fired = false; // set by #fresh when its hit's XFetch draw fired
   #options;
+  /** @type {import("./index.js").BackendLike | undefined} */
   #backend = undefined;
+  /** @type {import("./index.js").ActualBackend | undefined} */
   #actualBackend = undefined;
   #listeners = new Listeners(() => this.#syncListener());
   #values = {}; // the region's checkValue and migrate, which a call's own complete
@@ -99,13 +107,13 @@ export class CacheRegion {
   /** The outermost backend: the first proxy of `wrap`, or the backend itself. */
   get backend() {
     this.#ready();
-    return this.#backend;
+    return /** @type {import("./index.js").BackendLike} */ (this.#backend); // set with #core
   }
 
   /** The backend under every proxy (dogpile's `actual_backend`): get/set/delete, the multi forms, keys(). */
   get actualBackend() {
     this.#ready();
-    return this.#actualBackend;
+    return /** @type {import("./index.js").ActualBackend} */ (this.#actualBackend); // set with #core
   }
 
   /** True once `configure()` has given the region a backend. */
@@ -386,6 +394,7 @@ export class CacheRegion {
    * The payload stored under `key` if it is fresh (`ttl`: this call's seconds, or undefined
    * for the region's), else NO_VALUE: the core's rule (lock.rs `classify`) for a value known
    * to exist. A hit of getOrCreate (`served`) counts as one and is an event, as in the core.
+   * Called only for a region with #memory.
    */
   #fresh(key, ttl, served, now, beta = 0) {
     let mkey = key;
@@ -393,7 +402,7 @@ export class CacheRegion {
       mkey = this.#mangledKey(key);
       if (mkey === undefined) return NO_VALUE; // the core's path reports the mangler's failure
     }
-    const e = this.#memory.readEntry(mkey, now);
+    const e = /** @type {MemoryStore} */ (this.#memory).readEntry(mkey, now);
     if (e === undefined) return NO_VALUE;
     const ct = e.ct;
     const limit = ttl === undefined ? this.#fixedTtl : ttl < 0 ? Infinity : ttl;
@@ -409,9 +418,13 @@ export class CacheRegion {
     return e.payload;
   }
 
-  /** The key mangler's result, remembered (a mangler is a pure function of the key). */
+  /**
+   * The key mangler's result, remembered (a mangler is a pure function of the key). Called only
+   * when #mangled is set, which is with #memory.
+   */
   #mangledKey(key) {
-    let m = this.#mangled.get(key);
+    const mangled = /** @type {Map<string, string>} */ (this.#mangled);
+    let m = mangled.get(key);
     if (m === undefined) {
       try {
         m = this.#options.keyMangler(key);
@@ -420,34 +433,39 @@ export class CacheRegion {
       }
       if (typeof m !== "string") return undefined;
       // Bounded like the store: past its size, start again rather than track recency twice.
-      if (this.#mangled.size >= this.#memory.maxEntries) this.#mangled.clear();
-      this.#mangled.set(key, m);
+      if (mangled.size >= /** @type {MemoryStore} */ (this.#memory).maxEntries) mangled.clear();
+      mangled.set(key, m);
     }
     return m;
   }
 
-  /** The coherence check, when one is due (undefined otherwise); it never throws. */
+  /** The coherence check, when one is due (undefined otherwise); it never throws. Only with #coherence. */
   #check(now) {
-    if (!this.#coherence.due(now)) return undefined;
-    return this.#coherence.sync(
+    const coherence = /** @type {import("./coherence/point.js").Coherence} */ (this.#coherence);
+    if (!coherence.due(now)) return undefined;
+    return coherence.sync(
       now,
       (state) => this.#applyCoherence(state),
       (e) => this.#coherenceFailed(e),
     );
   }
 
-  /** What other isolates did: their invalidation marks, and the keys to drop from L1. */
+  /**
+   * What other isolates did: their invalidation marks, and the keys to drop from L1. Called by
+   * the coherence check of a configured region; a tiered one has #memory.
+   */
   #applyCoherence({ hard, soft, keys, tags }) {
-    this.#core.mergeInvalidation(hard, soft);
-    this.#freshAfter = this.#core.freshAfter();
+    const core = /** @type {RegionCore} */ (this.#core);
+    core.mergeInvalidation(hard, soft);
+    this.#freshAfter = core.freshAfter();
     for (const [tag, tagHard, tagSoft] of tags ?? []) this.#mergeTag(tag, tagHard, tagSoft);
     if (!this.#tiered) return;
-    if (keys === null) this.#memory.clear();
-    else for (const k of keys) this.#memory.removeEntry(k);
+    if (keys === null) /** @type {MemoryStore} */ (this.#memory).clear();
+    else for (const k of keys) /** @type {MemoryStore} */ (this.#memory).removeEntry(k);
   }
 
   #mergeTag(tag, hard, soft) {
-    this.#core.mergeTagMarks(tag, hard, soft);
+    /** @type {RegionCore} */ (this.#core).mergeTagMarks(tag, hard, soft);
     this.#tagMarks.merge(tag, hard, soft);
   }
 

@@ -41,7 +41,9 @@ const KINDS = new Map([
   [RegExp.prototype, LEAF],
   [ArrayBuffer.prototype, LEAF],
   [DataView.prototype, LEAF],
-  ...TYPED_ARRAYS.filter((name) => typeof globalThis[name] === "function").map((name) => [globalThis[name].prototype, LEAF]),
+  ...TYPED_ARRAYS.filter((name) => typeof globalThis[name] === "function").map(
+    (name) => /** @type {[object, number]} */ ([globalThis[name].prototype, LEAF]),
+  ),
 ]);
 
 /** Hints for what is refused, by Object.prototype.toString's tag. */
@@ -96,7 +98,7 @@ export function checkStorable(value) {
   const onPath = new Set(); // containers being walked: meeting one again is a cycle
   const seen = new Set(); // containers walked: meeting one again is a shared reference, fine
   while (stack.length > 0) {
-    const [v, path, depth] = stack.pop();
+    const [v, path, depth] = /** @type {any[]} */ (stack.pop()); // the loop runs while there is one
     if (v === EXIT) {
       // leaving a container: it may appear again elsewhere, just not inside itself
       onPath.delete(path);

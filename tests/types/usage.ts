@@ -193,3 +193,42 @@ void loadOrder(1);
 makeRegion().configure("edgepile.memory", { checkValue: 1 });
 // @ts-expect-error: class instances cannot be stored (a Promise among them)
 void orders.set("p", Promise.resolve(1));
+
+// A region's actualBackend is as synchronous as its backend (types only).
+import type { StoredItem as Item } from "edgepile";
+const inIsolate: Item = makeRegion().configure("edgepile.memory").actualBackend.get("k");
+const listed: string[] = makeRegion().configure("edgepile.null").actualBackend.keys();
+const fromKv: Promise<Item> = kvRegion.actualBackend.get("k");
+// @ts-expect-error: KV answers asynchronously
+const notSync: Item = kvRegion.actualBackend.get("k");
+const doKeys: Promise<string[]> = makeRegion()
+  .configure("edgepile.durable_object", { arguments: { namespace: env.LEASES } })
+  .actualBackend.keys();
+console.log(inIsolate, listed, fromKv, notSync, doKeys);
+
+// arguments are the named backend's own (types only).
+// @ts-expect-error: edgepile.memory takes no namespace
+makeRegion().configure("edgepile.memory", { arguments: { namespace: env.CACHE } });
+// @ts-expect-error: edgepile.cloudflare_kv needs its namespace
+makeRegion().configure("edgepile.cloudflare_kv", { arguments: { staleTtl: 60 } });
+// @ts-expect-error: maxEntries is a number
+makeRegion().configure("edgepile.memory", { arguments: { maxEntries: "100" } });
+// @ts-expect-error: an object backend takes lease settings only
+makeRegion().configure(new Map() as unknown as import("edgepile").BackendObject, { arguments: { maxEntries: 1 } });
+
+// A registered backend joins configure's names through BackendArguments (types only).
+import { registerBackend, type BackendObject } from "edgepile";
+declare module "edgepile" {
+  interface BackendArguments {
+    "usage.disk": { dir: string };
+  }
+}
+declare const disk: (dir: string) => BackendObject;
+registerBackend("usage.disk", (args) => disk(args.dir));
+makeRegion().configure("usage.disk", { arguments: { dir: "/tmp/cache" } });
+// @ts-expect-error: dir is a string
+makeRegion().configure("usage.disk", { arguments: { dir: 1 } });
+// @ts-expect-error: the factory of a declared name gets its arguments
+registerBackend("usage.disk", (args) => disk(args.path));
+// @ts-expect-error: registered at run time but not declared: unknown to the types
+makeRegion().configure("usage.undeclared");

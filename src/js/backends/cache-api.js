@@ -47,7 +47,9 @@ export class CacheApiBackend {
     const { bytes, text } = encodeItem(item);
     const ttl = options?.ttl ?? this.defaultTtl;
     const maxAge = physicalTtl(ttl, this.staleTtl, 1) ?? YEAR;
-    const res = new Response(bytes ?? text, {
+    // Bytes here are never over a SharedArrayBuffer (values holding one are refused, codecs and
+    // the envelope make fresh buffers), which is what BodyInit's type rules out.
+    const res = new Response(/** @type {BodyInit} */ (bytes ?? text), {
       headers: { "Cache-Control": `max-age=${maxAge}`, [KIND]: bytes === undefined ? "text" : "binary" },
     });
     try {

@@ -28,6 +28,7 @@ export class KvWrites {
   #sleep; // (ms) => Promise
   #report; // (type, key, error) => void: "writeDeferred", "writeRetried", "writeDropped"
   #keys = new Map(); // key → { last: ms of its last write, running, pending: the held write }
+  /** @type {import("../index.js").ExecutionContextLike | undefined} */
   #ctx = undefined; // the latest request context, for waitUntil
   counts = { deferred: 0, retried: 0, dropped: 0 };
 

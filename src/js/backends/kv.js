@@ -44,7 +44,7 @@ function fail(op, key, cause) {
 
 export class KvBackend {
   /**
-   * @param {{ namespace: KVNamespace, staleTtl?: number }} args
+   * @param {import("../index.js").KvArguments} args
    * @param {{ expirationTime?: number }} region the region's fixed expiration, for sets that do not say
    */
   constructor(args, region = {}) {

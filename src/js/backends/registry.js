@@ -9,11 +9,17 @@ import { KvBackend } from "./kv.js";
 /** Backends the Rust core holds itself (values stay in wasm, hits are synchronous). */
 export const CORE_BACKENDS = ["edgepile.memory", "edgepile.null"];
 
-const factories = new Map([
-  ["edgepile.cloudflare_kv", (args, region) => new KvBackend(args, region)],
-  ["edgepile.cloudflare_cache", (args, region) => new CacheApiBackend(args, region)],
-  ["edgepile.durable_object", (args, region) => new DurableObjectBackend(args, region)],
-]);
+// A factory's arguments are whatever configure was given: checked by name for the built-in
+// backends (BACKEND_ARGUMENTS), the factory's own to check for a registered one.
+/** @typedef {(args: any, region: { expirationTime?: number, backendTimeout?: number }) => import("../index.js").BackendObject} Factory */
+/** @type {Map<string, Factory>} */
+const factories = new Map(
+  /** @type {[string, Factory][]} */ ([
+    ["edgepile.cloudflare_kv", (args, region) => new KvBackend(args, region)],
+    ["edgepile.cloudflare_cache", (args, region) => new CacheApiBackend(args, region)],
+    ["edgepile.durable_object", (args, region) => new DurableObjectBackend(args, region)],
+  ]),
+);
 
 /**
  * Makes `name` usable in `configure(name, { arguments })`: `factory(arguments, { expirationTime })`

@@ -39,8 +39,12 @@ export function markTags(tagState, tags, hard, at) {
   return version;
 }
 
-/** `{ version, marks }`: [tag, hard, soft][] changed after `since` (every mark for since 0). */
+/**
+ * `{ version, marks }`: [tag, hard, soft][] changed after `since` (every mark for since 0).
+ * @returns {{ version: number, marks: Array<[string, number, number]> }}
+ */
 export function tagChangesSince(tagState, since) {
+  /** @type {Array<[string, number, number]>} */
   const marks = [];
   for (const [tag, [h, s, v]] of Object.entries(tagState.marks)) if (v > since) marks.push([tag, h, s]);
   return { version: tagState.version, marks };

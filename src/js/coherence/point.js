@@ -47,9 +47,11 @@ export class Coherence {
   #timeout;
   #version = 0;
   #checkedAt = -Infinity;
+  /** @type {Promise<void> | undefined} */
   #inflight = undefined;
   #own = new Set();
   #nudged = false; // a change was announced since the last check began
+  /** @type {Promise<unknown> | undefined} */
   #watching = undefined; // the transport's watch (optional), started by the first check
   #shards = []; // the version of each tag shard this isolate has taken on
 

@@ -75,7 +75,13 @@ export class RedisCoherence {
     // still covered?) and the entries after `since`.
     const log = newer.map(logEntry);
     if (oldest.length > 0 && (log.length === 0 || log[0][0] !== logEntry(oldest[0])[0])) log.unshift(logEntry(oldest[0]));
-    const state = { version: Number(marks[0] ?? 0), hard: Number(marks[1] ?? 0), soft: Number(marks[2] ?? 0), log, shards: [] };
+    const state = {
+      version: Number(marks[0] ?? 0),
+      hard: Number(marks[1] ?? 0),
+      soft: Number(marks[2] ?? 0),
+      log,
+      shards: /** @type {number[]} */ ([]),
+    };
     for (const [s, v] of entriesOf(shards)) state.shards[Number(s)] = Number(v);
     return changesSince(state, since);
   }

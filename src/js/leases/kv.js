@@ -14,7 +14,7 @@ export const DEFAULT_SETTLE_MS = 50;
 
 export class KvLeases {
   /**
-   * @param {KVNamespace} namespace
+   * @param {import("../index.js").KVNamespaceLike} namespace
    * @param {string} [prefix] lease keys are this prefix + the value key; value keys that start
    *   with it are refused by the KV backend of a region with KV leases (see kv.js)
    * @param {{ sleep?: (ms: number) => Promise<void>, settleMs?: number }} [timing]
@@ -29,10 +29,20 @@ export class KvLeases {
     this.settleMs = settleMs;
   }
 
+  /**
+   * The lease record acquire writes. KV holds whatever was put there: the reads below treat
+   * anything else (no `expires` ahead, another `token`) as no lease of theirs.
+   * @param {string} lockKey
+   * @returns {Promise<{ token?: unknown, expires?: unknown } | null>}
+   */
+  async #read(lockKey) {
+    return /** @type {{ token?: unknown, expires?: unknown } | null} */ (await this.namespace.get(lockKey, "json"));
+  }
+
   async acquire(key, ttlSeconds) {
     const lockKey = checkKvKey(this.prefix + key);
-    const current = await this.namespace.get(lockKey, "json");
-    if (current && current.expires > Date.now()) return null;
+    const current = await this.#read(lockKey);
+    if (current && Number(current.expires) > Date.now()) return null;
     const token = crypto.randomUUID();
     try {
       await this.namespace.put(lockKey, JSON.stringify({ token, expires: Date.now() + ttlSeconds * 1000 }), {
@@ -43,13 +53,13 @@ export class KvLeases {
     }
     // Let racing writers land, then see whose token stayed: only that one holds the lease.
     await this.sleep(this.settleMs);
-    const after = await this.namespace.get(lockKey, "json");
+    const after = await this.#read(lockKey);
     return after?.token === token ? token : null;
   }
 
   async release(key, token) {
     const lockKey = this.prefix + key;
-    const current = await this.namespace.get(lockKey, "json");
+    const current = await this.#read(lockKey);
     if (current?.token === token) await this.namespace.delete(lockKey);
   }
 }

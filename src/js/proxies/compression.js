@@ -8,6 +8,7 @@ import { NO_VALUE } from "../no-value.js";
 import { ProxyBackend } from "../proxy.js";
 import { asBytes, isBytes, utf8 } from "./codec.js";
 
+/** @type {CompressionFormat[]} */
 const FORMATS = ["gzip", "deflate", "deflate-raw"];
 
 async function pipe(bytes, stream) {
@@ -16,6 +17,7 @@ async function pipe(bytes, stream) {
 }
 
 export class CompressionProxy extends ProxyBackend {
+  /** @param {{ format?: CompressionFormat }} [options] */
   constructor({ format = "gzip" } = {}) {
     super();
     if (!FORMATS.includes(format)) throw new ValidationError(`format must be one of ${FORMATS.join(", ")}`);
@@ -26,6 +28,7 @@ export class CompressionProxy extends ProxyBackend {
     return this.proxied.set(key, await this.compress(value), options);
   }
 
+  /** @returns {Promise<import("../index.js").StoredItem>} */
   async get(key) {
     const item = await this.proxied.get(key);
     if (item === NO_VALUE || !isBytes(item)) return NO_VALUE;

@@ -32,6 +32,7 @@ export class JsonCodecProxy extends ProxyBackend {
     return this.proxied.set(key, this.encode(value), options);
   }
 
+  /** @returns {Promise<import("../index.js").StoredItem>} */
   async get(key) {
     return this.decode(await this.proxied.get(key));
   }
@@ -42,7 +43,10 @@ export class JsonCodecProxy extends ProxyBackend {
     return JSON.stringify({ payload: value.payload, metadata: value.metadata }, replacer);
   }
 
-  /** Text (or UTF-8 bytes) back to a CachedValue; anything unreadable is a miss. */
+  /**
+   * Text (or UTF-8 bytes) back to a CachedValue; anything unreadable is a miss.
+   * @returns {CachedValue | import("../index.js").NoValue}
+   */
   decode(item) {
     if (item === NO_VALUE) return NO_VALUE;
     try {

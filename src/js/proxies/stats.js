@@ -9,6 +9,7 @@ export class StatsProxy extends ProxyBackend {
   sets = 0;
   deletes = 0;
 
+  /** @returns {Promise<import("../index.js").StoredItem>} */
   async get(key) {
     const v = await this.proxied.get(key);
     if (v === NO_VALUE) this.misses++;
@@ -30,7 +31,8 @@ export class StatsProxy extends ProxyBackend {
     return this.proxied.set(key, value, options);
   }
 
-  setMulti(mapping, options) {
+  // async as ProxyBackend's: the multi forms of a proxy answer with a Promise.
+  async setMulti(mapping, options) {
     this.sets += Object.keys(mapping).length;
     return this.proxied.setMulti(mapping, options);
   }
@@ -40,7 +42,7 @@ export class StatsProxy extends ProxyBackend {
     return this.proxied.delete(key);
   }
 
-  deleteMulti(keys) {
+  async deleteMulti(keys) {
     this.deletes += keys.length;
     return this.proxied.deleteMulti(keys);
   }

@@ -25,6 +25,11 @@ export class RedisBus {
     return this.#connection.command(["PUBLISH", channel, message], () => `publish on ${JSON.stringify(channel)}`);
   }
 
+  /**
+   * @param {string} channel
+   * @param {(message: string) => void} listener
+   * @param {{ onReconnect?: () => void }} [options]
+   */
   async subscribe(channel, listener, { onReconnect } = {}) {
     this.#subscriber ??= this.#openSubscriber();
     const subscriber = await this.#subscriber;

@@ -75,6 +75,16 @@ function failure(what, e) {
   return e instanceof BackendError ? e : new BackendError(`Redis ${named(what)} failed: ${e?.message ?? e}`, { cause: e });
 }
 
+/**
+ * A node-redis client this connection opened: the part of it used here.
+ * @typedef {import("../index.js").NodeRedisClientLike & {
+ *   on(event: "error", listener: (error: unknown) => void): unknown,
+ *   connect(): Promise<unknown>,
+ *   close(): Promise<void>,
+ *   destroy(): void,
+ * }} OpenedClient
+ */
+
 export class RedisConnection {
   #url;
   #client; // set once a usable client exists
@@ -114,7 +124,9 @@ export class RedisConnection {
   async #open() {
     let createClient;
     try {
-      ({ createClient } = await import("redis"));
+      // node-redis's own types need @types/node, which edgepile does not depend on: what is used
+      // of the client it opens is typed here (OpenedClient).
+      ({ createClient } = /** @type {{ createClient(options: object): OpenedClient }} */ (/** @type {unknown} */ (await import("redis"))));
     } catch (e) {
       throw new BackendError('edgepile.redis with arguments.url needs the "redis" package: npm install redis', { cause: e });
     }

@@ -2,6 +2,10 @@
 // bind them in wrangler.toml:  export { LeaseCoordinator, EdgepileStore } from "edgepile";
 import { DurableObject } from "cloudflare:workers";
 
+// What these objects store, and so what their storage reads give back.
+/** @typedef {{ token: string, expires: number }} Lease */
+/** @typedef {{ item: unknown, expires: number }} Entry expires: epoch ms, 0 for never */
+
 const BATCH = 128; // storage.get/put/delete take at most 128 keys at a time
 
 function chunks(list, size = BATCH) {
@@ -20,7 +24,7 @@ export class LeaseCoordinator extends DurableObject {
   /** A token if the lease on `key` was free (or expired), else null. */
   async acquire(key, ttlMs) {
     const now = Date.now();
-    const current = await this.ctx.storage.get(key);
+    const current = /** @type {Lease | undefined} */ (await this.ctx.storage.get(key));
     if (current && current.expires > now) return null;
     const token = crypto.randomUUID();
     const expires = now + Math.max(1, Math.min(Number(ttlMs) || 0, 3_600_000));
@@ -32,7 +36,7 @@ export class LeaseCoordinator extends DurableObject {
 
   /** Frees the lease if `token` still holds it; true if it did. */
   async release(key, token) {
-    const current = await this.ctx.storage.get(key);
+    const current = /** @type {Lease | undefined} */ (await this.ctx.storage.get(key));
     if (!current || current.token !== token) return false;
     await this.ctx.storage.delete(key);
     return true;
@@ -41,7 +45,7 @@ export class LeaseCoordinator extends DurableObject {
   async alarm() {
     const now = Date.now();
     let next = Infinity;
-    for (const [key, lease] of await this.ctx.storage.list()) {
+    for (const [key, lease] of /** @type {Map<string, Lease>} */ (await this.ctx.storage.list())) {
       if (lease.expires <= now) await this.ctx.storage.delete(key);
       else next = Math.min(next, lease.expires);
     }
@@ -58,7 +62,7 @@ export class EdgepileStore extends DurableObject {
     const now = Date.now();
     const out = [];
     for (const part of chunks(keys)) {
-      const found = await this.ctx.storage.get(part);
+      const found = /** @type {Map<string, Entry>} */ (await this.ctx.storage.get(part));
       for (const k of part) {
         const e = found.get(k);
         out.push(e && (e.expires === 0 || e.expires > now) ? e.item : null);
@@ -90,7 +94,7 @@ export class EdgepileStore extends DurableObject {
   async alarm() {
     const now = Date.now();
     let next = Infinity;
-    for (const [key, e] of await this.ctx.storage.list()) {
+    for (const [key, e] of /** @type {Map<string, Entry>} */ (await this.ctx.storage.list())) {
       if (e.expires !== 0 && e.expires <= now) await this.ctx.storage.delete(key);
       else if (e.expires !== 0) next = Math.min(next, e.expires);
     }
