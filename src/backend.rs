@@ -1,6 +1,8 @@
 //! The async backend trait. Backends store [`CachedValue`]s under string keys and never decide
 //! expiry. No `Send` bound: a Worker isolate is single-threaded and JS values are not `Send`.
 
+use std::task::Poll;
+
 use futures::future::{self, LocalBoxFuture};
 use futures::FutureExt;
 
@@ -61,7 +63,7 @@ pub trait Backend<P: 'static> {
     }
 
     fn get_multi<'a>(&'a self, keys: &'a [String]) -> BackendFuture<'a, Vec<Option<CachedValue<P>>>> {
-        future::try_join_all(keys.iter().map(|k| self.get(k))).boxed_local()
+        try_join(keys.iter().map(|k| self.get(k)).collect())
     }
 
     fn set_multi<'a>(&'a self, items: Vec<(String, CachedValue<P>)>, ttl: Ttl) -> BackendFuture<'a, ()> {
@@ -75,10 +77,99 @@ pub trait Backend<P: 'static> {
     }
 
     fn delete_multi<'a>(&'a self, keys: &'a [String]) -> BackendFuture<'a, ()> {
+        try_join(keys.iter().map(|k| self.delete(k)).collect()).map(|r| r.map(drop)).boxed_local()
+    }
+}
+
+/// Runs `ops` concurrently: their results in order, or the first error (the others are dropped).
+/// What `futures::future::try_join_all` does, without its ordered-stream machinery, which cost
+/// the wasm module several KB; every pending operation is polled again on each wake.
+fn try_join<'a, T: 'a>(ops: Vec<BackendFuture<'a, T>>) -> BackendFuture<'a, Vec<T>> {
+    let mut pending: Vec<Option<BackendFuture<'a, T>>> = ops.into_iter().map(Some).collect();
+    let mut done: Vec<Option<T>> = pending.iter().map(|_| None).collect();
+    future::poll_fn(move |cx| {
+        let mut finished = true;
+        for (slot, out) in pending.iter_mut().zip(done.iter_mut()) {
+            let Some(op) = slot else { continue };
+            match op.as_mut().poll(cx) {
+                Poll::Ready(Ok(v)) => {
+                    *out = Some(v);
+                    *slot = None;
+                }
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending => finished = false,
+            }
+        }
+        if finished {
+            Poll::Ready(Ok(done.iter_mut().filter_map(Option::take).collect()))
+        } else {
+            Poll::Pending
+        }
+    })
+    .boxed_local()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    use futures::FutureExt;
+
+    use super::{try_join, BackendFuture};
+    use crate::error::Error;
+
+    /// Pending once (waking itself), then ready: an operation that waits on I/O.
+    struct YieldOnce(bool);
+
+    impl Future for YieldOnce {
+        type Output = ();
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+            if self.0 {
+                return Poll::Ready(());
+            }
+            self.0 = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    }
+
+    fn op<'a>(log: &'a RefCell<Vec<String>>, name: &'static str, fails: bool) -> BackendFuture<'a, &'static str> {
         async move {
-            future::try_join_all(keys.iter().map(|k| self.delete(k))).await?;
-            Ok(())
+            log.borrow_mut().push(format!("start {name}"));
+            YieldOnce(false).await;
+            log.borrow_mut().push(format!("end {name}"));
+            if fails {
+                return Err(Error::backend(name));
+            }
+            Ok(name)
         }
         .boxed_local()
+    }
+
+    #[test]
+    fn runs_every_operation_at_once_and_answers_in_order() {
+        let log = RefCell::new(Vec::new());
+        let joined = try_join(vec![op(&log, "a", false), op(&log, "b", false), op(&log, "c", false)]);
+        assert_eq!(futures::executor::block_on(joined).ok(), Some(vec!["a", "b", "c"]));
+        assert_eq!(log.into_inner(), ["start a", "start b", "start c", "end a", "end b", "end c"]);
+    }
+
+    #[test]
+    fn the_first_error_wins_and_the_rest_are_dropped() {
+        let log = RefCell::new(Vec::new());
+        let joined = try_join(vec![op(&log, "a", false), op(&log, "b", true), op(&log, "c", false)]);
+        let err = futures::executor::block_on(joined).err().map(|e| e.to_string());
+        assert!(err.as_deref().is_some_and(|e| e.contains('b')), "{err:?}");
+        // "c" was not polled again after "b" failed.
+        assert_eq!(log.into_inner(), ["start a", "start b", "start c", "end a", "end b"]);
+    }
+
+    #[test]
+    fn no_operations_is_an_empty_answer() {
+        let joined = try_join::<()>(Vec::new());
+        assert_eq!(futures::executor::block_on(joined).ok(), Some(Vec::new()));
     }
 }

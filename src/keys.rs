@@ -5,6 +5,9 @@
 
 use std::rc::Rc;
 
+#[cfg(feature = "js")]
+mod sha1;
+
 use sha2::{Digest, Sha256};
 
 use crate::region::KeyMangler;
@@ -22,8 +25,7 @@ pub fn sha256_mangle_key(key: &str) -> String {
 /// SHA-1 is not collision-resistant: kept for keys shared with dogpile, not for new regions.
 #[cfg(feature = "js")]
 pub fn sha1_mangle_key(key: &str) -> String {
-    use sha1::Sha1;
-    hex::encode(Sha1::digest(key.as_bytes()))
+    hex::encode(sha1::digest(key.as_bytes()))
 }
 
 /// Whether [`length_conditional`] stores `key` as it is: at most `limit` UTF-8 bytes, not

@@ -3,6 +3,7 @@
 //! proxy hands it (bytes from a codec, say), as the terminal store.
 
 use std::cell::RefCell;
+use std::collections::hash_map::RandomState;
 use std::num::NonZeroUsize;
 
 use futures::future::{ready, FutureExt};
@@ -15,7 +16,8 @@ use crate::backend::{Backend, BackendFuture, Capabilities};
 pub const DEFAULT_MAX_ENTRIES: usize = 10_000;
 
 pub struct MemoryStore<V> {
-    entries: RefCell<LruCache<String, V>>,
+    // std's hasher, as the region's own maps use: one hasher in the wasm module, not two.
+    entries: RefCell<LruCache<String, V, RandomState>>,
 }
 
 /// The memory backend of a region: live values with their metadata.
@@ -25,7 +27,7 @@ impl<V: Clone> MemoryStore<V> {
     /// At most `max_entries` values (0 is read as 1); the least recently used go first.
     pub fn new(max_entries: usize) -> Self {
         let cap = NonZeroUsize::new(max_entries).unwrap_or(NonZeroUsize::MIN);
-        MemoryStore { entries: RefCell::new(LruCache::new(cap)) }
+        MemoryStore { entries: RefCell::new(LruCache::with_hasher(cap, RandomState::new())) }
     }
 
     pub fn len(&self) -> usize {

@@ -4,6 +4,7 @@
 use std::future::Future;
 use std::rc::Rc;
 
+use futures::future::LocalBoxFuture;
 use futures::FutureExt;
 use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
@@ -34,7 +35,12 @@ pub struct RegionCore {
 /// promise from wasm, no task, no turn of the event loop. Otherwise a Promise of it. Stored
 /// values are never promises (the JS layer refuses them), so the caller can tell the two apart.
 fn now_or_promise(work: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Result<JsValue, JsValue> {
-    let mut work = Box::pin(work);
+    now_or_promise_dyn(work.boxed_local())
+}
+
+/// Behind a trait object, so `future_to_promise` and its task are compiled once, not once per
+/// operation (6 KB of the wasm module when it was generic).
+fn now_or_promise_dyn(mut work: LocalBoxFuture<'static, Result<JsValue, JsValue>>) -> Result<JsValue, JsValue> {
     match (&mut work).now_or_never() {
         Some(outcome) => outcome,
         None => Ok(future_to_promise(work).into()),

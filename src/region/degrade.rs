@@ -1,6 +1,8 @@
 //! Degradation: timeouts on backend operations and creations, and serving a stale value when
 //! regenerating it fails or takes too long (see [`super::Degradation`]).
 
+use std::future::Future;
+
 use super::{Degradation, Inner};
 use crate::api::Ttl;
 use crate::error::{Error, ErrorKind, Result};
@@ -9,14 +11,24 @@ use crate::events::{Event, EventKind};
 use super::inflight::Creation;
 
 impl<P: Clone + 'static> Inner<P> {
+    // `io` and `io_for` are plain functions returning `io_within`'s future: as `async fn`s each
+    // would wrap it in a state machine of its own, code (and drop glue) in the wasm module.
+
     /// A backend operation, bounded by the backend timeout when one is set.
-    pub(super) async fn io<T>(&self, op: crate::backend::BackendFuture<'_, T>) -> Result<T> {
-        self.io_within(self.degradation.backend_timeout, op).await
+    pub(super) fn io<'a, T: 'a>(
+        &'a self,
+        op: crate::backend::BackendFuture<'a, T>,
+    ) -> impl Future<Output = Result<T>> + 'a {
+        self.io_within(self.degradation.backend_timeout, op)
     }
 
     /// A backend operation of a call, bounded by the call's backend timeout or the region's.
-    pub(super) async fn io_for<T>(&self, call: &Degradation, op: crate::backend::BackendFuture<'_, T>) -> Result<T> {
-        self.io_within(call.backend_timeout.or(self.degradation.backend_timeout), op).await
+    pub(super) fn io_for<'a, T: 'a>(
+        &'a self,
+        call: &Degradation,
+        op: crate::backend::BackendFuture<'a, T>,
+    ) -> impl Future<Output = Result<T>> + 'a {
+        self.io_within(call.backend_timeout.or(self.degradation.backend_timeout), op)
     }
 
     /// A backend operation, bounded by `timeout`.

@@ -35,9 +35,10 @@ impl<P: Clone + 'static> Inner<P> {
                     key,
                     &Error::new(
                         ErrorKind::LockTimeout,
-                        // Whole milliseconds: formatting an f64 would pull float printing into the module.
+                        // Whole milliseconds and the key quoted as is: formatting an f64, or a str
+                        // with Debug, would pull float printing or escaping tables into the module.
                         format!(
-                            "waited {} ms for another creator of {key:?}; creating it here",
+                            "waited {} ms for another creator of \"{key}\"; creating it here",
                             (lease.lock_timeout * 1000.0) as u64
                         ),
                     ),
