@@ -237,7 +237,7 @@ describe("property: distinct logical keys never share a stored key", () => {
         seen.set(stored, k);
       }
     }
-  });
+  }, 60_000); // thousands of digests: seconds on a loaded 2-core machine, past the default 5 s
 
   it("regions with different prefixes never share a stored key, whatever is inside them", () => {
     const all = manglers();
