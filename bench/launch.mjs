@@ -18,7 +18,9 @@ function options(subject, dir, i) {
   const shared = (className) => (i === 0 ? className : { className, scriptName: "s0" });
   if (subject.lease === "Durable Object") extra.durableObjects = { LEASES: shared("LeaseCoordinator") };
   if (subject.coherence) extra.durableObjects.COHERENCE = shared("CoherenceCoordinator");
-  return { name: `s${i}`, ...workerOptions(dir, extra) };
+  // Modules listed as a deploy uploads them: the startup suite times workerd, not Miniflare's
+  // Node-side parse of the bundle.
+  return { name: `s${i}`, ...workerOptions(dir, extra, { listed: true }) };
 }
 
 // workerd warns on stderr, with a stack, each time a peer settles a promise across requests;

@@ -219,7 +219,7 @@ export function report(r, charts) {
     p(
       "## Size and first call",
       `edgepile's .wasm: ${(s.wasm.raw / 1024).toFixed(1)} KiB raw, ${(s.wasm.gzip / 1024).toFixed(1)} KiB (${(s.wasm.gzip / 1000).toFixed(1)} KB) gzipped; \`new WebAssembly.Module\` takes ${s.wasm.compileMs.toFixed(1)} ms in Node on this machine (V8 compiles functions lazily, at their first call).`,
-      `First call: time from starting a fresh workerd with the Worker to the answer of its first get-or-create (instantiation, first region, first miss), median of ${c.rounds} interleaved rounds; the difference to the no-library Worker is what the library adds.`,
+      `First call: time from starting a fresh workerd with the Worker to the answer of its first get-or-create (loading its modules, instantiation, first region, first miss), median of the interleaved launches; the difference to the no-library Worker is what the library adds. The bundle's modules are handed to workerd as a deploy uploads them (bench/launch.mjs), not found by Miniflare parsing the JavaScript in Node first, a local-only step that costs each subject time in proportion to its bundle's size.`,
       table(
         ["subject", "bundle (raw)", "bundle (gzip)", "first call (ms)", "min–max", "+ over no library (ms)"],
         s.rows.map((x) => [

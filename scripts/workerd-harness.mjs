@@ -4,7 +4,7 @@
 // median of several rounds.
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { join } from "node:path";
 
@@ -55,15 +55,34 @@ export async function bundle(name, entry) {
   return outdir;
 }
 
-/** Miniflare options for a bundled Worker in `dir`. */
-export function workerOptions(dir, extra = {}) {
+/**
+ * Miniflare options for a bundled Worker in `dir`. With `listed`, its modules (a flat bundle:
+ * worker.js and .wasm files) are handed over as they are, as a deploy uploads them; otherwise
+ * Miniflare finds them from worker.js by parsing the JavaScript in Node first, a local-only step
+ * whose time grows with the bundle's size.
+ */
+export function workerOptions(dir, extra = {}, { listed = false } = {}) {
+  const modules = listed
+    ? {
+        modules: readdirSync(dir)
+          .filter((f) => /\.(js|wasm)$/.test(f))
+          .sort((a, b) => (a === "worker.js" ? -1 : b === "worker.js" ? 1 : a.localeCompare(b)))
+          .map((f) => ({
+            type: f.endsWith(".wasm") ? "CompiledWasm" : "ESModule",
+            path: join(dir, f),
+            contents: readFileSync(join(dir, f)),
+          })),
+      }
+    : {
+        modules: true,
+        scriptPath: join(dir, "worker.js"),
+        modulesRules: [
+          { type: "ESModule", include: ["**/*.js"] },
+          { type: "CompiledWasm", include: ["**/*.wasm"] },
+        ],
+      };
   return {
-    modules: true,
-    scriptPath: join(dir, "worker.js"),
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.js"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-    ],
+    ...modules,
     compatibilityDate: "2026-04-01",
     // lru-cache reaches for node:diagnostics_channel; the same flags for every subject.
     compatibilityFlags: ["nodejs_compat"],
