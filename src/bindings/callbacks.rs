@@ -5,7 +5,6 @@ use std::rc::Rc;
 use futures::FutureExt;
 use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 use super::errors::is_no_value;
 use crate::error::{Error, ErrorKind, Result};
@@ -13,8 +12,10 @@ use crate::region::{Checked, ValueCheck};
 
 /// Awaits `value` if it is a promise (or any thenable); returns it as it is otherwise.
 pub async fn settle(value: JsValue) -> std::result::Result<JsValue, JsValue> {
-    if value.is_instance_of::<Promise>() || is_thenable(&value) {
-        JsFuture::from(Promise::resolve(&value)).await
+    if value.is_instance_of::<Promise>() {
+        super::promises::wait(value.unchecked_into()).await
+    } else if is_thenable(&value) {
+        super::promises::wait(Promise::resolve(&value)).await
     } else {
         Ok(value)
     }

@@ -19,32 +19,89 @@ use std::rc::Rc;
 /// Where unreadable items are reported: the region's own reporter, set once it exists.
 pub type Reporter = Rc<RefCell<Option<Box<dyn Fn(&str, &Error)>>>>;
 
+#[wasm_bindgen]
+extern "C" {
+    /// The object at the top of a chain (a proxy, a custom backend, `KvWrites`), called
+    /// structurally: each method by name, as the object defines it.
+    pub type JsBackend;
+    #[wasm_bindgen(method, catch, js_name = get)]
+    fn get(this: &JsBackend, key: &JsValue) -> std::result::Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = set)]
+    fn set(this: &JsBackend, key: &str, item: &JsValue, options: &JsValue) -> std::result::Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = delete)]
+    fn delete(this: &JsBackend, key: &str) -> std::result::Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = getMulti)]
+    fn get_multi(this: &JsBackend, keys: &Array) -> std::result::Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = setMulti)]
+    fn set_multi(this: &JsBackend, mapping: &Object, options: &JsValue) -> std::result::Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = deleteMulti)]
+    fn delete_multi(this: &JsBackend, keys: &Array) -> std::result::Result<JsValue, JsValue>;
+    /// `this[name]`, read only after a call threw: was the method missing?
+    #[wasm_bindgen(method, structural, indexing_getter)]
+    fn member(this: &JsBackend, name: &str) -> JsValue;
+
+    /// The `setMulti` mapping (key → item) and the `{ ttl }` options of writes.
+    type Fields;
+    #[wasm_bindgen(method, structural, indexing_setter)]
+    fn put(this: &Fields, key: &str, value: &JsValue);
+    #[wasm_bindgen(method, setter)]
+    fn set_ttl(this: &Fields, seconds: f64);
+}
+
 pub struct ChainBackend {
-    target: JsValue,
+    target: JsBackend,
     reporter: Reporter,
+    /// The key of the latest call as both Rust and JS strings: a read of that key hands the
+    /// chain the caller's own string rather than a new one decoded from wasm memory.
+    latest: RefCell<(String, JsValue)>,
 }
 
 impl ChainBackend {
     pub fn new(target: JsValue, reporter: Reporter) -> Self {
-        ChainBackend { target, reporter }
+        ChainBackend {
+            target: target.unchecked_into(),
+            reporter,
+            latest: RefCell::new((String::new(), JsValue::UNDEFINED)),
+        }
     }
 
-    async fn call(&self, method: &str, args: &[JsValue]) -> Result<JsValue> {
-        let f = js_sys::Reflect::get(&self.target, &JsValue::from_str(method))
-            .ok()
-            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-            .ok_or_else(|| Error::validation(format!("the backend has no {method}() method")))?;
-        let out = f.apply(&self.target, &args.iter().collect::<Array>()).map_err(from_backend_js)?;
+    /// The key of a call about to reach the chain (before any mangling).
+    pub fn remember(&self, key: &str, js: &JsValue) {
+        let mut latest = self.latest.borrow_mut();
+        latest.0.clear();
+        latest.0.push_str(key);
+        latest.1 = js.clone();
+    }
+
+    fn js_key(&self, key: &str) -> JsValue {
+        let latest = self.latest.borrow();
+        if latest.0 == key {
+            latest.1.clone()
+        } else {
+            JsValue::from_str(key)
+        }
+    }
+
+    /// The outcome of one method call on the target, settled. A call that throws because the
+    /// target has no such method is reported as that, not as a failure of the backend.
+    async fn settle(&self, name: &str, called: std::result::Result<JsValue, JsValue>) -> Result<JsValue> {
+        let out = called.map_err(|e| {
+            if self.target.member(name).is_function() {
+                from_backend_js(e)
+            } else {
+                Error::validation(format!("the backend has no {name}() method"))
+            }
+        })?;
         settle(out).await.map_err(from_backend_js)
     }
 
     /// What the chain returned, as a region value. Unreadable items are misses, reported.
     fn read(&self, key: &str, item: JsValue) -> Option<CachedValue<JsValue>> {
-        if is_no_value(&item) || item.is_undefined() {
-            return None;
-        }
+        // Bytes first: what a byte store (KV) returns on a hit, told apart in one call.
         let decoded = if let Some(bytes) = item.dyn_ref::<Uint8Array>() {
             js_codec::decode(&bytes.to_vec())
+        } else if is_no_value(&item) || item.is_undefined() {
+            return None;
         } else if item.is_instance_of::<js_sys::ArrayBuffer>() {
             js_codec::decode(&Uint8Array::new(&item).to_vec())
         } else {
@@ -72,24 +129,27 @@ impl Backend<JsValue> for ChainBackend {
     }
 
     fn get<'a>(&'a self, key: &'a str) -> BackendFuture<'a, Option<CachedValue<JsValue>>> {
-        async move { Ok(self.read(key, self.call("get", &[key.into()]).await?)) }.boxed_local()
+        async move { Ok(self.read(key, self.settle("get", self.target.get(&self.js_key(key))).await?)) }.boxed_local()
     }
 
     /// The third argument, `{ ttl }` in seconds (-1: never), lets stores that reclaim space
     /// physically (KV, the Cache API) keep values long enough to serve them stale.
     fn set<'a>(&'a self, key: &'a str, value: CachedValue<JsValue>, ttl: Ttl) -> BackendFuture<'a, ()> {
-        async move { self.call("set", &[key.into(), cached_value_to_js(&value), ttl_options(ttl)]).await.map(drop) }
-            .boxed_local()
+        async move {
+            let called = self.target.set(key, &cached_value_to_js(&value), &ttl_options(ttl));
+            self.settle("set", called).await.map(drop)
+        }
+        .boxed_local()
     }
 
     fn delete<'a>(&'a self, key: &'a str) -> BackendFuture<'a, ()> {
-        async move { self.call("delete", &[key.into()]).await.map(drop) }.boxed_local()
+        async move { self.settle("delete", self.target.delete(key)).await.map(drop) }.boxed_local()
     }
 
     fn get_multi<'a>(&'a self, keys: &'a [String]) -> BackendFuture<'a, Vec<Option<CachedValue<JsValue>>>> {
         async move {
             let arr: Array = keys.iter().map(|k| JsValue::from_str(k)).collect();
-            let out = self.call("getMulti", &[arr.into()]).await?;
+            let out = self.settle("getMulti", self.target.get_multi(&arr)).await?;
             if !Array::is_array(&out) {
                 return Err(Error::validation("getMulti() must return an array"));
             }
@@ -104,10 +164,9 @@ impl Backend<JsValue> for ChainBackend {
             // A null-prototype object: keys such as "__proto__" stay plain entries.
             let mapping: Object = Object::create(&JsValue::NULL.unchecked_into::<Object>());
             for (k, v) in &items {
-                js_sys::Reflect::set(&mapping, &JsValue::from_str(k), &cached_value_to_js(v))
-                    .map_err(|_| Error::validation("cannot build the setMulti mapping"))?;
+                mapping.unchecked_ref::<Fields>().put(k, &cached_value_to_js(v));
             }
-            self.call("setMulti", &[mapping.into(), ttl_options(ttl)]).await.map(drop)
+            self.settle("setMulti", self.target.set_multi(&mapping, &ttl_options(ttl))).await.map(drop)
         }
         .boxed_local()
     }
@@ -115,7 +174,7 @@ impl Backend<JsValue> for ChainBackend {
     fn delete_multi<'a>(&'a self, keys: &'a [String]) -> BackendFuture<'a, ()> {
         async move {
             let arr: Array = keys.iter().map(|k| JsValue::from_str(k)).collect();
-            self.call("deleteMulti", &[arr.into()]).await.map(drop)
+            self.settle("deleteMulti", self.target.delete_multi(&arr)).await.map(drop)
         }
         .boxed_local()
     }
@@ -123,6 +182,6 @@ impl Backend<JsValue> for ChainBackend {
 
 fn ttl_options(ttl: Ttl) -> JsValue {
     let opts = Object::new();
-    let _ = js_sys::Reflect::set(&opts, &"ttl".into(), &ttl.as_seconds().unwrap_or(-1.0).into());
+    opts.unchecked_ref::<Fields>().set_ttl(ttl.as_seconds().unwrap_or(-1.0));
     opts.into()
 }

@@ -38,10 +38,11 @@ fn report_panics() {
     }));
 }
 
-/// Called once by the JS layer.
+/// Called once by the JS layer; `await_into` is `(promise, id) => …` (see `promises`).
 #[wasm_bindgen]
-pub fn install(no_value: JsValue, make_error: Function, make_cached_value: Function) {
+pub fn install(no_value: JsValue, make_error: Function, make_cached_value: Function, await_into: Function) {
     report_panics();
+    super::promises::set_await_into(await_into);
     INSTALLED.with(|i| {
         *i.borrow_mut() =
             Installed { no_value, make_error: Some(make_error), make_cached_value: Some(make_cached_value) }

@@ -6,6 +6,8 @@
 //! Cycles are an error here; the JS layer (storable.js) refuses them, and every type this does
 //! not know, with the path, before anything is stored.
 
+use std::cell::RefCell;
+
 use js_sys::{Array, Object, Uint8Array};
 use wasm_bindgen::prelude::*;
 
@@ -30,6 +32,41 @@ extern "C" {
     fn byte_offset(this: &View) -> f64;
     #[wasm_bindgen(method, getter, js_name = byteLength)]
     fn byte_length(this: &View) -> f64;
+
+    /// An object being decoded, given its fields one call each.
+    type Fields;
+    #[wasm_bindgen(method, structural, indexing_setter)]
+    fn put(this: &Fields, key: &JsValue, value: &JsValue);
+}
+
+/// Slots of the object-key cache below (a power of two) and the longest key it keeps.
+const KEY_SLOTS: usize = 64;
+const KEY_MAX: usize = 32;
+
+thread_local! {
+    /// Object keys decoded lately, as JS strings: values of one shape repeat their keys, and a
+    /// string made from wasm memory costs a TextDecoder call each time. Direct-mapped, bounded.
+    static KEYS: RefCell<Vec<(Box<str>, JsValue)>> = RefCell::new(vec![(Box::from(""), JsValue::from_str("")); KEY_SLOTS]);
+}
+
+/// `key` as a JS string, from the cache when it was decoded lately.
+fn js_key(key: &str) -> JsValue {
+    if key.len() > KEY_MAX {
+        return JsValue::from_str(key);
+    }
+    let slot = key.bytes().fold(0usize, |h, b| h.wrapping_mul(31).wrapping_add(usize::from(b))) % KEY_SLOTS;
+    KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        match keys.get_mut(slot) {
+            Some(entry) if &*entry.0 == key => entry.1.clone(),
+            Some(entry) => {
+                let js = JsValue::from_str(key);
+                *entry = (Box::from(key), js.clone());
+                js
+            }
+            None => JsValue::from_str(key),
+        }
+    })
 }
 
 thread_local! {
@@ -291,8 +328,8 @@ pub fn decode(bytes: &[u8]) -> Result<CachedValue<JsValue>> {
     Ok(CachedValue { payload, metadata, tags, duration })
 }
 
-/// MessagePack → JS values. Map keys of objects must be strings; objects are built with
-/// `Object.fromEntries`, so a key such as `__proto__` stays data and never becomes a prototype.
+/// MessagePack → JS values. Map keys of objects must be strings; a key `__proto__` stays data
+/// and never becomes a prototype.
 /// `None` for anything edgepile does not write (the region reads it as a miss).
 struct Decoder {
     /// Objects in the order they were first written, for references; `None` while being built.
@@ -362,13 +399,27 @@ impl Decoder {
                 if n as usize > r.remaining() {
                     return None;
                 }
-                let pairs = Array::new();
+                let object = Object::new();
                 for _ in 0..n {
                     let Token::Str(k) = r.token()? else { return None };
-                    let key = JsValue::from_str(std::str::from_utf8(k).ok()?);
-                    pairs.push(&Array::of2(&key, &self.value(r, depth)?));
+                    let key = std::str::from_utf8(k).ok()?;
+                    let value = self.value(r, depth)?;
+                    if key == "__proto__" {
+                        // An assignment would set the prototype: defined as data, as `fromEntries` does.
+                        let field = |name: &str, v: &JsValue| Array::of2(&name.into(), v);
+                        let descriptor = Object::from_entries(&Array::of4(
+                            &field("value", &value),
+                            &field("writable", &JsValue::TRUE),
+                            &field("enumerable", &JsValue::TRUE),
+                            &field("configurable", &JsValue::TRUE),
+                        ))
+                        .ok()?;
+                        Object::define_property(&object, &key.into(), &descriptor);
+                    } else {
+                        object.unchecked_ref::<Fields>().put(&js_key(key), &value);
+                    }
                 }
-                Object::from_entries(&pairs).ok()?.into()
+                object.into()
             }
             Token::Ext(ext::TIMESTAMP, data) => js_sys::Date::new(&ext::timestamp_to_millis(data)?.into()).into(),
             Token::Ext(ext::INVALID_DATE, _) => js_sys::Date::new(&f64::NAN.into()).into(),

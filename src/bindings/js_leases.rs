@@ -12,21 +12,37 @@ use super::errors::from_backend_js;
 use crate::error::{Error, Result};
 use crate::lease::Leases;
 
+#[wasm_bindgen]
+extern "C" {
+    /// A lease client of the JS layer, called structurally.
+    pub type JsLeaseClient;
+    #[wasm_bindgen(method, catch)]
+    fn acquire(this: &JsLeaseClient, key: &str, ttl_seconds: f64) -> std::result::Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn release(this: &JsLeaseClient, key: &str, token: &str) -> std::result::Result<JsValue, JsValue>;
+    /// `this[name]`, read only after a call threw: was the method missing?
+    #[wasm_bindgen(method, structural, indexing_getter)]
+    fn member(this: &JsLeaseClient, name: &str) -> JsValue;
+}
+
 pub struct JsLeases {
-    client: JsValue,
+    client: JsLeaseClient,
 }
 
 impl JsLeases {
     pub fn new(client: JsValue) -> Self {
-        JsLeases { client }
+        JsLeases { client: client.unchecked_into() }
     }
 
-    async fn call(&self, method: &str, args: [JsValue; 2]) -> Result<JsValue> {
-        let f = js_sys::Reflect::get(&self.client, &JsValue::from_str(method))
-            .ok()
-            .and_then(|f| f.dyn_into::<Function>().ok())
-            .ok_or_else(|| Error::validation(format!("the lease client has no {method}() method")))?;
-        let out = f.call2(&self.client, &args[0], &args[1]).map_err(from_backend_js)?;
+    /// The outcome of one call on the client, settled; a missing method is reported as such.
+    async fn settle(&self, name: &str, called: std::result::Result<JsValue, JsValue>) -> Result<JsValue> {
+        let out = called.map_err(|e| {
+            if self.client.member(name).is_function() {
+                from_backend_js(e)
+            } else {
+                Error::validation(format!("the lease client has no {name}() method"))
+            }
+        })?;
         settle(out).await.map_err(from_backend_js)
     }
 }
@@ -34,14 +50,14 @@ impl JsLeases {
 impl Leases for JsLeases {
     fn acquire<'a>(&'a self, key: &'a str, ttl: f64) -> LocalBoxFuture<'a, Result<Option<String>>> {
         async move {
-            let token = self.call("acquire", [key.into(), ttl.into()]).await?;
+            let token = self.settle("acquire", self.client.acquire(key, ttl)).await?;
             Ok(token.as_string())
         }
         .boxed_local()
     }
 
     fn release<'a>(&'a self, key: &'a str, token: &'a str) -> LocalBoxFuture<'a, Result<()>> {
-        async move { self.call("release", [key.into(), token.into()]).await.map(drop) }.boxed_local()
+        async move { self.settle("release", self.client.release(key, token)).await.map(drop) }.boxed_local()
     }
 }
 
@@ -63,7 +79,7 @@ pub fn sleeper(sleep: Function) -> crate::lease::Sleep {
 pub fn runner(f: Function) -> crate::region::Runner {
     std::rc::Rc::new(move |key: &str, work: LocalBoxFuture<'static, ()>| {
         let run = Closure::once_into_js(move || {
-            wasm_bindgen_futures::future_to_promise(async move {
+            super::executor::to_promise(async move {
                 work.await;
                 Ok(JsValue::UNDEFINED)
             })

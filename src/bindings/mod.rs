@@ -4,10 +4,12 @@
 mod callbacks;
 mod chain;
 mod errors;
+mod executor;
 mod exports;
 mod js_codec;
 mod js_leases;
 mod js_memory;
+mod promises;
 mod region_core;
 mod store;
 mod tags;

@@ -8,13 +8,13 @@ use futures::future::LocalBoxFuture;
 use futures::FutureExt;
 use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 use super::callbacks::{
     call_clock, call_creator, call_mangler, call_multi_creator, call_predicate, call_random, settle, value_check,
 };
 use super::chain::{ChainBackend, Reporter};
 use super::errors::{from_backend_js, no_value, to_js};
+use super::executor;
 use super::js_leases;
 use super::js_memory::{JsMemory, JsMemoryStore};
 use super::tags::{tags_from_js, tags_of};
@@ -29,6 +29,7 @@ use crate::region::{Clock, CreateOptions, Degradation, EarlyRefresh, ErrorSink, 
 pub struct RegionCore {
     region: Region<JsValue>,
     memory: Option<Rc<JsMemory>>,
+    chain: Option<Rc<ChainBackend>>,
 }
 
 /// The outcome now, when `work` needs no I/O (a memory backend, a synchronous creator): no
@@ -43,7 +44,7 @@ fn now_or_promise(work: impl Future<Output = Result<JsValue, JsValue>> + 'static
 fn now_or_promise_dyn(mut work: LocalBoxFuture<'static, Result<JsValue, JsValue>>) -> Result<JsValue, JsValue> {
     match (&mut work).now_or_never() {
         Some(outcome) => outcome,
-        None => Ok(future_to_promise(work).into()),
+        None => Ok(executor::to_promise(work).into()),
     }
 }
 
@@ -177,10 +178,11 @@ impl RegionCore {
             None => Rc::new(|| js_sys::Date::now() / 1000.0),
         };
         let memory = memory.map(|store| Rc::new(JsMemory::new(store)));
-        let backend: Rc<dyn Backend<JsValue>> = match (&memory, chain.is_undefined()) {
-            (Some(memory), true) => memory.clone(),
-            (Some(memory), false) => {
-                let l2 = Rc::new(ChainBackend::new(chain, reporter.clone()));
+        let chain = (!chain.is_undefined()).then(|| Rc::new(ChainBackend::new(chain, reporter.clone())));
+        let backend: Rc<dyn Backend<JsValue>> = match (&memory, &chain) {
+            (Some(memory), None) => memory.clone(),
+            (Some(memory), Some(l2)) => {
+                let l2 = l2.clone();
                 let l1_ttl = hook("l1Ttl").and_then(|v| v.as_f64()).unwrap_or(f64::INFINITY);
                 let mut tiers = TieredBackend::new(memory.clone(), l2, l1_ttl, clock.clone());
                 if let Some(publish) = func("publish") {
@@ -194,14 +196,12 @@ impl RegionCore {
                 }));
                 Rc::new(tiers)
             }
-            (None, false) => Rc::new(ChainBackend::new(chain, reporter.clone())),
-            (None, true) => Rc::new(NullBackend),
+            (None, Some(chain)) => chain.clone(),
+            (None, None) => Rc::new(NullBackend),
         };
         let number = |k: &str| hook(k).and_then(|v| v.as_f64());
-        let mut b = RegionBuilder::new(name)
-            .ttl(Ttl::from_seconds(default_ttl))
-            .spawner(Rc::new(wasm_bindgen_futures::spawn_local))
-            .clock(clock);
+        let mut b =
+            RegionBuilder::new(name).ttl(Ttl::from_seconds(default_ttl)).spawner(Rc::new(executor::spawn)).clock(clock);
         if let Some(f) = func("keyMangler") {
             b = b.key_mangler(Rc::new(move |k: &str| call_mangler(&f, k)));
         }
@@ -245,12 +245,15 @@ impl RegionCore {
         let region = b.build(backend);
         region.set_value_check(func("checkValue").map(value_check));
         *reporter.borrow_mut() = Some(Box::new(region.reporter()));
-        Ok(RegionCore { region, memory })
+        Ok(RegionCore { region, memory, chain })
     }
 
-    /// The key of a call as a Rust string; the store of a memory region keeps the JS one too.
+    /// The key of a call as a Rust string; the memory store and the chain keep the JS one too.
     fn key(&self, key: JsValue) -> Result<String, JsValue> {
         let k = key.as_string().ok_or_else(|| to_js(Error::validation("keys must be strings")))?;
+        if let Some(chain) = &self.chain {
+            chain.remember(&k, &key);
+        }
         if let Some(memory) = &self.memory {
             memory.remember(&k, key);
         }

@@ -6,17 +6,26 @@ import {
   valueVersion as readValueVersion,
   decodeCachedValue as decodeEnvelope,
   encodeCachedValue as encodeEnvelope,
+  settled,
 } from "../../pkg/edgepile.js";
 import { makeCachedValue } from "./cached-value.js";
 import { makeError } from "./errors.js";
 import { NO_VALUE } from "./no-value.js";
 
 let installed = false;
+
+// How the core awaits a promise: one call into JS and one back (src/bindings/promises.rs).
+function awaitInto(promise, id) {
+  promise.then(
+    (value) => settled(id, value, true),
+    (error) => settled(id, error, false),
+  );
+}
 let version = NaN;
 
 export function installOnce() {
   if (!installed) {
-    install(NO_VALUE, makeError, makeCachedValue);
+    install(NO_VALUE, makeError, makeCachedValue, awaitInto);
     version = readValueVersion();
     installed = true;
   }

@@ -10,9 +10,11 @@ import {
   makeRegion,
   NO_VALUE,
   ProxyBackend,
+  registerBackend,
   StatsProxy,
   ValidationError,
 } from "../../src/js/workerd.js";
+import { mapBackend } from "./helpers.js";
 import { decode, encode } from "@msgpack/msgpack";
 
 class Recorder extends ProxyBackend {
@@ -71,6 +73,39 @@ describe("the chain", () => {
     expect(err).toBeInstanceOf(BackendError);
     expect(err.cause).toBe(boom);
     await expect(r.getOrCreate("k", () => 1)).rejects.toBeInstanceOf(BackendError);
+  });
+
+  it("a proxy without a method is told so; a method that throws a TypeError is the backend's failure", async () => {
+    // `wrap` may hand back any object as the chain's top: this one has get/set/delete only.
+    const partial = {
+      wrap: (inner) => ({ get: (k) => inner.get(k), set: (k, v, o) => inner.set(k, v, o), delete: (k) => inner.delete(k) }),
+    };
+    const r = makeRegion().configure("edgepile.memory", { wrap: [partial] });
+    await r.set("k", "v");
+    expect(await r.get("k")).toBe("v");
+    const err = await r.getMulti(["k"]).catch((e) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err.message).toBe("the backend has no getMulti() method");
+    const typeError = new TypeError("x is not a function");
+    const throwing = { wrap: () => ({ get: () => Promise.reject(typeError), set() {}, delete() {}, getMulti: () => [] }) };
+    const t = makeRegion().configure("edgepile.memory", { wrap: [throwing] });
+    const failed = await t.get("k").catch((e) => e);
+    expect(failed).toBeInstanceOf(BackendError);
+    expect(failed.cause).toBe(typeError);
+  });
+
+  it("a lease client without acquire() is told so, and the value is created without the lease", async () => {
+    registerBackend("test.partial-leases", () => {
+      const b = mapBackend();
+      const getMulti = async (keys) => keys.map((k) => b.get(k));
+      const setMulti = async (mapping) => Object.entries(mapping).forEach(([k, v]) => b.set(k, v));
+      const deleteMulti = async (keys) => keys.forEach((k) => b.delete(k));
+      return { ...b, getMulti, setMulti, deleteMulti, leases: { release() {} } };
+    });
+    const reported = [];
+    const r = makeRegion({ onError: (e) => reported.push(e) }).configure("test.partial-leases", { expirationTime: 10 });
+    expect(await r.getOrCreate("k", () => 1)).toBe(1);
+    expect(reported.map((e) => [e.constructor, e.message])).toEqual([[ValidationError, "the lease client has no acquire() method"]]);
   });
 
   it("a proxy returning something unreadable is a miss, reported to onError", async () => {
