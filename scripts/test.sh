@@ -8,8 +8,9 @@ source scripts/env.sh
 
 step "benchmark smoke pass (every suite, tiny counts; the real run is npm run bench)"
 node bench/run.mjs --quick > /dev/null
-step "cargo test (native: region core, lock, conformance, doc examples); clippy, warnings as errors"
+step "cargo test (native: region core, lock, conformance, doc examples); rustfmt check; clippy, warnings as errors"
 cargo test --quiet
+cargo fmt --check
 cargo clippy --quiet --all-targets -- -D warnings
 cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings
 step "the crate: docs build without warnings, cargo package verifies"

@@ -46,7 +46,12 @@ pub struct CachedValue<P> {
 impl<P> CachedValue<P> {
     /// A value created at `ct` (seconds) under the current [`VALUE_VERSION`].
     pub fn new(payload: P, ct: f64) -> Self {
-        CachedValue { payload, metadata: Metadata { ct, v: VALUE_VERSION, value_version: 0 }, tags: None, duration: None }
+        CachedValue {
+            payload,
+            metadata: Metadata { ct, v: VALUE_VERSION, value_version: 0 },
+            tags: None,
+            duration: None,
+        }
     }
 
     pub fn with_tags(mut self, tags: Tags) -> Self {

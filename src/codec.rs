@@ -122,5 +122,9 @@ fn metadata_of(v: &rmpv::Value) -> Option<Parsed> {
             _ => {}
         }
     }
-    Some(Parsed { metadata: Metadata { ct: ct?, v: version?, value_version: value_version? }, tags: None, duration: None })
+    Some(Parsed {
+        metadata: Metadata { ct: ct?, v: version?, value_version: value_version? },
+        tags: None,
+        duration: None,
+    })
 }

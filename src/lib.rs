@@ -68,12 +68,15 @@ pub mod limits;
 pub mod lock;
 pub mod msgpack;
 pub mod region;
-pub mod xfetch;
 pub mod schema;
 pub mod values;
+pub mod xfetch;
 
 #[cfg(all(target_arch = "wasm32", feature = "js"))]
 mod bindings;
+// The bindings' table of tasks and awaits; built natively only to be tested.
+#[cfg(any(test, all(target_arch = "wasm32", feature = "js")))]
+mod slab;
 
 #[cfg(feature = "worker")]
 pub mod workers_rs;

@@ -16,8 +16,14 @@ pub fn stats() -> Vec<&'static str> {
 }
 
 /// Error classes a caller can receive (a creator's own error passes through unwrapped).
-pub const ERROR_CLASSES: [&str; 6] =
-    ["RegionNotConfigured", "RegionAlreadyConfigured", "ValidationError", "BackendError", "LockTimeout", "TimeoutError"];
+pub const ERROR_CLASSES: [&str; 6] = [
+    "RegionNotConfigured",
+    "RegionAlreadyConfigured",
+    "ValidationError",
+    "BackendError",
+    "LockTimeout",
+    "TimeoutError",
+];
 
 /// Degradation options, per region (`configure`) and per call (`getOrCreate`), in seconds.
 pub const DEGRADATION: [&str; 4] = ["staleIfError", "creatorSoftTimeout", "creatorTimeout", "backendTimeout"];

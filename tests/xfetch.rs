@@ -19,7 +19,9 @@ fn probability_follows_the_formula_and_its_edges() {
     assert!((probability(2.0, 1.0, 2.0) - (-1.0f64).exp()).abs() < 1e-12);
     assert_eq!(probability(0.0, 1.0, 1.0), 1.0);
     assert_eq!(probability(-3.0, 1.0, 1.0), 1.0);
-    for (remaining, delta, beta) in [(1.0, 0.0, 1.0), (1.0, -1.0, 1.0), (1.0, f64::NAN, 1.0), (1.0, 1.0, 0.0), (f64::NAN, 1.0, 1.0)] {
+    for (remaining, delta, beta) in
+        [(1.0, 0.0, 1.0), (1.0, -1.0, 1.0), (1.0, f64::NAN, 1.0), (1.0, 1.0, 0.0), (f64::NAN, 1.0, 1.0)]
+    {
         assert_eq!(probability(remaining, delta, beta), 0.0, "{remaining} {delta} {beta}");
     }
     assert_eq!(probability(f64::INFINITY, 1.0, 1.0), 0.0);
@@ -80,7 +82,8 @@ fn a_firing_hit_is_served_at_once_and_one_regeneration_runs_in_the_background() 
             async move { Ok(format!("v{n}")) }.boxed_local()
         }) as edgepile::region::Creator<String>
     };
-    let get = |took| run(region.get_or_create("k", creator(took), CreateOptions::default()).boxed_local()).expect("value");
+    let get =
+        |took| run(region.get_or_create("k", creator(took), CreateOptions::default()).boxed_local()).expect("value");
     assert_eq!(get(2.0), "v1");
     clock.advance(99.0);
     // Fired (draw 0 < p): each caller is served v1 at once; only the first starts a regeneration.

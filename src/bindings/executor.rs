@@ -7,7 +7,7 @@
 //! a run as a reaction to one settled promise, and a run also polls what it wakes.
 
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::future::Future;
 use std::sync::Arc;
 use std::task::{Context, Wake, Waker};
@@ -17,6 +17,8 @@ use futures::FutureExt;
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 
+use crate::slab::Slab;
+
 struct Slot {
     /// `None` while the task is being polled.
     future: Option<LocalBoxFuture<'static, ()>>,
@@ -25,10 +27,9 @@ struct Slot {
 }
 
 struct Executor {
-    tasks: RefCell<HashMap<u64, Slot>>,
+    tasks: RefCell<Slab<Slot>>,
     ready: RefCell<VecDeque<u64>>,
     scheduled: Cell<bool>,
-    next_id: Cell<u64>,
     settled: Promise,
     run: Closure<dyn FnMut(JsValue)>,
 }
@@ -38,7 +39,6 @@ thread_local! {
         tasks: RefCell::default(),
         ready: RefCell::default(),
         scheduled: Cell::new(false),
-        next_id: Cell::new(0),
         settled: Promise::resolve(&JsValue::UNDEFINED),
         run: Closure::new(|_: JsValue| run_ready()),
     };
@@ -59,7 +59,7 @@ impl Wake for TaskWaker {
 
 fn wake(id: u64) {
     EXECUTOR.with(|ex| {
-        let newly = ex.tasks.borrow_mut().get_mut(&id).is_some_and(|slot| !std::mem::replace(&mut slot.queued, true));
+        let newly = ex.tasks.borrow_mut().get_mut(id).is_some_and(|slot| !std::mem::replace(&mut slot.queued, true));
         if newly {
             ex.ready.borrow_mut().push_back(id);
             if !ex.scheduled.replace(true) {
@@ -84,7 +84,7 @@ fn run_ready() {
         polled.push(id);
         // Taken out of the table while polled: the poll may spawn or wake other tasks.
         let taken = EXECUTOR.with(|ex| {
-            ex.tasks.borrow_mut().get_mut(&id).and_then(|slot| {
+            ex.tasks.borrow_mut().get_mut(id).and_then(|slot| {
                 slot.queued = false;
                 Some((slot.future.take()?, slot.waker.clone()))
             })
@@ -94,8 +94,8 @@ fn run_ready() {
         EXECUTOR.with(|ex| {
             let mut tasks = ex.tasks.borrow_mut();
             if done {
-                tasks.remove(&id);
-            } else if let Some(slot) = tasks.get_mut(&id) {
+                tasks.remove(id);
+            } else if let Some(slot) = tasks.get_mut(id) {
                 slot.future = Some(future);
             }
         });
@@ -113,10 +113,12 @@ fn run_ready() {
 /// Runs `future` to completion as a task of its own, first polled from a promise reaction.
 pub fn spawn(future: LocalBoxFuture<'static, ()>) {
     let id = EXECUTOR.with(|ex| {
-        let id = ex.next_id.get().wrapping_add(1);
-        ex.next_id.set(id);
-        let waker = Waker::from(Arc::new(TaskWaker(id)));
-        ex.tasks.borrow_mut().insert(id, Slot { future: Some(future), waker, queued: false });
+        let mut tasks = ex.tasks.borrow_mut();
+        // The waker needs the id, which the slab gives on insert: a placeholder first.
+        let id = tasks.insert(Slot { future: Some(future), waker: Waker::noop().clone(), queued: false });
+        if let Some(slot) = tasks.get_mut(id) {
+            slot.waker = Waker::from(Arc::new(TaskWaker(id)));
+        }
         id
     });
     wake(id);

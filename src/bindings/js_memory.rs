@@ -107,7 +107,16 @@ impl Backend<JsValue> for JsMemory {
     fn set<'a>(&'a self, key: &'a str, value: CachedValue<JsValue>, _ttl: Ttl) -> BackendFuture<'a, ()> {
         let m = &value.metadata;
         let tags = tags_to_js(&value.tags);
-        self.store.write_entry(&self.js_key(key), &value.payload, m.ct, m.v, f64::INFINITY, &tags, m.value_version, value.duration);
+        self.store.write_entry(
+            &self.js_key(key),
+            &value.payload,
+            m.ct,
+            m.v,
+            f64::INFINITY,
+            &tags,
+            m.value_version,
+            value.duration,
+        );
         ready(Ok(())).boxed_local()
     }
 
@@ -130,7 +139,16 @@ impl L1Store<JsValue> for JsMemory {
     fn write(&self, key: &str, value: CachedValue<JsValue>, until: f64) {
         let m = &value.metadata;
         let tags = tags_to_js(&value.tags);
-        self.store.write_entry(&self.js_key(key), &value.payload, m.ct, m.v, until, &tags, m.value_version, value.duration);
+        self.store.write_entry(
+            &self.js_key(key),
+            &value.payload,
+            m.ct,
+            m.v,
+            until,
+            &tags,
+            m.value_version,
+            value.duration,
+        );
     }
 
     fn remove(&self, key: &str) {

@@ -233,7 +233,9 @@ impl RegionCore {
             b = b.leases(LeaseConfig {
                 leases: Rc::new(js_leases::JsLeases::new(client)),
                 ttl: hook("leaseTtl").and_then(|v| v.as_f64()).unwrap_or(crate::lease::DEFAULT_LEASE_TTL),
-                lock_timeout: hook("lockTimeout").and_then(|v| v.as_f64()).unwrap_or(crate::lease::DEFAULT_LOCK_TIMEOUT),
+                lock_timeout: hook("lockTimeout")
+                    .and_then(|v| v.as_f64())
+                    .unwrap_or(crate::lease::DEFAULT_LOCK_TIMEOUT),
             });
         }
         if let Some(sink) = sink {

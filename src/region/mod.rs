@@ -17,8 +17,8 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 pub use options::{
-    Checked, Clock, CreateOptions, Creator, Degradation, EarlyRefresh, ErrorSink, GetOptions, KeepAlive, KeyMangler, MultiCreator,
-    Random, Runner, ShouldCache, Spawner, ValueCheck,
+    Checked, Clock, CreateOptions, Creator, Degradation, EarlyRefresh, ErrorSink, GetOptions, KeepAlive, KeyMangler,
+    MultiCreator, Random, Runner, ShouldCache, Spawner, ValueCheck,
 };
 
 use crate::api::{CachedValue, Tags, Ttl};

@@ -17,7 +17,6 @@ use crate::error::Error;
 use crate::limits::{kv_key_problem, physical_ttl, KvKeyProblem, KV_MAX_KEY_BYTES, KV_MIN_TTL};
 use crate::{binary_text, codec};
 
-
 pub struct KvBackend<P> {
     kv: KvStore,
     stale_ttl: Option<f64>,
