@@ -78,3 +78,35 @@ test("limits: the docs state what the core applies, and every byte store keeps v
   assert.equal(physicalMs(10, 5), 15_000);
   assert.equal(physicalMs(undefined, 5), undefined);
 });
+
+test("KV keys: the JS backend refuses exactly what the core's rule (shared with the Rust KvBackend) refuses", async () => {
+  const { checkKvKey } = await import("../../src/js/backends/kv.js");
+  const { kvKeyProblem } = await import("../../pkg/edgepile.js");
+  const max = s.limits.kvMaxKeyBytes;
+  const keys = [
+    "",
+    ".",
+    "..",
+    "...",
+    "a",
+    "ab",
+    "é",
+    "😀",
+    "a".repeat(max),
+    "a".repeat(max + 1),
+    "é".repeat(max / 2),
+    "é".repeat(max / 2 + 1),
+  ];
+  for (let n = Math.floor(max / 3) - 2; n < max / 2 + 3; n++)
+    keys.push("€".repeat(n).slice(0, n), "x".repeat(n), `${"😀".repeat(n >> 1)}a`);
+  for (const key of keys) {
+    const refused = kvKeyProblem(key) !== undefined;
+    let threw = false;
+    try {
+      checkKvKey(key);
+    } catch (e) {
+      threw = e.name === "ValidationError";
+    }
+    assert.equal(threw, refused, `${JSON.stringify(key.slice(0, 12))}… (${key.length} units)`);
+  }
+});

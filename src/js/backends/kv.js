@@ -12,29 +12,37 @@
 // - Values carry a physical `expirationTtl` (≥ 60 s, KV's floor) covering expiry plus
 //   `staleTtl`, so KV reclaims space while stale values can still be served.
 // - Keys over 512 bytes are refused with a hint; KV errors become BackendError with the cause.
+import { kvKeyProblem } from "../../../pkg/edgepile.js";
 import { BackendError, ValidationError } from "../errors.js";
 import { NO_VALUE } from "../no-value.js";
+import { schema } from "../schema.js";
 import { forKv, fromKv } from "./binary-text.js";
 import { encodeItem, physicalTtl } from "./items.js";
 
 /** The prefix of KV lease keys (leases/kv.js), reserved among value keys when they are on. */
 export const DEFAULT_LOCK_PREFIX = "edgepile-lock:";
 
-export const KV_MAX_KEY_BYTES = 512;
 export const KV_MAX_VALUE_BYTES = 25 * 1024 * 1024;
-export const KV_MIN_TTL = 60;
 const utf8 = new TextEncoder();
 
+/** Workers KV's shortest expirationTtl, seconds (src/limits.rs). */
+export const kvMinTtl = () => schema().limits.kvMinTtl;
+
+/**
+ * Throws a ValidationError for a key Workers KV refuses, by the core's rule (src/limits.rs,
+ * shared with the Rust KvBackend): "", "." and "..", and keys over 512 UTF-8 bytes. A key of 3
+ * to limit/3 UTF-16 units passes without asking the core: no encoding of it can be too long.
+ */
 export function checkKvKey(key) {
-  if (key === "" || key === "." || key === "..") throw new ValidationError(`KV does not accept the key ${JSON.stringify(key)}`);
-  const bytes = key.length * 3 <= KV_MAX_KEY_BYTES ? key.length : utf8.encode(key).length;
-  if (bytes > KV_MAX_KEY_BYTES) {
-    throw new ValidationError(
-      `KV keys are at most ${KV_MAX_KEY_BYTES} bytes; this one is ${bytes}. Shorten long keys with ` +
-        `makeRegion({ keyMangler: lengthConditionalMangler(${KV_MAX_KEY_BYTES}, sha256MangleKey) })`,
-    );
-  }
-  return key;
+  const max = schema().limits.kvMaxKeyBytes;
+  if (key.length > 2 && key.length * 3 <= max) return key;
+  const problem = kvKeyProblem(key);
+  if (problem === undefined) return key;
+  if (problem === "reserved") throw new ValidationError(`KV does not accept the key ${JSON.stringify(key)}`);
+  throw new ValidationError(
+    `KV keys are at most ${max} bytes; this one is ${problem}. Shorten long keys with ` +
+      `makeRegion({ keyMangler: lengthConditionalMangler(${max}, sha256MangleKey) })`,
+  );
 }
 
 function fail(op, key, cause) {
@@ -98,7 +106,7 @@ export class KvBackend {
       throw new ValidationError(`KV values are at most 25 MiB; this one is larger (key ${JSON.stringify(key)})`);
     }
     const ttl = options?.ttl ?? this.defaultTtl;
-    const expirationTtl = physicalTtl(ttl, this.staleTtl ?? Math.max(ttl ?? 0, KV_MIN_TTL), KV_MIN_TTL);
+    const expirationTtl = physicalTtl(ttl, this.staleTtl, kvMinTtl());
     try {
       await this.namespace.put(key, body, expirationTtl === undefined ? undefined : { expirationTtl });
     } catch (e) {

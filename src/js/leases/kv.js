@@ -7,7 +7,7 @@
 // locations up to 60 s later, so across locations each may hold the lease at once, and within
 // one a writer slower than `settleMs` between its first read and its write can still overlap a
 // holder. The Durable Object lease (lockNamespace) is exact everywhere.
-import { checkKvKey, DEFAULT_LOCK_PREFIX, KV_MIN_TTL } from "../backends/kv.js";
+import { checkKvKey, DEFAULT_LOCK_PREFIX, kvMinTtl } from "../backends/kv.js";
 import { ValidationError } from "../errors.js";
 
 export const DEFAULT_SETTLE_MS = 50;
@@ -46,7 +46,7 @@ export class KvLeases {
     const token = crypto.randomUUID();
     try {
       await this.namespace.put(lockKey, JSON.stringify({ token, expires: Date.now() + ttlSeconds * 1000 }), {
-        expirationTtl: Math.max(KV_MIN_TTL, Math.ceil(ttlSeconds)),
+        expirationTtl: Math.max(kvMinTtl(), Math.ceil(ttlSeconds)),
       });
     } catch {
       return null; // 429: someone else is writing this lease key right now
