@@ -4,6 +4,12 @@
 /** Changes kept per region; an isolate further behind than this drops its whole L1. */
 export const LOG_MAX = 1024;
 
+/**
+ * @typedef {{ version: number, hard: number, soft: number, log: Array<[number, string]>, shards: number[] }} CoherenceState
+ * A region's marks, its log of [version, key] (oldest first) and its tag shards' versions.
+ */
+
+/** @returns {CoherenceState} */
 export const emptyState = () => ({ version: 0, hard: 0, soft: 0, log: [], shards: [] });
 
 /** A tag shard's state: tag → [hard, soft, version of its last change]. */

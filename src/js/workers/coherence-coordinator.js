@@ -24,27 +24,35 @@ export class CoherenceCoordinator extends DurableObject {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
       this.#state = await this.#load();
-      this.#tags = (await ctx.storage.get("tags")) ?? emptyTags();
+      this.#tags = /** @type {ReturnType<typeof emptyTags> | undefined} */ (await ctx.storage.get("tags")) ?? emptyTags();
     });
   }
 
+  /** @returns {Promise<import("../coherence/log.js").CoherenceState>} */
   async #load() {
     const storage = this.ctx.storage;
-    const meta = await storage.get("meta");
+    const meta = /** @type {Omit<import("../coherence/log.js").CoherenceState, "log"> | undefined} */ (await storage.get("meta"));
     if (meta === undefined) {
       // The layout before per-entry log keys kept everything under "state".
-      const old = await storage.get("state");
+      const old = /** @type {import("../coherence/log.js").CoherenceState | undefined} */ (await storage.get("state"));
       if (old === undefined) return emptyState();
       await this.#persist(old, old.log, []);
       await storage.delete("state");
       return old;
     }
+    /** @type {Array<[number, string]>} */
     const log = [];
-    for (const [k, key] of await storage.list({ prefix: LOG, limit: LOG_MAX })) log.push([Number(k.slice(LOG.length)), key]);
+    const entries = /** @type {Map<string, string>} */ (await storage.list({ prefix: LOG, limit: LOG_MAX }));
+    for (const [k, key] of entries) log.push([Number(k.slice(LOG.length)), key]);
     return { ...meta, log };
   }
 
-  /** Writes the marks and versions, the log entries `added`, and deletes those `dropped`. */
+  /**
+   * Writes the marks and versions, the log entries `added`, and deletes those `dropped`.
+   * @param {import("../coherence/log.js").CoherenceState} state
+   * @param {Array<[number, string]>} added
+   * @param {Array<[number, string]>} dropped
+   */
   async #persist(state, added, dropped) {
     const storage = this.ctx.storage;
     const { version, hard, soft, shards } = state;
