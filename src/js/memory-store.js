@@ -94,7 +94,7 @@ export class MemoryStore {
   readEntry(key, now) {
     const e = this.#entries.get(key);
     if (e === undefined || e.payload === EMPTY) return undefined;
-    if (now > e.until) {
+    if (e.until !== undefined && now > e.until) {
       this.removeEntry(key);
       return undefined;
     }
@@ -102,7 +102,10 @@ export class MemoryStore {
     return e;
   }
 
-  writeEntry(key, payload, ct, v, until = Infinity, tags = undefined, valueVersion = 0, d = undefined) {
+  writeEntry(key, payload, ct, v, until = undefined, tags = undefined, valueVersion = 0, d = undefined) {
+    // No `until` (not an L1): the field holds undefined, not Infinity, which V8 would keep as a
+    // separate boxed number per entry and a hit would read through.
+    if (until === Infinity) until = undefined;
     const e = this.#entries.get(key);
     if (e !== undefined) {
       if (e.payload === EMPTY) this.#live++;
@@ -123,7 +126,7 @@ export class MemoryStore {
     const e = this.#entries.get(key);
     if (e === undefined || e.payload === EMPTY) return;
     // Let go of what it held; keep the entry for a write of the same key to refill.
-    e.fill(EMPTY, 0, 0, undefined, 0, undefined, Infinity);
+    e.fill(EMPTY, 0, 0, undefined, 0, undefined, undefined);
     this.#live--;
     if (!e.listed) {
       e.listed = true;
@@ -197,7 +200,7 @@ export class MemoryStore {
   }
 
   #write(key, { payload, metadata: m }) {
-    this.writeEntry(key, payload, m.ct, m.v, Infinity, m.tags, m.valueVersion ?? 0, m.d);
+    this.writeEntry(key, payload, m.ct, m.v, undefined, m.tags, m.valueVersion ?? 0, m.d);
   }
 }
 
