@@ -21,6 +21,26 @@ pub async fn settle(value: JsValue) -> std::result::Result<JsValue, JsValue> {
     }
 }
 
+/// The settled outcome of a method call on a user-supplied object (a backend chain, a lease
+/// client). A call that throws because the object has no such method (`has` says whether it
+/// does) is a ValidationError naming it (`the <what> has no <name>() method`), not a failure of
+/// the object.
+pub async fn settle_method(
+    what: &str,
+    name: &str,
+    has: impl FnOnce(&str) -> bool,
+    called: std::result::Result<JsValue, JsValue>,
+) -> Result<JsValue> {
+    let out = called.map_err(|e| {
+        if has(name) {
+            super::errors::from_backend_js(e)
+        } else {
+            Error::validation(format!("the {what} has no {name}() method"))
+        }
+    })?;
+    settle(out).await.map_err(super::errors::from_backend_js)
+}
+
 #[wasm_bindgen]
 extern "C" {
     type MaybeThenable;

@@ -7,8 +7,10 @@ use futures::FutureExt;
 use js_sys::{Array, Object, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use super::callbacks::settle;
-use super::errors::{cached_value_from_js, cached_value_to_js, from_backend_js, is_no_value};
+use super::latest_key::LatestKey;
+
+use super::callbacks::settle_method;
+use super::errors::{cached_value_from_js, cached_value_to_js, is_no_value};
 use super::js_codec;
 use crate::api::{CachedValue, Ttl};
 use crate::backend::{Backend, BackendFuture, Capabilities};
@@ -51,48 +53,28 @@ extern "C" {
 pub struct ChainBackend {
     target: JsBackend,
     reporter: Reporter,
-    /// The key of the latest call as both Rust and JS strings: a read of that key hands the
-    /// chain the caller's own string rather than a new one decoded from wasm memory.
-    latest: RefCell<(String, JsValue)>,
+    /// The latest call's key: a read of it hands the chain the caller's own JS string.
+    latest: LatestKey,
 }
 
 impl ChainBackend {
     pub fn new(target: JsValue, reporter: Reporter) -> Self {
-        ChainBackend {
-            target: target.unchecked_into(),
-            reporter,
-            latest: RefCell::new((String::new(), JsValue::UNDEFINED)),
-        }
+        ChainBackend { target: target.unchecked_into(), reporter, latest: LatestKey::default() }
     }
 
     /// The key of a call about to reach the chain (before any mangling).
     pub fn remember(&self, key: &str, js: &JsValue) {
-        let mut latest = self.latest.borrow_mut();
-        latest.0.clear();
-        latest.0.push_str(key);
-        latest.1 = js.clone();
+        self.latest.remember(key, js.clone());
     }
 
     fn js_key(&self, key: &str) -> JsValue {
-        let latest = self.latest.borrow();
-        if latest.0 == key {
-            latest.1.clone()
-        } else {
-            JsValue::from_str(key)
-        }
+        self.latest.js(key)
     }
 
     /// The outcome of one method call on the target, settled. A call that throws because the
     /// target has no such method is reported as that, not as a failure of the backend.
     async fn settle(&self, name: &str, called: std::result::Result<JsValue, JsValue>) -> Result<JsValue> {
-        let out = called.map_err(|e| {
-            if self.target.member(name).is_function() {
-                from_backend_js(e)
-            } else {
-                Error::validation(format!("the backend has no {name}() method"))
-            }
-        })?;
-        settle(out).await.map_err(from_backend_js)
+        settle_method("backend", name, |n| self.target.member(n).is_function(), called).await
     }
 
     /// What the chain returned, as a region value. Unreadable items are misses, reported.

@@ -7,9 +7,8 @@ use futures::FutureExt;
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
 
-use super::callbacks::settle;
-use super::errors::from_backend_js;
-use crate::error::{Error, Result};
+use super::callbacks::{settle, settle_method};
+use crate::error::Result;
 use crate::lease::Leases;
 
 #[wasm_bindgen]
@@ -36,14 +35,7 @@ impl JsLeases {
 
     /// The outcome of one call on the client, settled; a missing method is reported as such.
     async fn settle(&self, name: &str, called: std::result::Result<JsValue, JsValue>) -> Result<JsValue> {
-        let out = called.map_err(|e| {
-            if self.client.member(name).is_function() {
-                from_backend_js(e)
-            } else {
-                Error::validation(format!("the lease client has no {name}() method"))
-            }
-        })?;
-        settle(out).await.map_err(from_backend_js)
+        settle_method("lease client", name, |n| self.client.member(n).is_function(), called).await
     }
 }
 

@@ -2,11 +2,10 @@
 //! (`src/js/memory-store.js`), where the region's hit path reads them without entering wasm;
 //! the core reaches them here for everything else (misses, stale values, writes).
 
-use std::cell::RefCell;
-
 use futures::future::{ready, FutureExt};
 use wasm_bindgen::prelude::*;
 
+use super::latest_key::LatestKey;
 use super::tags::{tags_from_js, tags_to_js};
 use crate::api::{CachedValue, Metadata, Ttl};
 use crate::backend::{Backend, BackendFuture, Capabilities};
@@ -55,32 +54,22 @@ extern "C" {
 
 pub struct JsMemory {
     store: JsMemoryStore,
-    /// The key of the latest call as both Rust and JS strings: the store is called with the JS
-    /// string the caller passed in, rather than one decoded anew from the Rust copy (a third of
-    /// a miss's time in the boundary went to decoding the same key back).
-    latest: RefCell<(String, JsValue)>,
+    /// The latest call's key: the store is called with the caller's own JS string.
+    latest: LatestKey,
 }
 
 impl JsMemory {
     pub fn new(store: JsMemoryStore) -> Self {
-        JsMemory { store, latest: RefCell::new((String::new(), JsValue::UNDEFINED)) }
+        JsMemory { store, latest: LatestKey::default() }
     }
 
     /// The key of a call about to reach the store (before any mangling).
     pub fn remember(&self, key: &str, js: JsValue) {
-        let mut latest = self.latest.borrow_mut();
-        latest.0.clear();
-        latest.0.push_str(key);
-        latest.1 = js;
+        self.latest.remember(key, js);
     }
 
     fn js_key(&self, key: &str) -> JsValue {
-        let latest = self.latest.borrow();
-        if latest.0 == key {
-            latest.1.clone()
-        } else {
-            JsValue::from_str(key)
-        }
+        self.latest.js(key)
     }
 
     fn read(&self, key: &str, now: f64) -> Option<CachedValue<JsValue>> {

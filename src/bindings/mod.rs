@@ -9,6 +9,7 @@ mod exports;
 mod js_codec;
 mod js_leases;
 mod js_memory;
+mod latest_key;
 mod promises;
 mod region_core;
 mod store;

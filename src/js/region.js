@@ -74,28 +74,19 @@ export class CacheRegion {
 
   constructor(options) {
     this.#options = checkOptions(options, REGION_OPTIONS, "makeRegion");
-    const {
-      name = "default",
-      keyMangler,
-      functionKeyGenerator,
-      functionMultiKeyGenerator,
-      asyncCreationRunner,
-      clock,
-      sleep,
-      onError,
-      random,
-    } = this.#options;
+    const { name = "default", keyMangler, functionKeyGenerator, functionMultiKeyGenerator } = this.#options;
     if (typeof name !== "string") throw new ValidationError(`name must be a string, got ${describe(name)}`);
-    for (const [what, f] of Object.entries({
-      keyMangler,
-      functionKeyGenerator,
-      functionMultiKeyGenerator,
-      asyncCreationRunner,
-      clock,
-      sleep,
-      onError,
-      random,
-    })) {
+    for (const what of [
+      "keyMangler",
+      "functionKeyGenerator",
+      "functionMultiKeyGenerator",
+      "asyncCreationRunner",
+      "clock",
+      "sleep",
+      "onError",
+      "random",
+    ]) {
+      const f = this.#options[what];
       if (f !== undefined) checkFunction(f, what);
     }
     this.name = name;
