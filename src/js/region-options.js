@@ -17,8 +17,8 @@ export const BACKEND_ARGUMENTS = {
   "edgepile.redis": ["url", "client", "staleTtl"],
 };
 
-export const REGION_OPTIONS = [
-  "name",
+/** makeRegion's options that must be functions when given. */
+export const REGION_FUNCTIONS = [
   "keyMangler",
   "functionKeyGenerator",
   "functionMultiKeyGenerator",
@@ -28,6 +28,7 @@ export const REGION_OPTIONS = [
   "onError",
   "random",
 ];
+export const REGION_OPTIONS = ["name", ...REGION_FUNCTIONS];
 export const defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 export const degradation = () => schema().degradation;
 export const VALUE_OPTIONS = ["checkValue", "migrate"];

@@ -29,6 +29,7 @@ import {
   GET_OPTIONS,
   LEASE_ARGUMENTS,
   MULTI_OPTIONS,
+  REGION_FUNCTIONS,
   REGION_OPTIONS,
   SET_OPTIONS,
 } from "./region-options.js";
@@ -76,16 +77,7 @@ export class CacheRegion {
     this.#options = checkOptions(options, REGION_OPTIONS, "makeRegion");
     const { name = "default", keyMangler, functionKeyGenerator, functionMultiKeyGenerator } = this.#options;
     if (typeof name !== "string") throw new ValidationError(`name must be a string, got ${describe(name)}`);
-    for (const what of [
-      "keyMangler",
-      "functionKeyGenerator",
-      "functionMultiKeyGenerator",
-      "asyncCreationRunner",
-      "clock",
-      "sleep",
-      "onError",
-      "random",
-    ]) {
+    for (const what of REGION_FUNCTIONS) {
       const f = this.#options[what];
       if (f !== undefined) checkFunction(f, what);
     }
