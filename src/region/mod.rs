@@ -147,15 +147,15 @@ impl RegionBuilder {
         self
     }
 
-    /// Runs shared reads and creations as tasks of their own (in a Worker:
-    /// `wasm_bindgen_futures::spawn_local`), so their I/O stays with the request that began
-    /// them while other requests wait. Without one, whichever waiter polls drives the work.
     /// What keeps a request alive while one of its calls waits on another call's work.
     pub fn keep_alive(mut self, keep_alive: KeepAlive) -> Self {
         self.keep_alive = Some(keep_alive);
         self
     }
 
+    /// Runs shared reads and creations as tasks of their own (in a Worker:
+    /// `wasm_bindgen_futures::spawn_local`), so their I/O stays with the request that began
+    /// them while other requests wait. Without one, whichever waiter polls drives the work.
     pub fn spawner(mut self, spawner: Spawner) -> Self {
         self.spawner = Some(spawner);
         self
