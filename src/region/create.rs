@@ -13,17 +13,16 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use futures::future::{LocalBoxFuture, Shared};
 use futures::FutureExt;
 
-use super::inflight::Creation;
+use super::inflight::{Creation, Flight};
 use super::{CreateOptions, Creator, Inner, Region};
 use crate::api::{CachedValue, Ttl};
 use crate::error::{Error, ErrorKind, Result};
 use crate::events::{Event, EventKind};
 use crate::lock::{decide, Action, State};
 
-type Load<P> = Shared<LocalBoxFuture<'static, Result<Loaded<P>>>>;
+type Load<P> = Flight<Result<Loaded<P>>>;
 
 pub(super) struct LoadEntry<P> {
     fut: Load<P>,
@@ -59,7 +58,7 @@ impl<P: Clone + 'static> Region<P> {
                 return Ok(cv.payload);
             }
         }
-        let joined = self.inner.loading.borrow().get(&key).map(|e| e.fut.clone());
+        let joined = self.inner.loading.borrow().get(&key).map(|e| e.fut.join());
         if let Some(load) = joined {
             // Another call's read: its I/O belongs to that call's request, not this one.
             let _hold = self.inner.hold();
@@ -69,11 +68,12 @@ impl<P: Clone + 'static> Region<P> {
         }
         let degradation = opts.degradation.or(self.inner.degradation);
         let superseded = Rc::new(Cell::new(false));
-        let (load, start) = self
+        // The read is this caller's: it runs in this call (its I/O in this call's request), and
+        // is first polled below, once registered.
+        let load = self
             .inner
-            .share(load(self.inner.clone(), key.clone(), ttl, creator, opts, superseded.clone()).boxed_local());
-        self.inner.loading.borrow_mut().insert(key.clone(), LoadEntry { fut: load.clone(), superseded });
-        self.inner.start(start);
+            .lead(load(self.inner.clone(), key.clone(), ttl, creator, opts, superseded.clone()).boxed_local());
+        self.inner.loading.borrow_mut().insert(key.clone(), LoadEntry { fut: load.flight(), superseded });
         // This caller's own event was emitted by the decision it took.
         match load.await? {
             Loaded::Value(v) | Loaded::Created(v) => Ok(v),
