@@ -38,6 +38,10 @@ extern "C" {
     fn set_multi(this: &JsBackend, mapping: &Object, options: &JsValue) -> std::result::Result<JsValue, JsValue>;
     #[wasm_bindgen(method, catch, js_name = deleteMulti)]
     fn delete_multi(this: &JsBackend, keys: &Array) -> std::result::Result<JsValue, JsValue>;
+    /// `Uint8Array.prototype.set.call(target, source)`: a read's bytes into wasm memory in one
+    /// call (`Uint8Array::to_vec` asks the length three times).
+    #[wasm_bindgen(js_namespace = ["Uint8Array", "prototype", "set"], js_name = call)]
+    fn copy_into(target: &mut [u8], source: &Uint8Array);
     /// `this[name]`, read only after a call threw: was the method missing?
     #[wasm_bindgen(method, structural, indexing_getter)]
     fn member(this: &JsBackend, name: &str) -> JsValue;
@@ -81,11 +85,11 @@ impl ChainBackend {
     fn read(&self, key: &str, item: JsValue) -> Option<CachedValue<JsValue>> {
         // Bytes first: what a byte store (KV) returns on a hit, told apart in one call.
         let decoded = if let Some(bytes) = item.dyn_ref::<Uint8Array>() {
-            js_codec::decode(&bytes.to_vec())
+            js_codec::decode(&bytes_of(bytes))
         } else if is_no_value(&item) || item.is_undefined() {
             return None;
         } else if item.is_instance_of::<js_sys::ArrayBuffer>() {
-            js_codec::decode(&Uint8Array::new(&item).to_vec())
+            js_codec::decode(&bytes_of(&Uint8Array::new(&item)))
         } else {
             cached_value_from_js(&item).ok_or_else(|| {
                 Error::backend(
@@ -160,6 +164,13 @@ impl Backend<JsValue> for ChainBackend {
         }
         .boxed_local()
     }
+}
+
+/// A copy of `bytes` in wasm memory: one call for the length, one for the copy.
+fn bytes_of(bytes: &Uint8Array) -> Vec<u8> {
+    let mut out = vec![0; bytes.length() as usize];
+    copy_into(&mut out, bytes);
+    out
 }
 
 fn ttl_options(ttl: Ttl) -> JsValue {
