@@ -11,6 +11,7 @@
 //! maps and updating them, so interleaved promises cannot both win.
 
 use std::cell::Cell;
+use std::collections::hash_map::Entry;
 use std::rc::Rc;
 
 use futures::FutureExt;
@@ -50,7 +51,8 @@ impl<P: Clone + 'static> Region<P> {
     /// within this region, one creation per key at a time; callers that find a stale value
     /// while it runs get the stale value, callers that find nothing wait for it.
     pub async fn get_or_create(&self, key: &str, creator: Creator<P>, opts: CreateOptions<P>) -> Result<P> {
-        let key = self.mangle(key)?.into_owned();
+        // One allocation for the key, shared by the registry and the read (no copy each).
+        let key: Rc<str> = Rc::from(self.mangle(key)?);
         let ttl = opts.ttl.unwrap_or(self.inner.ttl);
         // With early refresh a fresh value may still start a regeneration: the load decides.
         if !self.inner.early_possible(&opts) {
@@ -58,22 +60,30 @@ impl<P: Clone + 'static> Region<P> {
                 return Ok(cv.payload);
             }
         }
-        let joined = self.inner.loading.borrow().get(&key).map(|e| e.fut.join());
-        if let Some(load) = joined {
-            // Another call's read: its I/O belongs to that call's request, not this one.
-            let _hold = self.inner.hold();
-            let loaded = load.await?;
-            self.inner.emit(loaded.event(), &key);
-            return Ok(loaded.into_value());
-        }
         let degradation = opts.degradation.or(self.inner.degradation);
-        let superseded = Rc::new(Cell::new(false));
-        // The read is this caller's: it runs in this call (its I/O in this call's request), and
-        // is first polled below, once registered.
-        let load = self
-            .inner
-            .lead(load(self.inner.clone(), key.clone(), ttl, creator, opts, superseded.clone()).boxed_local());
-        self.inner.loading.borrow_mut().insert(key.clone(), LoadEntry { fut: load.flight(), superseded });
+        // Joined or registered with one lookup; nothing runs while the registry is borrowed.
+        let led = match self.inner.loading.borrow_mut().entry(key.clone()) {
+            Entry::Occupied(entry) => Err(entry.get().fut.join()),
+            Entry::Vacant(entry) => {
+                let superseded = Rc::new(Cell::new(false));
+                // The read is this caller's: it runs in this call (its I/O in this call's
+                // request), first polled below, once registered.
+                let work = load(self.inner.clone(), key.clone(), ttl, creator, opts, superseded.clone());
+                let lead = self.inner.lead(work.boxed_local());
+                entry.insert(LoadEntry { fut: lead.flight(), superseded });
+                Ok(lead)
+            }
+        };
+        let load = match led {
+            Ok(lead) => lead,
+            Err(joined) => {
+                // Another call's read: its I/O belongs to that call's request, not this one.
+                let _hold = self.inner.hold();
+                let loaded = joined.await?;
+                self.inner.emit(loaded.event(), &key);
+                return Ok(loaded.into_value());
+            }
+        };
         // This caller's own event was emitted by the decision it took.
         match load.await? {
             Loaded::Value(v) | Loaded::Created(v) => Ok(v),
@@ -104,7 +114,7 @@ impl<P: Clone> Loaded<P> {
 
 async fn load<P: Clone + 'static>(
     inner: Rc<Inner<P>>,
-    key: String,
+    key: Rc<str>,
     ttl: Ttl,
     creator: Creator<P>,
     opts: CreateOptions<P>,
@@ -129,8 +139,10 @@ async fn load<P: Clone + 'static>(
     }
     // Forget this load only if it is still the registered one.
     let mut loading = inner.loading.borrow_mut();
-    if loading.get(&key).is_some_and(|e| Rc::ptr_eq(&e.superseded, &superseded)) {
-        loading.remove(&key);
+    if let Entry::Occupied(entry) = loading.entry(key) {
+        if Rc::ptr_eq(&entry.get().superseded, &superseded) {
+            entry.remove();
+        }
     }
     outcome
 }
