@@ -85,11 +85,11 @@ impl ChainBackend {
     fn read(&self, key: &str, item: JsValue) -> Option<CachedValue<JsValue>> {
         // Bytes first: what a byte store (KV) returns on a hit, told apart in one call.
         let decoded = if let Some(bytes) = item.dyn_ref::<Uint8Array>() {
-            js_codec::decode(&bytes_of(bytes))
+            decode_bytes(bytes)
         } else if is_no_value(&item) || item.is_undefined() {
             return None;
         } else if item.is_instance_of::<js_sys::ArrayBuffer>() {
-            js_codec::decode(&bytes_of(&Uint8Array::new(&item)))
+            decode_bytes(&Uint8Array::new(&item))
         } else {
             cached_value_from_js(&item).ok_or_else(|| {
                 Error::backend(
@@ -166,11 +166,24 @@ impl Backend<JsValue> for ChainBackend {
     }
 }
 
-/// A copy of `bytes` in wasm memory: one call for the length, one for the copy.
-fn bytes_of(bytes: &Uint8Array) -> Vec<u8> {
-    let mut out = vec![0; bytes.length() as usize];
-    copy_into(&mut out, bytes);
-    out
+thread_local! {
+    /// The buffer reads are copied into, kept from one read to the next.
+    static BYTES: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// `bytes` decoded from a copy in wasm memory: one call for the length, one for the copy. The
+/// buffer is taken out of its cell while in use, so a reentered read just makes its own.
+fn decode_bytes(bytes: &Uint8Array) -> Result<CachedValue<JsValue>> {
+    let mut buffer = BYTES.with(|b| std::mem::take(&mut *b.borrow_mut()));
+    buffer.clear();
+    buffer.resize(bytes.length() as usize, 0);
+    copy_into(&mut buffer, bytes);
+    let decoded = js_codec::decode(&buffer);
+    // A large read's buffer is not kept.
+    if buffer.capacity() <= 64 * 1024 {
+        BYTES.with(|b| *b.borrow_mut() = buffer);
+    }
+    decoded
 }
 
 fn ttl_options(ttl: Ttl) -> JsValue {

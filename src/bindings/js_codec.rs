@@ -348,14 +348,22 @@ pub fn decode(bytes: &[u8]) -> Result<CachedValue<JsValue>> {
     if r.token() != Some(Token::Array(2)) {
         return Err(corrupt("not a [payload, metadata] pair"));
     }
-    let payload = Decoder { objects: Vec::new() }
-        .value(&mut r, MAX_DEPTH)
-        .ok_or_else(|| corrupt("the payload is not a value edgepile wrote"))?;
+    // The references table of the previous decode, emptied: no allocation per read. Taken out
+    // of its cell, so a decode reentered (a setter on Object.prototype) just makes its own.
+    let mut decoder = Decoder { objects: OBJECTS.with(|o| std::mem::take(&mut *o.borrow_mut())) };
+    let payload = decoder.value(&mut r, MAX_DEPTH);
+    decoder.objects.clear();
+    OBJECTS.with(|o| *o.borrow_mut() = decoder.objects);
+    let payload = payload.ok_or_else(|| corrupt("the payload is not a value edgepile wrote"))?;
     let (metadata, tags, duration) = r.metadata_timed().ok_or_else(|| corrupt("bad metadata"))?;
     if r.remaining() != 0 {
         return Err(corrupt("trailing data"));
     }
     Ok(CachedValue { payload, metadata, tags, duration })
+}
+
+thread_local! {
+    static OBJECTS: RefCell<Vec<Option<JsValue>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// MessagePack → JS values. Map keys of objects must be strings; a key `__proto__` stays data
