@@ -229,3 +229,49 @@ fn nothing_to_serve_does_not_wait_on_a_background_regeneration() {
     run(together(bg).map(|_| ()).boxed_local());
     assert_eq!(calls.get(), 3);
 }
+
+/// A caller that started a read and was dropped before its end (a cancelled request, natively)
+/// hands the read over: the callers that joined it still get one read and one creation.
+fn leader_dropped(spawn: bool) {
+    let clock = FakeClock::new();
+    let backend = Rc::new(MockBackend::new());
+    let spawned: Rc<RefCell<Vec<LocalBoxFuture<'static, ()>>>> = Rc::default();
+    let mut b = RegionBuilder::new("lead").ttl(Ttl::Seconds(10.0)).clock(clock.clock());
+    if spawn {
+        let tasks = spawned.clone();
+        b = b.spawner(Rc::new(move |f| tasks.borrow_mut().push(f)));
+    }
+    let r = b.build(backend.clone() as Rc<dyn Backend<String>>);
+    let calls = Rc::new(Cell::new(0));
+    let mut all = many(&r, 2, &calls);
+    let mut joiner = all.pop().expect("two");
+    let mut leader = all.pop().expect("two");
+    assert!((&mut leader).now_or_never().is_none(), "the read is pending");
+    assert!((&mut joiner).now_or_never().is_none(), "joined the read");
+    drop(leader);
+    assert_eq!(spawned.borrow().len(), usize::from(spawn), "with a spawner, the read became a task");
+    // The joiner and every task spawned meanwhile (the creation is one), polled in turns.
+    let mut tasks: Vec<LocalBoxFuture<'static, ()>> = Vec::new();
+    let driver = futures::future::poll_fn(move |cx| {
+        tasks.extend(spawned.borrow_mut().drain(..));
+        tasks.retain_mut(|t| t.as_mut().poll(cx).is_pending());
+        if !spawned.borrow().is_empty() {
+            // A spawn schedules the new task's poll, as an executor's does.
+            cx.waker().wake_by_ref();
+        }
+        joiner.as_mut().poll(cx)
+    });
+    let out = run(driver.boxed_local());
+    assert_eq!(out.ok().as_deref(), Some("v#1"));
+    assert_eq!((calls.get(), backend.counts().gets), (1, 1));
+}
+
+#[test]
+fn a_dropped_leader_hands_its_read_to_joiners() {
+    leader_dropped(false);
+}
+
+#[test]
+fn a_dropped_leader_hands_its_read_to_a_task_with_a_spawner() {
+    leader_dropped(true);
+}
