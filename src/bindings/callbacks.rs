@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use futures::FutureExt;
-use js_sys::{Array, Function};
+use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
 
 use super::errors::is_no_value;
@@ -12,9 +12,12 @@ use crate::region::{Checked, ValueCheck};
 
 /// Awaits `value` if it is a promise (or any thenable); returns it as it is otherwise.
 pub async fn settle(value: JsValue) -> std::result::Result<JsValue, JsValue> {
-    match super::promises::wait_if_promise(value) {
-        Ok(outcome) => outcome.await,
-        Err(value) => Ok(value),
+    if value.is_instance_of::<Promise>() {
+        super::promises::wait(value.unchecked_into()).await
+    } else if is_thenable(&value) {
+        super::promises::wait(Promise::resolve(&value)).await
+    } else {
+        Ok(value)
     }
 }
 
@@ -36,6 +39,18 @@ pub async fn settle_method(
         }
     })?;
     settle(out).await.map_err(super::errors::from_backend_js)
+}
+
+#[wasm_bindgen]
+extern "C" {
+    type MaybeThenable;
+    /// `value.then`, read structurally: no property-name string crosses the boundary.
+    #[wasm_bindgen(method, getter, catch)]
+    fn then(this: &MaybeThenable) -> std::result::Result<JsValue, JsValue>;
+}
+
+fn is_thenable(value: &JsValue) -> bool {
+    value.is_object() && value.unchecked_ref::<MaybeThenable>().then().is_ok_and(|t| t.is_function())
 }
 
 /// Runs a JS creator with no arguments; whatever it throws or rejects with is the error.

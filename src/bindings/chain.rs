@@ -38,10 +38,6 @@ extern "C" {
     fn set_multi(this: &JsBackend, mapping: &Object, options: &JsValue) -> std::result::Result<JsValue, JsValue>;
     #[wasm_bindgen(method, catch, js_name = deleteMulti)]
     fn delete_multi(this: &JsBackend, keys: &Array) -> std::result::Result<JsValue, JsValue>;
-    /// `Uint8Array.prototype.set.call(target, source)`: a read's bytes into wasm memory in one
-    /// call (`Uint8Array::to_vec` asks the length three times).
-    #[wasm_bindgen(js_namespace = ["Uint8Array", "prototype", "set"], js_name = call)]
-    fn copy_into(target: &mut [u8], source: &Uint8Array);
     /// `this[name]`, read only after a call threw: was the method missing?
     #[wasm_bindgen(method, structural, indexing_getter)]
     fn member(this: &JsBackend, name: &str) -> JsValue;
@@ -85,11 +81,11 @@ impl ChainBackend {
     fn read(&self, key: &str, item: JsValue) -> Option<CachedValue<JsValue>> {
         // Bytes first: what a byte store (KV) returns on a hit, told apart in one call.
         let decoded = if let Some(bytes) = item.dyn_ref::<Uint8Array>() {
-            decode_bytes(bytes)
+            js_codec::decode(&bytes.to_vec())
         } else if is_no_value(&item) || item.is_undefined() {
             return None;
         } else if item.is_instance_of::<js_sys::ArrayBuffer>() {
-            decode_bytes(&Uint8Array::new(&item))
+            js_codec::decode(&Uint8Array::new(&item).to_vec())
         } else {
             cached_value_from_js(&item).ok_or_else(|| {
                 Error::backend(
@@ -164,26 +160,6 @@ impl Backend<JsValue> for ChainBackend {
         }
         .boxed_local()
     }
-}
-
-thread_local! {
-    /// The buffer reads are copied into, kept from one read to the next.
-    static BYTES: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-}
-
-/// `bytes` decoded from a copy in wasm memory: one call for the length, one for the copy. The
-/// buffer is taken out of its cell while in use, so a reentered read just makes its own.
-fn decode_bytes(bytes: &Uint8Array) -> Result<CachedValue<JsValue>> {
-    let mut buffer = BYTES.with(|b| std::mem::take(&mut *b.borrow_mut()));
-    buffer.clear();
-    buffer.resize(bytes.length() as usize, 0);
-    copy_into(&mut buffer, bytes);
-    let decoded = js_codec::decode(&buffer);
-    // A large read's buffer is not kept.
-    if buffer.capacity() <= 64 * 1024 {
-        BYTES.with(|b| *b.borrow_mut() = buffer);
-    }
-    decoded
 }
 
 fn ttl_options(ttl: Ttl) -> JsValue {

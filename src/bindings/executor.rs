@@ -24,15 +24,12 @@ struct Slot {
     future: Option<LocalBoxFuture<'static, ()>>,
     waker: Waker,
     queued: bool,
-    /// The run that polled it last: a task is polled once per run.
-    run: u64,
 }
 
 struct Executor {
     tasks: RefCell<Slab<Slot>>,
     ready: RefCell<VecDeque<u64>>,
     scheduled: Cell<bool>,
-    runs: Cell<u64>,
     settled: Promise,
     run: Closure<dyn FnMut(JsValue)>,
 }
@@ -42,7 +39,6 @@ thread_local! {
         tasks: RefCell::default(),
         ready: RefCell::default(),
         scheduled: Cell::new(false),
-        runs: Cell::new(0),
         settled: Promise::resolve(&JsValue::UNDEFINED),
         run: Closure::new(|_: JsValue| run_ready()),
     };
@@ -78,33 +74,22 @@ fn wake(id: u64) {
 /// again after its poll in this run waits for the next one, so a run always ends.
 fn run_ready() {
     // `scheduled` stays set while the run goes on: what is woken meanwhile is polled here.
-    // Tasks polled in this run carry its number (no list of them to allocate and search).
-    let run = EXECUTOR.with(|ex| {
-        let run = ex.runs.get().wrapping_add(1);
-        ex.runs.set(run);
-        run
-    });
+    let mut polled: Vec<u64> = Vec::new();
     let mut later: Vec<u64> = Vec::new();
     while let Some(id) = EXECUTOR.with(|ex| ex.ready.borrow_mut().pop_front()) {
+        if polled.contains(&id) {
+            later.push(id);
+            continue;
+        }
+        polled.push(id);
         // Taken out of the table while polled: the poll may spawn or wake other tasks.
         let taken = EXECUTOR.with(|ex| {
-            let mut tasks = ex.tasks.borrow_mut();
-            let slot = tasks.get_mut(id)?;
-            if slot.run == run {
-                return Some(None);
-            }
-            slot.run = run;
-            slot.queued = false;
-            Some(Some((slot.future.take()?, slot.waker.clone())))
+            ex.tasks.borrow_mut().get_mut(id).and_then(|slot| {
+                slot.queued = false;
+                Some((slot.future.take()?, slot.waker.clone()))
+            })
         });
-        let (mut future, waker) = match taken {
-            Some(Some(task)) => task,
-            Some(None) => {
-                later.push(id);
-                continue;
-            }
-            None => continue,
-        };
+        let Some((mut future, waker)) = taken else { continue };
         let done = future.poll_unpin(&mut Context::from_waker(&waker)).is_ready();
         EXECUTOR.with(|ex| {
             let mut tasks = ex.tasks.borrow_mut();
@@ -128,12 +113,13 @@ fn run_ready() {
 /// Runs `future` to completion as a task of its own, first polled from a promise reaction.
 pub fn spawn(future: LocalBoxFuture<'static, ()>) {
     let id = EXECUTOR.with(|ex| {
-        ex.tasks.borrow_mut().insert_with(|id| Slot {
-            future: Some(future),
-            waker: Waker::from(Arc::new(TaskWaker(id))),
-            queued: false,
-            run: 0,
-        })
+        let mut tasks = ex.tasks.borrow_mut();
+        // The waker needs the id, which the slab gives on insert: a placeholder first.
+        let id = tasks.insert(Slot { future: Some(future), waker: Waker::noop().clone(), queued: false });
+        if let Some(slot) = tasks.get_mut(id) {
+            slot.waker = Waker::from(Arc::new(TaskWaker(id)));
+        }
+        id
     });
     wake(id);
 }

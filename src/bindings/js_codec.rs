@@ -39,64 +39,34 @@ extern "C" {
     fn put(this: &Fields, key: &JsValue, value: &JsValue);
 }
 
-/// Slots of each string cache below (a power of two) and the longest string they keep.
-const STRING_SLOTS: usize = 64;
-const STRING_MAX: usize = 32;
-
-/// Strings decoded lately, as JS strings: a string made from wasm memory costs a TextDecoder
-/// call each time. Direct-mapped, bounded.
-struct Strings(Vec<Slot>);
-
-struct Slot {
-    text: Box<str>,
-    js: JsValue,
-    /// The hash of the latest string that missed here, for admission on its second sight.
-    knocked: u32,
-}
-
-impl Strings {
-    fn new() -> Self {
-        Strings(
-            (0..STRING_SLOTS).map(|_| Slot { text: Box::from(""), js: JsValue::from_str(""), knocked: 0 }).collect(),
-        )
-    }
-
-    /// `text` as a JS string, from the cache when it was decoded lately. A miss takes the slot
-    /// at once when `eager`, otherwise only if the same string missed there last (so strings
-    /// seen once, such as ids, do not push out those that repeat).
-    fn get(&mut self, text: &str, eager: bool) -> JsValue {
-        if text.len() > STRING_MAX {
-            return JsValue::from_str(text);
-        }
-        let hash = text.bytes().fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
-        let Some(slot) = self.0.get_mut(hash as usize % STRING_SLOTS) else { return JsValue::from_str(text) };
-        if &*slot.text == text {
-            return slot.js.clone();
-        }
-        let js = JsValue::from_str(text);
-        if eager || slot.knocked == hash {
-            slot.text = Box::from(text);
-            slot.js = js.clone();
-        } else {
-            slot.knocked = hash;
-        }
-        js
-    }
-}
+/// Slots of the object-key cache below (a power of two) and the longest key it keeps.
+const KEY_SLOTS: usize = 64;
+const KEY_MAX: usize = 32;
 
 thread_local! {
-    /// Object keys: values of one shape repeat their keys.
-    static KEYS: RefCell<Strings> = RefCell::new(Strings::new());
-    /// Short string values: kinds, states, names often repeat across values; ids do not.
-    static VALUES: RefCell<Strings> = RefCell::new(Strings::new());
+    /// Object keys decoded lately, as JS strings: values of one shape repeat their keys, and a
+    /// string made from wasm memory costs a TextDecoder call each time. Direct-mapped, bounded.
+    static KEYS: RefCell<Vec<(Box<str>, JsValue)>> = RefCell::new(vec![(Box::from(""), JsValue::from_str("")); KEY_SLOTS]);
 }
 
+/// `key` as a JS string, from the cache when it was decoded lately.
 fn js_key(key: &str) -> JsValue {
-    KEYS.with(|keys| keys.borrow_mut().get(key, true))
-}
-
-fn js_string(text: &str) -> JsValue {
-    VALUES.with(|values| values.borrow_mut().get(text, false))
+    if key.len() > KEY_MAX {
+        return JsValue::from_str(key);
+    }
+    let slot = key.bytes().fold(0usize, |h, b| h.wrapping_mul(31).wrapping_add(usize::from(b))) % KEY_SLOTS;
+    KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        match keys.get_mut(slot) {
+            Some(entry) if &*entry.0 == key => entry.1.clone(),
+            Some(entry) => {
+                let js = JsValue::from_str(key);
+                *entry = (Box::from(key), js.clone());
+                js
+            }
+            None => JsValue::from_str(key),
+        }
+    })
 }
 
 thread_local! {
@@ -348,22 +318,14 @@ pub fn decode(bytes: &[u8]) -> Result<CachedValue<JsValue>> {
     if r.token() != Some(Token::Array(2)) {
         return Err(corrupt("not a [payload, metadata] pair"));
     }
-    // The references table of the previous decode, emptied: no allocation per read. Taken out
-    // of its cell, so a decode reentered (a setter on Object.prototype) just makes its own.
-    let mut decoder = Decoder { objects: OBJECTS.with(|o| std::mem::take(&mut *o.borrow_mut())) };
-    let payload = decoder.value(&mut r, MAX_DEPTH);
-    decoder.objects.clear();
-    OBJECTS.with(|o| *o.borrow_mut() = decoder.objects);
-    let payload = payload.ok_or_else(|| corrupt("the payload is not a value edgepile wrote"))?;
+    let payload = Decoder { objects: Vec::new() }
+        .value(&mut r, MAX_DEPTH)
+        .ok_or_else(|| corrupt("the payload is not a value edgepile wrote"))?;
     let (metadata, tags, duration) = r.metadata_timed().ok_or_else(|| corrupt("bad metadata"))?;
     if r.remaining() != 0 {
         return Err(corrupt("trailing data"));
     }
     Ok(CachedValue { payload, metadata, tags, duration })
-}
-
-thread_local! {
-    static OBJECTS: RefCell<Vec<Option<JsValue>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// MessagePack → JS values. Map keys of objects must be strings; a key `__proto__` stays data
@@ -397,7 +359,7 @@ impl Decoder {
             Token::Uint(n) => JsValue::from(n),
             Token::F32(f) => JsValue::from_f64(f64::from(f)),
             Token::F64(f) => JsValue::from_f64(f),
-            Token::Str(b) => js_string(std::str::from_utf8(b).ok()?),
+            Token::Str(b) => JsValue::from_str(std::str::from_utf8(b).ok()?),
             Token::Ext(ext::UNDEFINED, _) => JsValue::UNDEFINED,
             Token::Ext(ext::BIGINT, data) => bigint_value(data)?,
             Token::Ext(ext::REFERENCE, data) => {

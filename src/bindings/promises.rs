@@ -1,7 +1,5 @@
-//! Awaiting a JS promise from Rust. The JS layer installs `awaitInto(value, id)`, which tells
-//! whether `value` is a promise (or another thenable) and, if so, calls the export
-//! `settled(id, value, ok)` back when it settles: one call each way, and none more to ask what
-//! the value is. A `JsFuture` makes two closures
+//! Awaiting a JS promise from Rust. The JS layer installs `awaitInto(promise, id)`, which calls
+//! the export `settled(id, value, ok)` back: one call each way. A `JsFuture` makes two closures
 //! per await and frees them afterwards (a FinalizationRegistry entry each, and a call into wasm
 //! to drop each), which a KV hit measurably paid for; this needs neither.
 
@@ -10,7 +8,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
-use js_sys::Function;
+use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 
 use crate::slab::Slab;
@@ -79,44 +77,13 @@ impl Drop for Awaiting {
     }
 }
 
-#[wasm_bindgen]
-extern "C" {
-    /// The JS layer's `awaitInto(value, id)`, called with the id as a number (no conversion
-    /// into a JS value on the Rust side). It returns whether `value` is a promise or thenable,
-    /// and only then calls `settled` back: one call into JS both tells and awaits.
-    type AwaitInto;
-    #[wasm_bindgen(method, catch, js_name = call)]
-    fn call_into(this: &AwaitInto, this_arg: &JsValue, value: &JsValue, id: f64) -> Result<bool, JsValue>;
-}
-
-/// The outcome of `value` when it is a promise or thenable (`Err(value)` otherwise).
-pub fn wait_if_promise(value: JsValue) -> Result<impl Future<Output = Result<JsValue, JsValue>>, JsValue> {
+/// The outcome of `promise`.
+pub async fn wait(promise: Promise) -> Result<JsValue, JsValue> {
+    let helper = AWAIT_INTO.with(|a| a.borrow().clone());
+    // Installed before the core's first use (install.js); without it nothing could be awaited.
+    let Some(helper) = helper else { return Err(JsValue::from_str("edgepile: the JS layer is not installed")) };
     let id = TABLE.with(|t| t.borrow_mut().insert(State::Waiting(None)));
     let awaiting = Awaiting(id);
-    let called = AWAIT_INTO.with(|a| {
-        a.borrow().as_ref().map(|f| f.unchecked_ref::<AwaitInto>().call_into(&JsValue::UNDEFINED, &value, id as f64))
-    });
-    match called {
-        Some(Ok(true)) => Ok(Outcome::Wait(awaiting)),
-        Some(Ok(false)) => Err(value),
-        // Installed before the core's first use (install.js); without it nothing could be awaited.
-        None => Ok(Outcome::Now(Err(JsValue::from_str("edgepile: the JS layer is not installed")))),
-        Some(Err(e)) => Ok(Outcome::Now(Err(e))),
-    }
-}
-
-enum Outcome {
-    Wait(Awaiting),
-    Now(Result<JsValue, JsValue>),
-}
-
-impl Future for Outcome {
-    type Output = Result<JsValue, JsValue>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.get_mut() {
-            Outcome::Wait(awaiting) => Pin::new(awaiting).poll(cx),
-            Outcome::Now(outcome) => Poll::Ready(std::mem::replace(outcome, Ok(JsValue::UNDEFINED))),
-        }
-    }
+    helper.call2(&JsValue::UNDEFINED, &promise, &JsValue::from(id as f64))?;
+    awaiting.await
 }

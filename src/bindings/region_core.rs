@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use futures::future::LocalBoxFuture;
 use futures::FutureExt;
-use js_sys::{Array, Function, Object};
+use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
 
 use super::callbacks::{
@@ -97,11 +97,13 @@ extern "C" {
     fn check(this: &CallOptions) -> Option<Function>;
 }
 
-fn call_options(options: Option<Object>) -> CreateOptions<JsValue> {
-    let Some(options) = options else { return CreateOptions::default() };
+fn call_options(options: &JsValue) -> CreateOptions<JsValue> {
+    if !options.is_object() {
+        return CreateOptions::default();
+    }
     let o = options.unchecked_ref::<CallOptions>();
     let mut opts = create_options(o.ttl(), o.should_cache_fn(), o.runner(), o.check());
-    opts.degradation = degradation_of(&options);
+    opts.degradation = degradation_of(options);
     opts.tags = tags_from_js(&o.tags()).filter(|t| !t.is_empty());
     opts.early = early_of(o.early());
     opts
@@ -267,13 +269,12 @@ impl RegionCore {
     }
 
     /// `options`: undefined, or `{ ttl, shouldCacheFn, runner, tags, check, ...degradation }`, every
-    /// field optional (checked by the JS layer). An `Option`, so that the usual `undefined` is
-    /// told apart by the generated JS, not by a call out of wasm.
+    /// field optional (checked by the JS layer).
     #[wasm_bindgen(js_name = getOrCreate)]
-    pub fn get_or_create(&self, key: JsValue, creator: Function, options: Option<Object>) -> Result<JsValue, JsValue> {
+    pub fn get_or_create(&self, key: JsValue, creator: Function, options: JsValue) -> Result<JsValue, JsValue> {
         let key = self.key(key)?;
         let region = self.region.clone();
-        let opts = call_options(options);
+        let opts = call_options(&options);
         now_or_promise(async move {
             let creator = Box::new(move || call_creator(creator).boxed_local());
             region.get_or_create(&key, creator, opts).await.map_err(to_js)

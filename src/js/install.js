@@ -14,26 +14,12 @@ import { NO_VALUE } from "./no-value.js";
 
 let installed = false;
 
-// How the core awaits a value that may be a promise or another thenable: one call into JS and,
-// for those, one back when it settles (src/bindings/promises.rs). Returns whether it waits.
-function awaitInto(value, id) {
-  if (!(value instanceof Promise)) {
-    if (value === null || typeof value !== "object") return false;
-    let then;
-    try {
-      then = value.then;
-    } catch {
-      // A throwing \`then\` getter: not a thenable, a plain value.
-      return false;
-    }
-    if (typeof then !== "function") return false;
-    value = Promise.resolve(value);
-  }
-  value.then(
-    (result) => settled(id, result, true),
+// How the core awaits a promise: one call into JS and one back (src/bindings/promises.rs).
+function awaitInto(promise, id) {
+  promise.then(
+    (value) => settled(id, value, true),
     (error) => settled(id, error, false),
   );
-  return true;
 }
 let version = NaN;
 

@@ -11,19 +11,19 @@
 //! maps and updating them, so interleaved promises cannot both win.
 
 use std::cell::Cell;
-use std::collections::hash_map::Entry;
 use std::rc::Rc;
 
+use futures::future::{LocalBoxFuture, Shared};
 use futures::FutureExt;
 
-use super::inflight::{Creation, Flight};
+use super::inflight::Creation;
 use super::{CreateOptions, Creator, Inner, Region};
 use crate::api::{CachedValue, Ttl};
 use crate::error::{Error, ErrorKind, Result};
 use crate::events::{Event, EventKind};
 use crate::lock::{decide, Action, State};
 
-type Load<P> = Flight<Result<Loaded<P>>>;
+type Load<P> = Shared<LocalBoxFuture<'static, Result<Loaded<P>>>>;
 
 pub(super) struct LoadEntry<P> {
     fut: Load<P>,
@@ -51,8 +51,7 @@ impl<P: Clone + 'static> Region<P> {
     /// within this region, one creation per key at a time; callers that find a stale value
     /// while it runs get the stale value, callers that find nothing wait for it.
     pub async fn get_or_create(&self, key: &str, creator: Creator<P>, opts: CreateOptions<P>) -> Result<P> {
-        // One allocation for the key, shared by the registry and the read (no copy each).
-        let key: Rc<str> = Rc::from(self.mangle(key)?);
+        let key = self.mangle(key)?.into_owned();
         let ttl = opts.ttl.unwrap_or(self.inner.ttl);
         // With early refresh a fresh value may still start a regeneration: the load decides.
         if !self.inner.early_possible(&opts) {
@@ -60,30 +59,21 @@ impl<P: Clone + 'static> Region<P> {
                 return Ok(cv.payload);
             }
         }
+        let joined = self.inner.loading.borrow().get(&key).map(|e| e.fut.clone());
+        if let Some(load) = joined {
+            // Another call's read: its I/O belongs to that call's request, not this one.
+            let _hold = self.inner.hold();
+            let loaded = load.await?;
+            self.inner.emit(loaded.event(), &key);
+            return Ok(loaded.into_value());
+        }
         let degradation = opts.degradation.or(self.inner.degradation);
-        // Joined or registered with one lookup; nothing runs while the registry is borrowed.
-        let led = match self.inner.loading.borrow_mut().entry(key.clone()) {
-            Entry::Occupied(entry) => Err(entry.get().fut.join()),
-            Entry::Vacant(entry) => {
-                let superseded = Rc::new(Cell::new(false));
-                // The read is this caller's: it runs in this call (its I/O in this call's
-                // request), first polled below, once registered.
-                let work = load(self.inner.clone(), key.clone(), ttl, creator, opts, superseded.clone());
-                let lead = self.inner.lead(work.boxed_local());
-                entry.insert(LoadEntry { fut: lead.flight(), superseded });
-                Ok(lead)
-            }
-        };
-        let load = match led {
-            Ok(lead) => lead,
-            Err(joined) => {
-                // Another call's read: its I/O belongs to that call's request, not this one.
-                let _hold = self.inner.hold();
-                let loaded = joined.await?;
-                self.inner.emit(loaded.event(), &key);
-                return Ok(loaded.into_value());
-            }
-        };
+        let superseded = Rc::new(Cell::new(false));
+        let (load, start) = self
+            .inner
+            .share(load(self.inner.clone(), key.clone(), ttl, creator, opts, superseded.clone()).boxed_local());
+        self.inner.loading.borrow_mut().insert(key.clone(), LoadEntry { fut: load.clone(), superseded });
+        self.inner.start(start);
         // This caller's own event was emitted by the decision it took.
         match load.await? {
             Loaded::Value(v) | Loaded::Created(v) => Ok(v),
@@ -114,7 +104,7 @@ impl<P: Clone> Loaded<P> {
 
 async fn load<P: Clone + 'static>(
     inner: Rc<Inner<P>>,
-    key: Rc<str>,
+    key: String,
     ttl: Ttl,
     creator: Creator<P>,
     opts: CreateOptions<P>,
@@ -139,10 +129,8 @@ async fn load<P: Clone + 'static>(
     }
     // Forget this load only if it is still the registered one.
     let mut loading = inner.loading.borrow_mut();
-    if let Entry::Occupied(entry) = loading.entry(key) {
-        if Rc::ptr_eq(&entry.get().superseded, &superseded) {
-            entry.remove();
-        }
+    if loading.get(&key).is_some_and(|e| Rc::ptr_eq(&e.superseded, &superseded)) {
+        loading.remove(&key);
     }
     outcome
 }

@@ -1,16 +1,10 @@
 //! Work in flight in this isolate: the registry of running creations (the in-isolate half of
 //! the dogpile lock), how shared work is run, and background regenerations.
 
-use std::cell::RefCell;
-use std::future::Future;
-use std::pin::Pin;
-use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
-
 use futures::future::{LocalBoxFuture, Shared};
 use futures::FutureExt;
 
-use super::{Inner, Runner, Spawner};
+use super::{Inner, Runner};
 use crate::error::Result;
 
 pub(super) type Creation<P> = Shared<LocalBoxFuture<'static, Result<P>>>;
@@ -40,132 +34,7 @@ pub(super) struct CreationEntry<P> {
     background: bool,
 }
 
-/// Shared work driven by the call that started it, in that call's own task: a backend read
-/// that nobody joins (a hit, most of the time) costs no task, channel or clone of its own. Those
-/// that join ([`Flight::join`]) only wait for the result, as with [`Inner::share`]; should the
-/// leader be dropped before the end, the work goes on as [`Inner::share`] runs it (a task of its
-/// own with a spawner, otherwise driven by whichever joiner polls).
-pub(super) struct Lead<T: Clone + 'static> {
-    work: Option<LocalBoxFuture<'static, T>>,
-    flight: Flight<T>,
-    spawner: Option<Spawner>,
-}
-
-/// Where callers find work a [`Lead`] drives, and join it.
-pub(super) struct Flight<T>(Rc<RefCell<Stage<T>>>);
-
-impl<T> Clone for Flight<T> {
-    fn clone(&self) -> Self {
-        Flight(self.0.clone())
-    }
-}
-
-enum Stage<T> {
-    /// The leader drives it; the wakers of joiners waiting for the result.
-    Led(Vec<Waker>),
-    /// The leader is gone, the work is not done: shared as [`Inner::share`] shares work.
-    Orphaned(Shared<LocalBoxFuture<'static, T>>),
-    Done(T),
-}
-
-impl<T: Clone + 'static> Lead<T> {
-    pub(super) fn new(work: LocalBoxFuture<'static, T>, spawner: Option<Spawner>) -> Self {
-        Lead { work: Some(work), flight: Flight(Rc::new(RefCell::new(Stage::Led(Vec::new())))), spawner }
-    }
-
-    pub(super) fn flight(&self) -> Flight<T> {
-        self.flight.clone()
-    }
-}
-
-impl<T: Clone + 'static> Future for Lead<T> {
-    type Output = T;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
-        let Some(work) = self.work.as_mut() else { return Poll::Pending };
-        let Poll::Ready(out) = work.poll_unpin(cx) else { return Poll::Pending };
-        self.work = None;
-        // Only the registry and joiners hold the flight besides this leader; the work has
-        // removed its registry entry by now, so with no joiner nobody needs a copy.
-        if Rc::strong_count(&self.flight.0) > 1 {
-            let stage = std::mem::replace(&mut *self.flight.0.borrow_mut(), Stage::Done(out.clone()));
-            if let Stage::Led(waiters) = stage {
-                waiters.into_iter().for_each(Waker::wake);
-            }
-        }
-        Poll::Ready(out)
-    }
-}
-
-impl<T: Clone + 'static> Drop for Lead<T> {
-    fn drop(&mut self) {
-        let Some(work) = self.work.take() else { return };
-        if Rc::strong_count(&self.flight.0) == 1 {
-            return;
-        }
-        // Dropped before the end, with the work still registered or joined: hand it over.
-        let shared = match &self.spawner {
-            Some(spawn) => {
-                let (remote, handle) = work.remote_handle();
-                spawn(remote.boxed_local());
-                handle.boxed_local().shared()
-            }
-            None => work.shared(),
-        };
-        let stage = std::mem::replace(&mut *self.flight.0.borrow_mut(), Stage::Orphaned(shared));
-        if let Stage::Led(waiters) = stage {
-            waiters.into_iter().for_each(Waker::wake);
-        }
-    }
-}
-
-impl<T: Clone + 'static> Flight<T> {
-    /// The result of the work, for a caller that did not start it.
-    pub(super) fn join(&self) -> Join<T> {
-        Join { flight: self.clone(), slot: None, orphan: None }
-    }
-}
-
-pub(super) struct Join<T> {
-    flight: Flight<T>,
-    /// Where this joiner's waker sits among the waiters.
-    slot: Option<usize>,
-    orphan: Option<Shared<LocalBoxFuture<'static, T>>>,
-}
-
-impl<T: Clone + 'static> Future for Join<T> {
-    type Output = T;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
-        if let Some(orphan) = self.orphan.as_mut() {
-            return orphan.poll_unpin(cx);
-        }
-        let this = &mut *self;
-        let orphan = match &mut *this.flight.0.borrow_mut() {
-            Stage::Done(out) => return Poll::Ready(out.clone()),
-            Stage::Led(waiters) => {
-                match this.slot.and_then(|i| waiters.get_mut(i)) {
-                    Some(waker) => waker.clone_from(cx.waker()),
-                    None => {
-                        this.slot = Some(waiters.len());
-                        waiters.push(cx.waker().clone());
-                    }
-                }
-                return Poll::Pending;
-            }
-            Stage::Orphaned(shared) => shared.clone(),
-        };
-        this.orphan.insert(orphan).poll_unpin(cx)
-    }
-}
-
 impl<P: Clone + 'static> Inner<P> {
-    /// Work that callers may join, led by the caller that starts it (see [`Lead`]). Register
-    /// its flight where callers find it before the lead is first polled.
-    pub(super) fn lead<T: Clone + 'static>(&self, work: LocalBoxFuture<'static, T>) -> Lead<T> {
-        Lead::new(work, self.spawner.clone())
-    }
-
     /// Work that several callers await, not started yet: register it where callers find it,
     /// then [`Inner::start`] it, so the work (which may finish at once) never runs before it
     /// can be found or forgotten. With a spawner, the work runs as a task of its own, started

@@ -70,7 +70,7 @@ struct Inner<P: Clone + 'static> {
     /// clock may not have moved since), or it would miss values it is meant to reach.
     latest_stamp: Cell<f64>,
     /// Backend reads in flight, one per key: concurrent callers share it.
-    loading: RefCell<HashMap<Rc<str>, LoadEntry<P>>>,
+    loading: RefCell<HashMap<String, LoadEntry<P>>>,
     /// Creations in flight, one per key: the in-isolate half of the dogpile lock.
     creating: RefCell<HashMap<String, CreationEntry<P>>>,
     next_creation: Cell<u64>,
