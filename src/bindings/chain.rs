@@ -10,12 +10,12 @@ use wasm_bindgen::prelude::*;
 use super::latest_key::LatestKey;
 
 use super::callbacks::settle_method;
-use super::errors::{cached_value_from_js, cached_value_to_js, is_no_value};
+use super::errors::{cached_value_from_js, cached_value_to_js, from_backend_js, is_no_value};
 use super::js_codec;
 use crate::api::{CachedValue, Ttl};
 use crate::backend::{Backend, BackendFuture, Capabilities};
 use crate::error::{Error, Result};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 /// Where unreadable items are reported: the region's own reporter, set once it exists.
@@ -55,11 +55,53 @@ pub struct ChainBackend {
     reporter: Reporter,
     /// The latest call's key: a read of it hands the chain the caller's own JS string.
     latest: LatestKey,
+    /// What the JS layer read itself for the call under way (see `RegionCore::get_or_create_read`):
+    /// the next get of that key takes it instead of calling the chain.
+    prefetched: RefCell<Option<(String, std::result::Result<JsValue, JsValue>)>>,
+    /// Writes sent down the chain so far: a read made before one of them may be out of date.
+    writes: Cell<u64>,
 }
 
 impl ChainBackend {
     pub fn new(target: JsValue, reporter: Reporter) -> Self {
-        ChainBackend { target: target.unchecked_into(), reporter, latest: LatestKey::default() }
+        ChainBackend {
+            target: target.unchecked_into(),
+            reporter,
+            latest: LatestKey::default(),
+            prefetched: RefCell::default(),
+            writes: Cell::new(0),
+        }
+    }
+
+    /// Writes sent down the chain so far.
+    pub fn writes(&self) -> u64 {
+        self.writes.get()
+    }
+
+    /// Hands the next get of `key` how the chain answered a read the JS layer made itself: the
+    /// item, or what it threw or rejected with.
+    pub fn prefetch(&self, key: String, outcome: std::result::Result<JsValue, JsValue>) {
+        *self.prefetched.borrow_mut() = Some((key, outcome));
+    }
+
+    /// Forgets a prefetched answer nobody took (the call joined another read).
+    pub fn clear_prefetch(&self) {
+        self.prefetched.borrow_mut().take();
+    }
+
+    fn take_prefetched(&self, key: &str) -> Option<std::result::Result<JsValue, JsValue>> {
+        let mut slot = self.prefetched.borrow_mut();
+        match slot.take() {
+            Some((k, item)) if k == key => Some(item),
+            other => {
+                *slot = other;
+                None
+            }
+        }
+    }
+
+    fn wrote(&self) {
+        self.writes.set(self.writes.get().wrapping_add(1));
     }
 
     /// The key of a call about to reach the chain (before any mangling).
@@ -78,23 +120,9 @@ impl ChainBackend {
     }
 
     /// What the chain returned, as a region value. Unreadable items are misses, reported.
-    fn read(&self, key: &str, item: JsValue) -> Option<CachedValue<JsValue>> {
-        // Bytes first: what a byte store (KV) returns on a hit, told apart in one call.
-        let decoded = if let Some(bytes) = item.dyn_ref::<Uint8Array>() {
-            js_codec::decode(&bytes.to_vec())
-        } else if is_no_value(&item) || item.is_undefined() {
-            return None;
-        } else if item.is_instance_of::<js_sys::ArrayBuffer>() {
-            js_codec::decode(&Uint8Array::new(&item).to_vec())
-        } else {
-            cached_value_from_js(&item).ok_or_else(|| {
-                Error::backend(
-                    "the backend returned something that is neither a CachedValue, MessagePack bytes nor NO_VALUE",
-                )
-            })
-        };
-        match decoded {
-            Ok(cv) => Some(cv),
+    fn read(&self, key: &str, item: &JsValue) -> Option<CachedValue<JsValue>> {
+        match decode(item) {
+            Ok(cv) => cv,
             Err(e) => {
                 if let Some(report) = self.reporter.borrow().as_ref() {
                     report(key, &e);
@@ -105,18 +133,50 @@ impl ChainBackend {
     }
 }
 
+/// What the chain returned, as a region value (`None`: nothing stored).
+fn decode(item: &JsValue) -> Result<Option<CachedValue<JsValue>>> {
+    // Bytes first: what a byte store (KV) returns on a hit, told apart in one call.
+    if let Some(bytes) = item.dyn_ref::<Uint8Array>() {
+        js_codec::decode(&bytes.to_vec()).map(Some)
+    } else if is_no_value(item) || item.is_undefined() {
+        Ok(None)
+    } else if item.is_instance_of::<js_sys::ArrayBuffer>() {
+        js_codec::decode(&Uint8Array::new(item).to_vec()).map(Some)
+    } else {
+        cached_value_from_js(item).map(Some).ok_or_else(|| {
+            Error::backend(
+                "the backend returned something that is neither a CachedValue, MessagePack bytes nor NO_VALUE",
+            )
+        })
+    }
+}
+
 impl Backend<JsValue> for ChainBackend {
     fn capabilities(&self) -> Capabilities {
         Capabilities { persists: true, sync_reads: false, bounded: false }
     }
 
     fn get<'a>(&'a self, key: &'a str) -> BackendFuture<'a, Option<CachedValue<JsValue>>> {
-        async move { Ok(self.read(key, self.settle("get", self.target.get(&self.js_key(key))).await?)) }.boxed_local()
+        if let Some(outcome) = self.take_prefetched(key) {
+            let read = outcome.map(|item| self.read(key, &item)).map_err(from_backend_js);
+            return futures::future::ready(read).boxed_local();
+        }
+        async move { Ok(self.read(key, &self.settle("get", self.target.get(&self.js_key(key))).await?)) }.boxed_local()
+    }
+
+    /// A value the JS layer has just read for this call (see `prefetch`), left in place for the
+    /// get that follows when the region cannot serve it as it is. Anything else needs I/O.
+    fn peek(&self, key: &str) -> Option<Option<CachedValue<JsValue>>> {
+        let slot = self.prefetched.borrow();
+        let (k, Ok(item)) = slot.as_ref()? else { return None };
+        // Unreadable: the get reports it.
+        (k == key).then(|| decode(item).ok()).flatten()
     }
 
     /// The third argument, `{ ttl }` in seconds (-1: never), lets stores that reclaim space
     /// physically (KV, the Cache API) keep values long enough to serve them stale.
     fn set<'a>(&'a self, key: &'a str, value: CachedValue<JsValue>, ttl: Ttl) -> BackendFuture<'a, ()> {
+        self.wrote();
         async move {
             let called = self.target.set(key, &cached_value_to_js(&value), &ttl_options(ttl));
             self.settle("set", called).await.map(drop)
@@ -125,6 +185,7 @@ impl Backend<JsValue> for ChainBackend {
     }
 
     fn delete<'a>(&'a self, key: &'a str) -> BackendFuture<'a, ()> {
+        self.wrote();
         async move { self.settle("delete", self.target.delete(key)).await.map(drop) }.boxed_local()
     }
 
@@ -136,12 +197,13 @@ impl Backend<JsValue> for ChainBackend {
                 return Err(Error::validation("getMulti() must return an array"));
             }
             let out = Array::from(&out);
-            Ok(keys.iter().zip(0u32..).map(|(k, i)| self.read(k, out.get(i))).collect())
+            Ok(keys.iter().zip(0u32..).map(|(k, i)| self.read(k, &out.get(i))).collect())
         }
         .boxed_local()
     }
 
     fn set_multi<'a>(&'a self, items: Vec<(String, CachedValue<JsValue>)>, ttl: Ttl) -> BackendFuture<'a, ()> {
+        self.wrote();
         async move {
             // A null-prototype object: keys such as "__proto__" stay plain entries.
             let mapping: Object = Object::create(&JsValue::NULL.unchecked_into::<Object>());
@@ -154,6 +216,7 @@ impl Backend<JsValue> for ChainBackend {
     }
 
     fn delete_multi<'a>(&'a self, keys: &'a [String]) -> BackendFuture<'a, ()> {
+        self.wrote();
         async move {
             let arr: Array = keys.iter().map(|k| JsValue::from_str(k)).collect();
             self.settle("deleteMulti", self.target.delete_multi(&arr)).await.map(drop)

@@ -273,12 +273,57 @@ impl RegionCore {
     #[wasm_bindgen(js_name = getOrCreate)]
     pub fn get_or_create(&self, key: JsValue, creator: Function, options: JsValue) -> Result<JsValue, JsValue> {
         let key = self.key(key)?;
+        self.get_or_create_key(key, creator, &options)
+    }
+
+    fn get_or_create_key(&self, key: String, creator: Function, options: &JsValue) -> Result<JsValue, JsValue> {
         let region = self.region.clone();
-        let opts = call_options(&options);
+        let opts = call_options(options);
         now_or_promise(async move {
             let creator = Box::new(move || call_creator(creator).boxed_local());
             region.get_or_create(&key, creator, opts).await.map_err(to_js)
         })
+    }
+
+    /// Before the JS layer reads `key` (mangled) from the chain itself: the number of writes
+    /// the chain has taken, which `getOrCreateRead` compares; -1 when it must not (a read of
+    /// the key is under way here, to be joined, or the region has no chain).
+    #[wasm_bindgen(js_name = readTicket)]
+    pub fn read_ticket(&self, key: &str) -> f64 {
+        match &self.chain {
+            Some(chain) if self.memory.is_none() && !self.region.reading(key) => chain.writes() as f64,
+            _ => -1.0,
+        }
+    }
+
+    /// `getOrCreate`, with how the chain answered the JS layer's own read of `mkey` (the mangled
+    /// key; undefined: the key itself) begun when it had taken `ticket` writes: `item`, or when
+    /// `failed`, what the read threw. The core goes on from that answer exactly as from a read
+    /// of its own (a fresh hit is answered now, with no promise; a failure is reported and
+    /// degraded as any); a write since the ticket (the answer may be out of date) makes it
+    /// read again.
+    #[wasm_bindgen(js_name = getOrCreateRead)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn get_or_create_read(
+        &self,
+        key: JsValue,
+        creator: Function,
+        options: JsValue,
+        mkey: Option<String>,
+        item: JsValue,
+        failed: bool,
+        ticket: f64,
+    ) -> Result<JsValue, JsValue> {
+        let k = self.key(key)?;
+        let chain = self.chain.clone().filter(|c| c.writes() as f64 == ticket && self.memory.is_none());
+        if let Some(chain) = &chain {
+            chain.prefetch(mkey.unwrap_or_else(|| k.clone()), if failed { Err(item) } else { Ok(item) });
+        }
+        let out = self.get_or_create_key(k, creator, &options);
+        if let Some(chain) = &chain {
+            chain.clear_prefetch();
+        }
+        out
     }
 
     #[wasm_bindgen(js_name = getOrCreateMulti)]

@@ -39,6 +39,7 @@ import { keepAlive, waitUntilRunner } from "./keep-alive.js";
 export { waitUntilRunner } from "./keep-alive.js";
 import { earlyBeta, FIRED, fires } from "./early-refresh.js";
 import { KvWrites } from "./backends/kv-writes.js";
+import { FirstReads } from "./first-read.js";
 
 export class CacheRegion {
   /** @type {RegionCore | undefined} */
@@ -65,6 +66,8 @@ export class CacheRegion {
   /** @type {KvWrites | undefined} */
   #writes = undefined; // KvWrites of a KV region: one write per key per second, 429s retried
   #fired = false; // set by #fresh when its hit's XFetch draw fired
+  /** @type {FirstReads | undefined} */
+  #firstReads = undefined; // a chain with nothing in the isolate: getOrCreate reads it in JS
   #options;
   /** @type {import("./index.js").BackendLike | undefined} */
   #backend = undefined;
@@ -190,7 +193,12 @@ export class CacheRegion {
     this.#earlyBeta = beta;
     this.#freshAfter = this.#core.freshAfter();
     this.#valueVersion = envelopeVersion();
-    this.#mangled = memory !== undefined && keyMangler !== undefined ? new Map() : undefined;
+    // Reads in JS need bounded-time reads: a region with a backendTimeout leaves them to the core.
+    this.#firstReads =
+      memory === undefined && outer !== undefined && degradationSeconds(opts, "backendTimeout") === undefined
+        ? new FirstReads(writes ?? outer)
+        : undefined;
+    this.#mangled = (memory !== undefined || this.#firstReads !== undefined) && keyMangler !== undefined ? new Map() : undefined;
     this.#backend = outer ?? terminal;
     this.#actualBackend = terminal;
     this.#syncListener();
@@ -361,7 +369,13 @@ export class CacheRegion {
       }
       return hit;
     }
-    return core.getOrCreate(key, storableCreator(creator, creatorArgs), call);
+    const create = storableCreator(creator, creatorArgs);
+    const reads = this.#firstReads;
+    if (reads !== undefined && options?.backendTimeout === undefined) {
+      const mkey = this.#mangled === undefined ? key : this.#mangledKey(key);
+      if (mkey !== undefined) return await reads.getOrCreate(core, key, mkey, create, call);
+    }
+    return core.getOrCreate(key, create, call);
   }
 
   /** The region's clock in seconds, read as the core reads it: an injected clock gives
@@ -403,7 +417,7 @@ export class CacheRegion {
 
   /**
    * The key mangler's result, remembered (a mangler is a pure function of the key). Called only
-   * when #mangled is set, which is with #memory.
+   * when #mangled is set, which is with #memory or #firstReads.
    */
   #mangledKey(key) {
     const mangled = /** @type {Map<string, string>} */ (this.#mangled);
@@ -416,7 +430,7 @@ export class CacheRegion {
       }
       if (typeof m !== "string") return undefined;
       // Bounded like the store: past its size, start again rather than track recency twice.
-      if (mangled.size >= /** @type {MemoryStore} */ (this.#memory).maxEntries) mangled.clear();
+      if (mangled.size >= (this.#memory?.maxEntries ?? defaultMaxEntries())) mangled.clear();
       mangled.set(key, m);
     }
     return m;

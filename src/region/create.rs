@@ -55,7 +55,7 @@ impl<P: Clone + 'static> Region<P> {
         let ttl = opts.ttl.unwrap_or(self.inner.ttl);
         // With early refresh a fresh value may still start a regeneration: the load decides.
         if !self.inner.early_possible(&opts) {
-            if let Some(cv) = self.inner.peek_fresh(&key, ttl) {
+            if let Some(cv) = self.inner.peek_fresh(&key, ttl, opts.check.is_some()) {
                 return Ok(cv.payload);
             }
         }

@@ -291,11 +291,17 @@ impl<P: Clone + 'static> Region<P> {
         }
     }
 
+    /// Whether a get-or-create of `key` (mangled) is reading the backend now: a caller that
+    /// arrives meanwhile joins that read instead of making one of its own.
+    pub fn reading(&self, key: &str) -> bool {
+        self.inner.loading.borrow().contains_key(key)
+    }
+
     /// A fresh value for `key` if the backend can answer synchronously; `None` otherwise.
     /// This is the whole cost of a memory hit.
     pub fn peek_fresh(&self, key: &str, ttl: Option<Ttl>) -> Result<Option<P>> {
         let key = self.mangle(key)?;
-        Ok(self.inner.peek_fresh(&key, ttl.unwrap_or(self.inner.ttl)).map(|cv| cv.payload))
+        Ok(self.inner.peek_fresh(&key, ttl.unwrap_or(self.inner.ttl), false).map(|cv| cv.payload))
     }
 
     /// The time at or before which values were created that no longer read as fresh because of
@@ -499,7 +505,13 @@ impl<P: Clone + 'static> Inner<P> {
         }
     }
 
-    fn peek_fresh(&self, key: &str, ttl: Ttl) -> Option<CachedValue<P>> {
+    /// A fresh value the backend has without I/O. `checked`: the call has a value check of its
+    /// own. A shared store's value (a read made for this call) is served here only when no
+    /// check applies; otherwise the call takes the load path, which checks it.
+    fn peek_fresh(&self, key: &str, ttl: Ttl, checked: bool) -> Option<CachedValue<P>> {
+        if !self.backend.capabilities().sync_reads && (checked || self.check.borrow().is_some()) {
+            return None;
+        }
         let found = self.backend.peek(key)??;
         match self.state(Some(&found), ttl) {
             State::Fresh => {

@@ -1,0 +1,149 @@
+// getOrCreate over a chain with nothing in the isolate reads the chain in JS and lets the core
+// decide from that answer (src/js/first-read.js). What must stay as with the core's own read:
+// one read per key in flight, no decision on an answer a write has made out of date, a failed
+// read reported once, the mangled key, the value check.
+import { describe, expect, it } from "vitest";
+import { makeRegion, NO_VALUE } from "../../src/js/workerd.js";
+import { deferred, fakeClock, settle } from "./helpers.js";
+
+/** A custom backend whose reads take what is stored when they begin and answer when `hold` lets them. */
+function heldBackend() {
+  const map = new Map();
+  const b = {
+    map,
+    gets: [],
+    hold: undefined,
+    failNext: undefined,
+    async get(key) {
+      b.gets.push(key);
+      const found = map.has(key) ? map.get(key) : NO_VALUE;
+      const fail = b.failNext;
+      b.failNext = undefined;
+      if (b.hold) await b.hold.promise;
+      if (fail) throw fail;
+      return found;
+    },
+    set(key, value) {
+      map.set(key, value);
+    },
+    delete(key) {
+      map.delete(key);
+    },
+  };
+  return b;
+}
+
+function region(backend, options = {}, regionOptions = {}) {
+  return makeRegion({ clock: fakeClock(), ...regionOptions }).configure(backend, { expirationTime: 60, ...options });
+}
+
+describe("the first read of getOrCreate, made in JS", () => {
+  it("a write while the read is out: the core reads again and serves the written value, no creation", async () => {
+    const b = heldBackend();
+    const r = region(b);
+    b.hold = deferred();
+    let calls = 0;
+    const pending = r.getOrCreate("k", () => ++calls);
+    await settle();
+    expect(b.gets).toEqual(["k"]);
+    b.hold.resolve();
+    b.hold = undefined;
+    await r.set("k", "written"); // after the read began: its answer (nothing) is out of date
+    expect(await pending).toBe("written");
+    expect(calls).toBe(0);
+    expect(b.gets).toEqual(["k", "k"]);
+  });
+
+  it("without a write meanwhile, the read's answer is used as it is: one read, one creation", async () => {
+    const b = heldBackend();
+    const r = region(b);
+    let calls = 0;
+    expect(await r.getOrCreate("k", () => ++calls)).toBe(1);
+    expect(await r.getOrCreate("k", () => ++calls)).toBe(1);
+    expect(calls).toBe(1);
+    expect(b.gets).toEqual(["k", "k"]);
+    expect(r.stats()).toMatchObject({ hits: 1, misses: 1 });
+  });
+
+  it("concurrent calls share one read; a call during the creation joins it without reading", async () => {
+    const b = heldBackend();
+    const r = region(b);
+    b.hold = deferred();
+    const gate = deferred();
+    let calls = 0;
+    const creator = async () => {
+      calls++;
+      await gate.promise;
+      return { made: calls };
+    };
+    const first = Array.from({ length: 50 }, () => r.getOrCreate("cold", creator));
+    await settle();
+    b.hold.resolve();
+    b.hold = undefined;
+    await settle();
+    expect(calls).toBe(1);
+    const late = r.getOrCreate("cold", creator); // the creation runs: joined, no read
+    await settle();
+    gate.resolve();
+    const values = await Promise.all([...first, late]);
+    expect(new Set(values).size).toBe(1);
+    expect(calls).toBe(1);
+    expect(b.gets).toEqual(["cold"]);
+  });
+
+  it("a failed read: every call that shared it gets the error, reported once; the next call reads again", async () => {
+    const b = heldBackend();
+    const errors = [];
+    const r = region(b, {}, { onError: (e) => errors.push(e) });
+    b.hold = deferred();
+    b.failNext = new Error("read failed");
+    let calls = 0;
+    const all = Array.from({ length: 10 }, () => r.getOrCreate("k", () => ++calls).catch((e) => e));
+    await settle();
+    b.hold.resolve();
+    b.hold = undefined;
+    const outcomes = await Promise.all(all);
+    expect(outcomes.every((e) => e instanceof Error && e.name === "BackendError")).toBe(true);
+    expect(new Set(outcomes).size).toBe(1);
+    expect(r.stats().backendErrors).toBe(1);
+    expect(calls).toBe(0);
+    expect(b.gets).toEqual(["k"]);
+    expect(await r.getOrCreate("k", () => ++calls)).toBe(1);
+    expect(b.gets).toEqual(["k", "k"]);
+  });
+
+  it("a get that throws synchronously is a failed read too", async () => {
+    const r = region({
+      get() {
+        throw new Error("sync");
+      },
+      set() {},
+      delete() {},
+    });
+    await expect(r.getOrCreate("k", () => 1)).rejects.toMatchObject({ name: "BackendError" });
+    expect(r.stats().backendErrors).toBe(1);
+  });
+
+  it("reads the mangled key, once per call", async () => {
+    const b = heldBackend();
+    const r = region(b, {}, { keyMangler: (k) => `m:${k}` });
+    expect(await r.getOrCreate("a", () => "made")).toBe("made");
+    expect(await r.getOrCreate("a", () => "again")).toBe("made");
+    expect(b.gets).toEqual(["m:a", "m:a"]);
+    expect([...b.map.keys()]).toEqual(["m:a"]);
+  });
+
+  it("a value the check rejects is not served from the read: it is created again", async () => {
+    const b = heldBackend();
+    const r = region(b, { checkValue: (v) => v !== "bad" });
+    await r.set("k", "bad");
+    expect(await r.getOrCreate("k", () => "good")).toBe("good");
+    expect(await r.getOrCreate("k", () => "other")).toBe("good");
+  });
+
+  it("a region with a backendTimeout leaves its reads to the core, which bounds them", async () => {
+    const never = { get: () => new Promise(() => {}), set() {}, delete() {} };
+    const r = region(never, { backendTimeout: 0.01 }, { clock: undefined });
+    await expect(r.getOrCreate("k", () => 1)).rejects.toMatchObject({ name: "BackendError" });
+  });
+});
