@@ -330,18 +330,21 @@ export class CacheRegion {
       tags = checkTags(options.tags);
       early = earlyBeta(options.earlyRefresh, "getOrCreate");
     }
-    let now = this.#now();
-    const due = this.#coherence && this.#check(now);
-    if (due) {
-      await due;
+    let now;
+    if (this.#coherence !== undefined) {
       now = this.#now();
+      const due = this.#check(now);
+      if (due) {
+        await due;
+        now = this.#now();
+      }
     }
     // The hit path: all in JS, no call into wasm. Only the memory backend (or an L1) answers
-    // here; any other goes straight to the core.
+    // here; any other goes straight to the core (which reads the clock itself).
     let hit = NO_VALUE;
     let fired = false;
     if (this.#memory !== undefined) {
-      hit = this.#fresh(key, ttl, true, now, early ?? this.#earlyBeta);
+      hit = this.#fresh(key, ttl, true, now ?? this.#now(), early ?? this.#earlyBeta);
       fired = this.#fired;
       this.#fired = false;
       if (hit !== NO_VALUE && !fired) return hit;
