@@ -21,15 +21,22 @@ fn id(index: u32, generation: u32) -> u64 {
 
 impl<T> Slab<T> {
     pub fn insert(&mut self, value: T) -> u64 {
+        self.insert_with(|_| value)
+    }
+
+    /// Stores the value `make` builds from its own id (a task's waker names its task).
+    pub fn insert_with(&mut self, make: impl FnOnce(u64) -> T) -> u64 {
         if let Some(index) = self.free.pop() {
             if let Some(slot) = self.slots.get_mut(index as usize) {
-                slot.1 = Some(value);
-                return id(index, slot.0);
+                let id = id(index, slot.0);
+                slot.1 = Some(make(id));
+                return id;
             }
         }
         let index = self.slots.len() as u32;
-        self.slots.push((0, Some(value)));
-        id(index, 0)
+        let id = id(index, 0);
+        self.slots.push((0, Some(make(id))));
+        id
     }
 
     fn slot(&mut self, id: u64) -> Option<&mut (u32, Option<T>)> {

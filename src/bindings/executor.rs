@@ -113,13 +113,11 @@ fn run_ready() {
 /// Runs `future` to completion as a task of its own, first polled from a promise reaction.
 pub fn spawn(future: LocalBoxFuture<'static, ()>) {
     let id = EXECUTOR.with(|ex| {
-        let mut tasks = ex.tasks.borrow_mut();
-        // The waker needs the id, which the slab gives on insert: a placeholder first.
-        let id = tasks.insert(Slot { future: Some(future), waker: Waker::noop().clone(), queued: false });
-        if let Some(slot) = tasks.get_mut(id) {
-            slot.waker = Waker::from(Arc::new(TaskWaker(id)));
-        }
-        id
+        ex.tasks.borrow_mut().insert_with(|id| Slot {
+            future: Some(future),
+            waker: Waker::from(Arc::new(TaskWaker(id))),
+            queued: false,
+        })
     });
     wake(id);
 }

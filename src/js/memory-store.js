@@ -46,7 +46,9 @@ class Entry {
     this.valueVersion = valueVersion; // the region's valueVersion when written (0: none)
     this.d = d; // seconds the creation took (early refresh's δ), or undefined
     this.placed = placed; // the placement count when last moved to the end
-    this.until = until; // as an L1: the region-clock second after which it is not served
+    // As an L1: the region-clock second after which it is not served. Unbounded: undefined, not
+    // Infinity, which V8 would keep as a boxed number per entry for a hit to read through.
+    this.until = until;
     this.listed = false; // in the store's list of empty slots
   }
 
@@ -103,9 +105,6 @@ export class MemoryStore {
   }
 
   writeEntry(key, payload, ct, v, until = undefined, tags = undefined, valueVersion = 0, d = undefined) {
-    // No `until` (not an L1): the field holds undefined, not Infinity, which V8 would keep as a
-    // separate boxed number per entry and a hit would read through.
-    if (until === Infinity) until = undefined;
     const e = this.#entries.get(key);
     if (e !== undefined) {
       if (e.payload === EMPTY) this.#live++;
