@@ -39,34 +39,64 @@ extern "C" {
     fn put(this: &Fields, key: &JsValue, value: &JsValue);
 }
 
-/// Slots of the object-key cache below (a power of two) and the longest key it keeps.
-const KEY_SLOTS: usize = 64;
-const KEY_MAX: usize = 32;
+/// Slots of each string cache below (a power of two) and the longest string they keep.
+const STRING_SLOTS: usize = 64;
+const STRING_MAX: usize = 32;
 
-thread_local! {
-    /// Object keys decoded lately, as JS strings: values of one shape repeat their keys, and a
-    /// string made from wasm memory costs a TextDecoder call each time. Direct-mapped, bounded.
-    static KEYS: RefCell<Vec<(Box<str>, JsValue)>> = RefCell::new(vec![(Box::from(""), JsValue::from_str("")); KEY_SLOTS]);
+/// Strings decoded lately, as JS strings: a string made from wasm memory costs a TextDecoder
+/// call each time. Direct-mapped, bounded.
+struct Strings(Vec<Slot>);
+
+struct Slot {
+    text: Box<str>,
+    js: JsValue,
+    /// The hash of the latest string that missed here, for admission on its second sight.
+    knocked: u32,
 }
 
-/// `key` as a JS string, from the cache when it was decoded lately.
-fn js_key(key: &str) -> JsValue {
-    if key.len() > KEY_MAX {
-        return JsValue::from_str(key);
+impl Strings {
+    fn new() -> Self {
+        Strings(
+            (0..STRING_SLOTS).map(|_| Slot { text: Box::from(""), js: JsValue::from_str(""), knocked: 0 }).collect(),
+        )
     }
-    let slot = key.bytes().fold(0usize, |h, b| h.wrapping_mul(31).wrapping_add(usize::from(b))) % KEY_SLOTS;
-    KEYS.with(|keys| {
-        let mut keys = keys.borrow_mut();
-        match keys.get_mut(slot) {
-            Some(entry) if &*entry.0 == key => entry.1.clone(),
-            Some(entry) => {
-                let js = JsValue::from_str(key);
-                *entry = (Box::from(key), js.clone());
-                js
-            }
-            None => JsValue::from_str(key),
+
+    /// `text` as a JS string, from the cache when it was decoded lately. A miss takes the slot
+    /// at once when `eager`, otherwise only if the same string missed there last (so strings
+    /// seen once, such as ids, do not push out those that repeat).
+    fn get(&mut self, text: &str, eager: bool) -> JsValue {
+        if text.len() > STRING_MAX {
+            return JsValue::from_str(text);
         }
-    })
+        let hash = text.bytes().fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
+        let Some(slot) = self.0.get_mut(hash as usize % STRING_SLOTS) else { return JsValue::from_str(text) };
+        if &*slot.text == text {
+            return slot.js.clone();
+        }
+        let js = JsValue::from_str(text);
+        if eager || slot.knocked == hash {
+            slot.text = Box::from(text);
+            slot.js = js.clone();
+        } else {
+            slot.knocked = hash;
+        }
+        js
+    }
+}
+
+thread_local! {
+    /// Object keys: values of one shape repeat their keys.
+    static KEYS: RefCell<Strings> = RefCell::new(Strings::new());
+    /// Short string values: kinds, states, names often repeat across values; ids do not.
+    static VALUES: RefCell<Strings> = RefCell::new(Strings::new());
+}
+
+fn js_key(key: &str) -> JsValue {
+    KEYS.with(|keys| keys.borrow_mut().get(key, true))
+}
+
+fn js_string(text: &str) -> JsValue {
+    VALUES.with(|values| values.borrow_mut().get(text, false))
 }
 
 thread_local! {
@@ -359,7 +389,7 @@ impl Decoder {
             Token::Uint(n) => JsValue::from(n),
             Token::F32(f) => JsValue::from_f64(f64::from(f)),
             Token::F64(f) => JsValue::from_f64(f),
-            Token::Str(b) => JsValue::from_str(std::str::from_utf8(b).ok()?),
+            Token::Str(b) => js_string(std::str::from_utf8(b).ok()?),
             Token::Ext(ext::UNDEFINED, _) => JsValue::UNDEFINED,
             Token::Ext(ext::BIGINT, data) => bigint_value(data)?,
             Token::Ext(ext::REFERENCE, data) => {
