@@ -109,7 +109,7 @@ export function report(r, charts) {
         ["subject", "ns/op (median)", "min–max", "× no library"],
         r.speed.map((s) => [s.label, ns(s.median), `${ns(s.min)}–${ns(s.max)}`, x2(s.vsBaseline)]),
       ),
-      "The memory figures are CPU only. The KV figures are dominated by local KV's own read (an SQLite lookup in Miniflare); what a library adds there is CPU: for edgepile, the key and the bytes copied into wasm, the envelope decoded there into a JS object, and the core's coalescing of concurrent reads of a key (a shared read registered and run as a task, polled from a promise reaction when KV answers): about 22 calls between wasm and JS per hit, which cost several times more right after a KV read than in a tight loop. Against a real KV read, which takes milliseconds, that difference shrinks to a few percent.",
+      "The memory figures are CPU only. The KV figures are dominated by local KV's own read (an SQLite lookup in Miniflare), and two launches of one Worker differ by a few percent, as much as the libraries do; so the KV subjects run side by side: launched together, their rounds interleaved, over 3 launches, each figure the median of all those rounds. What a library adds there is CPU: for edgepile, the read awaited in JS, then one call into wasm that copies the bytes in, decodes the envelope into a JS object and decides (14 calls between wasm and JS per hit, no promise settled by wasm), which costs several times more right after a KV read than in a tight loop. Against a real KV read, which takes milliseconds, that difference shrinks to a few percent.",
       `![memory hit](${charts.hitMemory})`,
       `![KV hit](${charts.hitKv})`,
     );

@@ -96,7 +96,7 @@ export async function startWorker(dir) {
   return mf;
 }
 
-async function timeRequest(mf, n) {
+export async function timeRequest(mf, n) {
   const t0 = process.hrtime.bigint();
   const res = await mf.dispatchFetch(`http://bench/?n=${n}`);
   await res.text();

@@ -50,6 +50,16 @@ extern "C" {
     fn set_ttl(this: &Fields, seconds: f64);
 }
 
+/// How the chain answered a read the JS layer made itself.
+pub enum Prefetched {
+    /// What a byte store returned, already copied into wasm.
+    Bytes(Vec<u8>),
+    /// Anything else it returned (a CachedValue, NO_VALUE, …).
+    Item(JsValue),
+    /// What the read threw or rejected with.
+    Failed(JsValue),
+}
+
 pub struct ChainBackend {
     target: JsBackend,
     reporter: Reporter,
@@ -57,7 +67,7 @@ pub struct ChainBackend {
     latest: LatestKey,
     /// What the JS layer read itself for the call under way (see `RegionCore::get_or_create_read`):
     /// the next get of that key takes it instead of calling the chain.
-    prefetched: RefCell<Option<(String, std::result::Result<JsValue, JsValue>)>>,
+    prefetched: RefCell<Option<(String, Prefetched)>>,
     /// Writes sent down the chain so far: a read made before one of them may be out of date.
     writes: Cell<u64>,
 }
@@ -78,10 +88,9 @@ impl ChainBackend {
         self.writes.get()
     }
 
-    /// Hands the next get of `key` how the chain answered a read the JS layer made itself: the
-    /// item, or what it threw or rejected with.
-    pub fn prefetch(&self, key: String, outcome: std::result::Result<JsValue, JsValue>) {
-        *self.prefetched.borrow_mut() = Some((key, outcome));
+    /// Hands the next get of `key` how the chain answered a read the JS layer made itself.
+    pub fn prefetch(&self, key: String, answer: Prefetched) {
+        *self.prefetched.borrow_mut() = Some((key, answer));
     }
 
     /// Forgets a prefetched answer nobody took (the call joined another read).
@@ -89,7 +98,7 @@ impl ChainBackend {
         self.prefetched.borrow_mut().take();
     }
 
-    fn take_prefetched(&self, key: &str) -> Option<std::result::Result<JsValue, JsValue>> {
+    fn take_prefetched(&self, key: &str) -> Option<Prefetched> {
         let mut slot = self.prefetched.borrow_mut();
         match slot.take() {
             Some((k, item)) if k == key => Some(item),
@@ -121,7 +130,12 @@ impl ChainBackend {
 
     /// What the chain returned, as a region value. Unreadable items are misses, reported.
     fn read(&self, key: &str, item: &JsValue) -> Option<CachedValue<JsValue>> {
-        match decode(item) {
+        self.reported(key, decode(item))
+    }
+
+    /// A decoded read; an unreadable one is a miss, reported.
+    fn reported(&self, key: &str, decoded: Result<Option<CachedValue<JsValue>>>) -> Option<CachedValue<JsValue>> {
+        match decoded {
             Ok(cv) => cv,
             Err(e) => {
                 if let Some(report) = self.reporter.borrow().as_ref() {
@@ -157,8 +171,12 @@ impl Backend<JsValue> for ChainBackend {
     }
 
     fn get<'a>(&'a self, key: &'a str) -> BackendFuture<'a, Option<CachedValue<JsValue>>> {
-        if let Some(outcome) = self.take_prefetched(key) {
-            let read = outcome.map(|item| self.read(key, &item)).map_err(from_backend_js);
+        if let Some(answer) = self.take_prefetched(key) {
+            let read = match answer {
+                Prefetched::Bytes(bytes) => Ok(self.reported(key, js_codec::decode(&bytes).map(Some))),
+                Prefetched::Item(item) => Ok(self.read(key, &item)),
+                Prefetched::Failed(error) => Err(from_backend_js(error)),
+            };
             return futures::future::ready(read).boxed_local();
         }
         async move { Ok(self.read(key, &self.settle("get", self.target.get(&self.js_key(key))).await?)) }.boxed_local()
@@ -168,9 +186,16 @@ impl Backend<JsValue> for ChainBackend {
     /// get that follows when the region cannot serve it as it is. Anything else needs I/O.
     fn peek(&self, key: &str) -> Option<Option<CachedValue<JsValue>>> {
         let slot = self.prefetched.borrow();
-        let (k, Ok(item)) = slot.as_ref()? else { return None };
+        let (k, answer) = slot.as_ref()?;
+        if k != key {
+            return None;
+        }
         // Unreadable: the get reports it.
-        (k == key).then(|| decode(item).ok()).flatten()
+        match answer {
+            Prefetched::Bytes(bytes) => js_codec::decode(bytes).ok().map(Some),
+            Prefetched::Item(item) => decode(item).ok(),
+            Prefetched::Failed(_) => None,
+        }
     }
 
     /// The third argument, `{ ttl }` in seconds (-1: never), lets stores that reclaim space

@@ -6,13 +6,13 @@ use std::rc::Rc;
 
 use futures::future::LocalBoxFuture;
 use futures::FutureExt;
-use js_sys::{Array, Function};
+use js_sys::{Array, Function, Object};
 use wasm_bindgen::prelude::*;
 
 use super::callbacks::{
     call_clock, call_creator, call_mangler, call_multi_creator, call_predicate, call_random, settle, value_check,
 };
-use super::chain::{ChainBackend, Reporter};
+use super::chain::{ChainBackend, Prefetched, Reporter};
 use super::errors::{from_backend_js, no_value, to_js};
 use super::executor;
 use super::js_leases;
@@ -97,10 +97,8 @@ extern "C" {
     fn check(this: &CallOptions) -> Option<Function>;
 }
 
-fn call_options(options: &JsValue) -> CreateOptions<JsValue> {
-    if !options.is_object() {
-        return CreateOptions::default();
-    }
+fn call_options(options: Option<&Object>) -> CreateOptions<JsValue> {
+    let Some(options) = options else { return CreateOptions::default() };
     let o = options.unchecked_ref::<CallOptions>();
     let mut opts = create_options(o.ttl(), o.should_cache_fn(), o.runner(), o.check());
     opts.degradation = degradation_of(options);
@@ -271,12 +269,12 @@ impl RegionCore {
     /// `options`: undefined, or `{ ttl, shouldCacheFn, runner, tags, check, ...degradation }`, every
     /// field optional (checked by the JS layer).
     #[wasm_bindgen(js_name = getOrCreate)]
-    pub fn get_or_create(&self, key: JsValue, creator: Function, options: JsValue) -> Result<JsValue, JsValue> {
+    pub fn get_or_create(&self, key: JsValue, creator: Function, options: Option<Object>) -> Result<JsValue, JsValue> {
         let key = self.key(key)?;
-        self.get_or_create_key(key, creator, &options)
+        self.get_or_create_key(key, creator, options.as_ref())
     }
 
-    fn get_or_create_key(&self, key: String, creator: Function, options: &JsValue) -> Result<JsValue, JsValue> {
+    fn get_or_create_key(&self, key: String, creator: Function, options: Option<&Object>) -> Result<JsValue, JsValue> {
         let region = self.region.clone();
         let opts = call_options(options);
         now_or_promise(async move {
@@ -297,29 +295,35 @@ impl RegionCore {
     }
 
     /// `getOrCreate`, with how the chain answered the JS layer's own read of `mkey` (the mangled
-    /// key; undefined: the key itself) begun when it had taken `ticket` writes: `item`, or when
-    /// `failed`, what the read threw. The core goes on from that answer exactly as from a read
-    /// of its own (a fresh hit is answered now, with no promise; a failure is reported and
-    /// degraded as any); a write since the ticket (the answer may be out of date) makes it
-    /// read again.
+    /// key; undefined: the key itself), begun when it had taken `ticket` writes: `bytes` (what a
+    /// byte store returns, copied in with the call), or `item`, or when `failed`, what the read
+    /// threw. The core goes on from that answer exactly as from a read of its own (a fresh hit
+    /// is answered now, with no promise; a failure is reported and degraded as any); a write
+    /// since the ticket (the answer may be out of date) makes it read again. `options` as for
+    /// getOrCreate.
     #[wasm_bindgen(js_name = getOrCreateRead)]
     #[allow(clippy::too_many_arguments)]
     pub fn get_or_create_read(
         &self,
-        key: JsValue,
+        key: String,
         creator: Function,
-        options: JsValue,
+        options: Option<Object>,
         mkey: Option<String>,
+        bytes: Option<Vec<u8>>,
         item: JsValue,
         failed: bool,
         ticket: f64,
     ) -> Result<JsValue, JsValue> {
-        let k = self.key(key)?;
         let chain = self.chain.clone().filter(|c| c.writes() as f64 == ticket && self.memory.is_none());
         if let Some(chain) = &chain {
-            chain.prefetch(mkey.unwrap_or_else(|| k.clone()), if failed { Err(item) } else { Ok(item) });
+            let answer = match (failed, bytes) {
+                (true, _) => Prefetched::Failed(item),
+                (false, Some(bytes)) => Prefetched::Bytes(bytes),
+                (false, None) => Prefetched::Item(item),
+            };
+            chain.prefetch(mkey.unwrap_or_else(|| key.clone()), answer);
         }
-        let out = self.get_or_create_key(k, creator, &options);
+        let out = self.get_or_create_key(key, creator, options.as_ref());
         if let Some(chain) = &chain {
             chain.clear_prefetch();
         }

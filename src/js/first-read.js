@@ -63,7 +63,10 @@ export class FirstReads {
     try {
       // The starter's call registers the core's work on the key (a creation, a lease) before
       // the calls that shared this read reach the core, and they join that work.
-      return core.getOrCreateRead(key, create, call, mkey === key ? undefined : mkey, item, failed, read.ticket);
+      // Bytes (a byte store's hit) are copied in with the call; anything else is passed as it is.
+      const bytes = !failed && item instanceof Uint8Array ? item : undefined;
+      const other = bytes === undefined ? item : undefined;
+      return core.getOrCreateRead(key, create, call, mkey === key ? undefined : mkey, bytes, other, failed, read.ticket);
     } catch (error) {
       if (starter) read.error = error;
       throw error;
