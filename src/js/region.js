@@ -66,6 +66,7 @@ export class CacheRegion {
   /** @type {KvWrites | undefined} */
   #writes = undefined; // KvWrites of a KV region: one write per key per second, 429s retried
   #fired = false; // set by #fresh when its hit's XFetch draw fired
+  #plainHits = false; // getOrCreate without options can judge a hit before anything else
   /** @type {FirstReads | undefined} */
   #firstReads = undefined; // a chain with nothing in the isolate: getOrCreate reads it in JS
   #options;
@@ -191,6 +192,9 @@ export class CacheRegion {
     this.#coherence = coherence;
     this.#fixedTtl = fixed < 0 ? Infinity : fixed;
     this.#earlyBeta = beta;
+    // No early refresh, no coherence check, no TTL function: a plain getOrCreate hit needs none
+    // of the per-call work.
+    this.#plainHits = memory !== undefined && beta === 0 && coherence === undefined && typeof expirationTime !== "function";
     this.#freshAfter = this.#core.freshAfter();
     this.#valueVersion = envelopeVersion();
     // Reads in JS need bounded-time reads: a region with a backendTimeout leaves them to the core.
@@ -318,6 +322,18 @@ export class CacheRegion {
    * the dogpile lock: one creation per key at a time, stale values served meanwhile.
    */
   async getOrCreate(key, creator, options) {
+    // A plain call on a memory region (or an L1) with nothing to decide per call: its hit is
+    // judged here, in a function small enough to stay optimized on its own, so a hit runs only
+    // the lookup. Anything else (a miss, bad arguments, options) takes the whole path below,
+    // which checks and looks again.
+    if (options === undefined && this.#plainHits && typeof key === "string" && typeof creator === "function") {
+      const hit = this.#fresh(key, undefined, true, this.#now());
+      if (hit !== NO_VALUE) return hit;
+    }
+    return await this.#getOrCreate(key, creator, options);
+  }
+
+  async #getOrCreate(key, creator, options) {
     const core = this.#ready();
     checkKey(key);
     checkFunction(creator, "creator");

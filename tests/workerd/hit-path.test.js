@@ -26,6 +26,29 @@ function setup({ ttl = 60, maxEntries } = {}) {
 }
 
 describe("memory hits", () => {
+  it("check their arguments as any call does: a stored key with a bad creator or a bad key is refused", async () => {
+    const { region, creator } = setup();
+    await region.getOrCreate("k", creator(1));
+    await expect(region.getOrCreate("k", "not a function")).rejects.toMatchObject({ name: "ValidationError" });
+    await expect(region.getOrCreate("k", undefined)).rejects.toMatchObject({ name: "ValidationError" });
+    await expect(region.getOrCreate(42, creator(2))).rejects.toMatchObject({ name: "ValidationError" });
+    await expect(region.getOrCreate("k\uD800", creator(2))).rejects.toMatchObject({ name: "ValidationError" });
+    expect(await region.getOrCreate("k", creator(2))).toEqual({ v: 1 });
+  });
+
+  it("follow a TTL function per call, and per-call options", async () => {
+    const clock = fakeClock();
+    let ttl = 60;
+    const region = makeRegion({ clock }).configure("edgepile.memory", { expirationTime: () => ttl });
+    expect(await region.getOrCreate("k", () => 1)).toBe(1);
+    clock.advance(30);
+    expect(await region.getOrCreate("k", () => 2)).toBe(1);
+    ttl = 10; // now older than the TTL: regenerated
+    expect(await region.getOrCreate("k", () => 3)).toBe(3);
+    clock.advance(5);
+    expect(await region.getOrCreate("k", () => 4, { expirationTime: 1 })).toBe(4);
+  });
+
   it("are served without going back to the store (the key is mangled once, not per hit)", async () => {
     const { region, mangled, creator, made } = setup();
     await region.getOrCreate("k", creator(1));
