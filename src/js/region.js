@@ -321,16 +321,20 @@ export class CacheRegion {
    * The value for `key`; when it is missing or stale, `creator` (sync or async) makes it, under
    * the dogpile lock: one creation per key at a time, stale values served meanwhile.
    */
-  async getOrCreate(key, creator, options) {
+  getOrCreate(key, creator, options) {
     // A plain call on a memory region (or an L1) with nothing to decide per call: its hit is
     // judged here, in a function small enough to stay optimized on its own, so a hit runs only
-    // the lookup. Anything else (a miss, bad arguments, options) takes the whole path below,
-    // which checks and looks again.
+    // the lookup. Anything else (a miss, bad arguments, options) takes the whole path, which
+    // checks and looks again; its promise is returned as it is (no second async layer).
     if (options === undefined && this.#plainHits && typeof key === "string" && typeof creator === "function") {
-      const hit = this.#fresh(key, undefined, true, this.#now());
-      if (hit !== NO_VALUE) return hit;
+      try {
+        const hit = this.#fresh(key, undefined, true, this.#now());
+        if (hit !== NO_VALUE) return Promise.resolve(hit);
+      } catch (error) {
+        return Promise.reject(error); // a clock or listener that throws: as from the whole path
+      }
     }
-    return await this.#getOrCreate(key, creator, options);
+    return this.#getOrCreate(key, creator, options);
   }
 
   async #getOrCreate(key, creator, options) {
