@@ -96,11 +96,13 @@ export function targets(r) {
   const efirst = find(r.startup?.rows, "edgepile-memory");
   const cfirst = find(r.startup?.rows, "cachified-lru");
   if (efirst && cfirst) {
-    add(
-      "first call adds ≤ cachified's (ms over no library)",
-      `${efirst.overBaselineMs.toFixed(0)} vs ${cfirst.overBaselineMs.toFixed(0)} ms`,
-      efirst.overBaselineMs <= cfirst.overBaselineMs,
-    );
+    // The runtime's CPU time until the first answer: what a first call costs (and what the
+    // platform's startup limit counts). Wall time, shown in the report beside it, adds the
+    // process's start and its I/O with the driver, which vary by ±10 ms from one launch to the next.
+    const cpu = Number.isFinite(efirst.cpuOverBaselineMs) && Number.isFinite(cfirst.cpuOverBaselineMs);
+    const e = cpu ? efirst.cpuOverBaselineMs : efirst.overBaselineMs;
+    const c = cpu ? cfirst.cpuOverBaselineMs : cfirst.overBaselineMs;
+    add(`first call adds ≤ cachified's (${cpu ? "CPU " : ""}ms over no library)`, `${e.toFixed(0)} vs ${c.toFixed(0)} ms`, e <= c);
   }
   if (r.startup) {
     const kb = r.startup.wasm.gzip / 1000;
