@@ -1,4 +1,5 @@
 // docs/benchmarks.md from a run's results: tables, charts, targets and how they were measured.
+import { KV_LAUNCHES } from "./suites/speed.mjs";
 import { SHAPES } from "./suites/stored.mjs";
 import { PRICES } from "./cost.mjs";
 import { redisSection } from "./node/report.mjs";
@@ -109,7 +110,7 @@ export function report(r, charts) {
         ["subject", "ns/op (median)", "min–max", "× no library"],
         r.speed.map((s) => [s.label, ns(s.median), `${ns(s.min)}–${ns(s.max)}`, x2(s.vsBaseline)]),
       ),
-      "The memory figures are CPU only. The KV figures are dominated by local KV's own read (an SQLite lookup in Miniflare), and two launches of one Worker differ by a few percent, as much as the libraries do; so the KV subjects run side by side: launched together, their rounds interleaved, over 3 launches, each figure the median of all those rounds. What a library adds there is CPU: for edgepile, the read awaited in JS, then one call into wasm that copies the bytes in, decodes the envelope into a JS object and decides (the call in, its two copies of the key and the bytes, and 5 calls out of wasm to build the value and read the clock; no promise settled by wasm), which costs several times more right after a KV read than in a tight loop. Against a real KV read, which takes milliseconds, that difference shrinks to a few percent.",
+      `The memory figures are CPU only. The KV figures are dominated by local KV's own read (an SQLite lookup in Miniflare), and two launches of one Worker differ by a few percent, as much as the libraries do; so the KV subjects run side by side: launched together, their rounds interleaved, over ${r.config?.kvLaunches ?? KV_LAUNCHES} launch${(r.config?.kvLaunches ?? KV_LAUNCHES) === 1 ? "" : "es"}, each figure the median of all those rounds. What a library adds there is CPU: for edgepile, the read awaited in JS, then one call into wasm that copies the bytes in, decodes the envelope into a JS object and decides (the call in, its two copies of the key and the bytes, and 5 calls out of wasm to build the value and read the clock; no promise settled by wasm), which costs several times more right after a KV read than in a tight loop. Against a real KV read, which takes milliseconds, that difference shrinks to a few percent.`,
       `![memory hit](${charts.hitMemory})`,
       `![KV hit](${charts.hitKv})`,
     );

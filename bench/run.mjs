@@ -17,7 +17,7 @@ import { acrossIsolates } from "./suites/isolates.mjs";
 import { kvOps } from "./suites/kv-ops.mjs";
 import { coherence } from "./suites/coherence.mjs";
 import { scale } from "./suites/scale.mjs";
-import { speed } from "./suites/speed.mjs";
+import { KV_LAUNCHES, speed } from "./suites/speed.mjs";
 import { SHAPES, stored } from "./suites/stored.mjs";
 import { startup } from "./suites/startup.mjs";
 import { targets } from "./targets.mjs";
@@ -36,6 +36,7 @@ const config = {
   rounds: Number(values.rounds ?? (quick ? 1 : 7)),
   n: quick ? 2000 : 100_000,
   kvN: quick ? 50 : 2000,
+  kvLaunches: quick ? 1 : KV_LAUNCHES,
   scaleN: quick ? 2000 : 100_000,
   scaleCycles: quick ? 200 : 20_000,
   hits: quick ? 10 : 100,
@@ -65,7 +66,10 @@ let r = {
 };
 
 const suites = [
-  ["speed", () => speed(SUBJECTS, { n: config.n, kvN: config.kvN, rounds: Math.max(config.rounds, quick ? 1 : 5) })],
+  [
+    "speed",
+    () => speed(SUBJECTS, { n: config.n, kvN: config.kvN, rounds: Math.max(config.rounds, quick ? 1 : 5), launches: config.kvLaunches }),
+  ],
   ["scale", () => scale(SUBJECTS, { n: config.scaleN, cycles: config.scaleCycles, rounds: Math.max(config.rounds, quick ? 1 : 5) })],
   ["coherence", () => coherence(quick ? { trials: 1, checks: 200, interval: 0.5 } : { trials: 7, checks: 5000 })],
   ["kvOps", () => kvOps(SUBJECTS, { stampedes: config.stampedes, hits: config.hits })],

@@ -11,7 +11,7 @@ import { median, nsPerOp, timeRequest } from "../../scripts/workerd-harness.mjs"
 import { launch } from "../launch.mjs";
 import { isLeaseVariant } from "../subjects.mjs";
 
-const KV_LAUNCHES = 3;
+export const KV_LAUNCHES = 5;
 
 const sideBySide = (subject) => subject.store === "kv" && !subject.l1;
 
