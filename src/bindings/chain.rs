@@ -15,7 +15,7 @@ use super::js_codec;
 use crate::api::{CachedValue, Ttl};
 use crate::backend::{Backend, BackendFuture, Capabilities};
 use crate::error::{Error, Result};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 /// Where unreadable items are reported: the region's own reporter, set once it exists.
@@ -68,8 +68,6 @@ pub struct ChainBackend {
     /// What the JS layer read itself for the call under way (see `RegionCore::get_or_create_read`):
     /// the next get of that key takes it instead of calling the chain.
     prefetched: RefCell<Option<(String, Prefetched)>>,
-    /// Writes sent down the chain so far: a read made before one of them may be out of date.
-    writes: Cell<u64>,
 }
 
 impl ChainBackend {
@@ -79,13 +77,7 @@ impl ChainBackend {
             reporter,
             latest: LatestKey::default(),
             prefetched: RefCell::default(),
-            writes: Cell::new(0),
         }
-    }
-
-    /// Writes sent down the chain so far.
-    pub fn writes(&self) -> u64 {
-        self.writes.get()
     }
 
     /// Hands the next get of `key` how the chain answered a read the JS layer made itself.
@@ -107,10 +99,6 @@ impl ChainBackend {
                 None
             }
         }
-    }
-
-    fn wrote(&self) {
-        self.writes.set(self.writes.get().wrapping_add(1));
     }
 
     /// The key of a call about to reach the chain (before any mangling).
@@ -201,7 +189,6 @@ impl Backend<JsValue> for ChainBackend {
     /// The third argument, `{ ttl }` in seconds (-1: never), lets stores that reclaim space
     /// physically (KV, the Cache API) keep values long enough to serve them stale.
     fn set<'a>(&'a self, key: &'a str, value: CachedValue<JsValue>, ttl: Ttl) -> BackendFuture<'a, ()> {
-        self.wrote();
         async move {
             let called = self.target.set(key, &cached_value_to_js(&value), &ttl_options(ttl));
             self.settle("set", called).await.map(drop)
@@ -210,7 +197,6 @@ impl Backend<JsValue> for ChainBackend {
     }
 
     fn delete<'a>(&'a self, key: &'a str) -> BackendFuture<'a, ()> {
-        self.wrote();
         async move { self.settle("delete", self.target.delete(key)).await.map(drop) }.boxed_local()
     }
 
@@ -228,7 +214,6 @@ impl Backend<JsValue> for ChainBackend {
     }
 
     fn set_multi<'a>(&'a self, items: Vec<(String, CachedValue<JsValue>)>, ttl: Ttl) -> BackendFuture<'a, ()> {
-        self.wrote();
         async move {
             // A null-prototype object: keys such as "__proto__" stay plain entries.
             let mapping: Object = Object::create(&JsValue::NULL.unchecked_into::<Object>());
@@ -241,7 +226,6 @@ impl Backend<JsValue> for ChainBackend {
     }
 
     fn delete_multi<'a>(&'a self, keys: &'a [String]) -> BackendFuture<'a, ()> {
-        self.wrote();
         async move {
             let arr: Array = keys.iter().map(|k| JsValue::from_str(k)).collect();
             self.settle("deleteMulti", self.target.delete_multi(&arr)).await.map(drop)

@@ -1,6 +1,7 @@
 //! `RegionCore`: the Rust region behind a JS `CacheRegion`. Reads that the backend can answer
 //! in the isolate are synchronous exports; everything that may do I/O returns a Promise.
 
+use std::cell::Cell;
 use std::future::Future;
 use std::rc::Rc;
 
@@ -22,6 +23,7 @@ use crate::api::Ttl;
 use crate::backend::Backend;
 use crate::backends::{ChangeHook, NullBackend, TieredBackend};
 use crate::error::Error;
+use crate::events::EventKind;
 use crate::lease::LeaseConfig;
 use crate::region::{Clock, CreateOptions, Degradation, EarlyRefresh, ErrorSink, GetOptions, Region, RegionBuilder};
 
@@ -30,6 +32,17 @@ pub struct RegionCore {
     region: Region<JsValue>,
     memory: Option<Rc<JsMemory>>,
     chain: Option<Rc<ChainBackend>>,
+    /// What the latest `getOrCreateRead` served (see `lastReadEvent`).
+    last_read: Cell<u8>,
+}
+
+fn event_code(kind: EventKind) -> u8 {
+    match kind {
+        EventKind::Hit => 1,
+        EventKind::Miss => 2,
+        EventKind::StaleServed => 3,
+        _ => 0,
+    }
 }
 
 /// The outcome now, when `work` needs no I/O (a memory backend, a synchronous creator): no
@@ -245,7 +258,7 @@ impl RegionCore {
         let region = b.build(backend);
         region.set_value_check(func("checkValue").map(value_check));
         *reporter.borrow_mut() = Some(Box::new(region.reporter()));
-        Ok(RegionCore { region, memory, chain })
+        Ok(RegionCore { region, memory, chain, last_read: Cell::new(0) })
     }
 
     /// The key of a call as a Rust string; the memory store and the chain keep the JS one too.
@@ -283,24 +296,28 @@ impl RegionCore {
         })
     }
 
-    /// Before the JS layer reads `key` (mangled) from the chain itself: the number of writes
-    /// the chain has taken, which `getOrCreateRead` compares; -1 when it must not (a read of
-    /// the key is under way here, to be joined, or the region has no chain).
-    #[wasm_bindgen(js_name = readTicket)]
-    pub fn read_ticket(&self, key: &str) -> f64 {
-        match &self.chain {
-            Some(chain) if self.memory.is_none() && !self.region.reading(key) => chain.writes() as f64,
-            _ => -1.0,
-        }
+    /// Before the JS layer reads `key` (mangled) from the chain itself: true when it may (the
+    /// read is then watched for writes of the key, until `unwatchRead`); false when the core is
+    /// reading the key already (the call joins that through getOrCreate) or the region has no
+    /// chain under nothing.
+    #[wasm_bindgen(js_name = watchRead)]
+    pub fn watch_read(&self, key: &str) -> bool {
+        self.chain.is_some() && self.memory.is_none() && self.region.watch_read(key)
+    }
+
+    /// Ends one `watchRead` of `key`, once every call sharing the read has been answered.
+    #[wasm_bindgen(js_name = unwatchRead)]
+    pub fn unwatch_read(&self, key: &str) {
+        self.region.unwatch_read(key);
     }
 
     /// `getOrCreate`, with how the chain answered the JS layer's own read of `mkey` (the mangled
-    /// key; undefined: the key itself), begun when it had taken `ticket` writes: `bytes` (what a
-    /// byte store returns, copied in with the call), or `item`, or when `failed`, what the read
-    /// threw. The core goes on from that answer exactly as from a read of its own (a fresh hit
-    /// is answered now, with no promise; a failure is reported and degraded as any); a write
-    /// since the ticket (the answer may be out of date) makes it read again. `options` as for
-    /// getOrCreate.
+    /// key; undefined: the key itself), begun under `watchRead`: `bytes` (what a byte store
+    /// returns, copied in with the call), or `item`, or when `failed`, what the read threw. The
+    /// core goes on from that answer exactly as from a read of its own (a fresh hit is answered
+    /// now, with no promise; a failure is reported and degraded as any); if a write of the key
+    /// has completed since the read began, it reads again. `options` as for getOrCreate. What the
+    /// call served is kept for `lastReadEvent`.
     #[wasm_bindgen(js_name = getOrCreateRead)]
     #[allow(clippy::too_many_arguments)]
     pub fn get_or_create_read(
@@ -312,22 +329,43 @@ impl RegionCore {
         bytes: Option<Vec<u8>>,
         item: JsValue,
         failed: bool,
-        ticket: f64,
     ) -> Result<JsValue, JsValue> {
-        let chain = self.chain.clone().filter(|c| c.writes() as f64 == ticket && self.memory.is_none());
+        let mkey = mkey.unwrap_or_else(|| key.clone());
+        let chain = self.chain.clone().filter(|_| self.memory.is_none() && self.region.read_current(&mkey));
         if let Some(chain) = &chain {
             let answer = match (failed, bytes) {
                 (true, _) => Prefetched::Failed(item),
                 (false, Some(bytes)) => Prefetched::Bytes(bytes),
                 (false, None) => Prefetched::Item(item),
             };
-            chain.prefetch(mkey.unwrap_or_else(|| key.clone()), answer);
+            chain.prefetch(mkey, answer);
         }
-        let out = self.get_or_create_key(key, creator, options.as_ref());
+        let (out, decided) = self.region.decision_of(|| self.get_or_create_key(key, creator, options.as_ref()));
+        self.last_read.set(decided.map_or(0, event_code));
         if let Some(chain) = &chain {
             chain.clear_prefetch();
         }
         out
+    }
+
+    /// What the latest `getOrCreateRead` served: 1 a hit, 2 a miss, 3 a stale value, 0 nothing
+    /// yet (it failed, or waits).
+    #[wasm_bindgen(js_name = lastReadEvent)]
+    pub fn last_read_event(&self) -> u8 {
+        self.last_read.get()
+    }
+
+    /// Counts a call that took the outcome of a `getOrCreateRead` it shared a read with (`event`
+    /// from `lastReadEvent`), as a call joining a read of the core's own is counted.
+    #[wasm_bindgen(js_name = joinedRead)]
+    pub fn joined_read(&self, key: &str, event: u8) {
+        let kind = match event {
+            1 => EventKind::Hit,
+            2 => EventKind::Miss,
+            3 => EventKind::StaleServed,
+            _ => return,
+        };
+        self.region.joined_read(key, kind);
     }
 
     #[wasm_bindgen(js_name = getOrCreateMulti)]

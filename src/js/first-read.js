@@ -12,13 +12,25 @@
 // thrown) exactly as for a read of its own. What this keeps equal:
 // - one read per key in flight: concurrent calls share the read made here, and a call that
 //   arrives while the core is reading or creating the key joins the core's work instead
-//   (`readTicket` answers -1), as it would without this module;
-// - no decision on an answer that may be out of date: the ticket is the number of writes the
-//   chain had taken when the read began, and the core reads again if it has taken another since;
+//   (`watchRead` answers false);
+// - no decision on an answer that may be out of date: the core watches the key while the read is
+//   out, and reads again if a write of it completes meanwhile (as for a read of its own);
+// - one decision per read: when the call that began the read is answered at once (a fresh hit, a
+//   creation or a failure that needed no I/O), the calls that shared the read take its outcome and
+//   are counted as calls joining a read are; when it is still pending, the core has registered
+//   its work on the key and they join that;
+// - a call waiting on another call's read keeps its own request alive (`keepAlive`), as a call
+//   joining the core's work does;
 // - bounded reads: a region or call with a backendTimeout leaves its reads to the core, which
 //   times them out.
+import { keepAlive } from "./keep-alive.js";
+
 export class FirstReads {
-  /** @type {Map<string, { item: unknown, ticket: number, error?: unknown }>} */
+  /**
+   * Reads out, by mangled key: the chain's answer to come, the calls sharing it, and the outcome
+   * of the call that began it once that call was answered at once.
+   * @type {Map<string, { item: unknown, sharers: number, done?: { value?: unknown, event?: number, error?: unknown } }>}
+   */
   #reads = new Map();
   #chain;
 
@@ -34,44 +46,55 @@ export class FirstReads {
   async getOrCreate(core, key, mkey, create, call) {
     let read = this.#reads.get(mkey);
     const starter = read === undefined;
+    let end; // the keep-alive of a call waiting on another call's read
     if (read === undefined) {
-      const ticket = core.readTicket(mkey);
-      if (ticket < 0) return core.getOrCreate(key, create, call);
+      if (!core.watchRead(mkey)) return core.getOrCreate(key, create, call);
       let item;
       try {
         item = this.#chain.get(mkey);
       } catch (error) {
         item = Promise.reject(error);
       }
-      read = { item, ticket };
+      read = { item, sharers: 1, done: undefined };
       this.#reads.set(mkey, read);
-    }
-    let item;
-    let failed = false;
-    try {
-      item = await read.item;
-    } catch (error) {
-      item = error;
-      failed = true;
-    }
-    if (failed && !starter) {
-      // The starter resumed first (its await was the first) and its call reported the failure,
-      // once per read as for the core's own; the calls that shared the read get its error.
-      if (read.error !== undefined) throw read.error;
-      return core.getOrCreate(key, create, call);
+    } else {
+      read.sharers++;
+      end = keepAlive();
     }
     try {
-      // The starter's call registers the core's work on the key (a creation, a lease) before
-      // the calls that shared this read reach the core, and they join that work.
+      let item;
+      let failed = false;
+      try {
+        item = await read.item;
+      } catch (error) {
+        item = error;
+        failed = true;
+      }
+      // The starter resumes first (its await was the first).
+      const done = read.done;
+      if (done !== undefined) {
+        if ("error" in done) throw done.error;
+        if (done.event) core.joinedRead(mkey, done.event);
+        return done.value;
+      }
       // Bytes (a byte store's hit) are copied in with the call; anything else is passed as it is.
       const bytes = !failed && item instanceof Uint8Array ? item : undefined;
       const other = bytes === undefined ? item : undefined;
-      return core.getOrCreateRead(key, create, call, mkey === key ? undefined : mkey, bytes, other, failed, read.ticket);
-    } catch (error) {
-      if (starter) read.error = error;
-      throw error;
+      let out;
+      try {
+        out = core.getOrCreateRead(key, create, call, mkey === key ? undefined : mkey, bytes, other, failed);
+      } catch (error) {
+        if (starter && read.sharers > 1) read.done = { error };
+        throw error;
+      }
+      // Answered at once, with calls waiting on the same read (all counted by now: any later call
+      // begins a read of its own): they take this outcome.
+      if (starter && read.sharers > 1 && !(out instanceof Promise)) read.done = { value: out, event: core.lastReadEvent() };
+      return out;
     } finally {
       if (starter) this.#reads.delete(mkey);
+      end?.();
+      if (--read.sharers === 0) core.unwatchRead(mkey);
     }
   }
 }

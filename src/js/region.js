@@ -326,7 +326,7 @@ export class CacheRegion {
     // judged here, in a function small enough to stay optimized on its own, so a hit runs only
     // the lookup. Anything else (a miss, bad arguments, options) takes the whole path, which
     // checks and looks again; its promise is returned as it is (no second async layer).
-    if (options === undefined && this.#plainHits && typeof key === "string" && typeof creator === "function") {
+    if (options === undefined && this.#plainHits && typeof key === "string" && key.isWellFormed() && typeof creator === "function") {
       try {
         const hit = this.#fresh(key, undefined, true, this.#now());
         if (hit !== NO_VALUE) return Promise.resolve(hit);

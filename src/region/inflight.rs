@@ -76,6 +76,7 @@ impl<P: Clone + 'static> Inner<P> {
         if let Some(entry) = self.loading.borrow().get(key) {
             entry.superseded.set(true);
         }
+        self.supersede_watch(key);
     }
 
     /// The creation running for `key` in this isolate, and whether it runs in the background.

@@ -10,6 +10,7 @@ mod inflight;
 mod leasing;
 mod multi;
 mod options;
+mod outside_read;
 
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
@@ -74,6 +75,10 @@ struct Inner<P: Clone + 'static> {
     /// Creations in flight, one per key: the in-isolate half of the dogpile lock.
     creating: RefCell<HashMap<String, CreationEntry<P>>>,
     next_creation: Cell<u64>,
+    /// Reads made outside the core for a get-or-create, by key (see `outside_read`).
+    watched: RefCell<HashMap<String, outside_read::Watch>>,
+    /// While [`Region::decision_of`] runs: `Some(None)`, then the decision it saw.
+    decision: Cell<Option<Option<EventKind>>>,
 }
 
 /// Builds a [`Region`]; every setting has a default.
@@ -218,6 +223,8 @@ impl RegionBuilder {
                 loading: RefCell::new(HashMap::new()),
                 creating: RefCell::new(HashMap::new()),
                 next_creation: Cell::new(0),
+                watched: RefCell::new(HashMap::new()),
+                decision: Cell::new(None),
             }),
         }
     }
@@ -289,12 +296,6 @@ impl<P: Clone + 'static> Region<P> {
             Some(m) => m(key).map(Cow::Owned),
             None => Ok(Cow::Borrowed(key)),
         }
-    }
-
-    /// Whether a get-or-create of `key` (mangled) is reading the backend now: a caller that
-    /// arrives meanwhile joins that read instead of making one of its own.
-    pub fn reading(&self, key: &str) -> bool {
-        self.inner.loading.borrow().contains_key(key)
     }
 
     /// A fresh value for `key` if the backend can answer synchronously; `None` otherwise.
@@ -528,6 +529,7 @@ impl<P: Clone + 'static> Inner<P> {
 
     fn event(&self, event: Event<'_>) {
         self.stats.count(event.kind);
+        self.note_decision(event.kind);
         // Clone the Rc out so a listener may set or clear the listener itself.
         let listener = self.listener.borrow().clone();
         if let Some(listener) = listener {

@@ -13,6 +13,7 @@ function heldBackend() {
     map,
     gets: [],
     hold: undefined,
+    setGate: undefined,
     failNext: undefined,
     async get(key) {
       b.gets.push(key);
@@ -23,7 +24,8 @@ function heldBackend() {
       if (fail) throw fail;
       return found;
     },
-    set(key, value) {
+    async set(key, value) {
+      if (b.setGate) await b.setGate.promise;
       map.set(key, value);
     },
     delete(key) {
@@ -52,6 +54,119 @@ describe("the first read of getOrCreate, made in JS", () => {
     expect(await pending).toBe("written");
     expect(calls).toBe(0);
     expect(b.gets).toEqual(["k", "k"]);
+  });
+
+  it("a write under way when the read begins and done while it is out: read again, no creation", async () => {
+    const b = heldBackend();
+    const r = region(b);
+    b.setGate = deferred();
+    const writing = r.set("k", "written");
+    await settle();
+    b.hold = deferred();
+    let calls = 0;
+    const pending = r.getOrCreate("k", () => ++calls);
+    await settle();
+    b.setGate.resolve();
+    b.setGate = undefined;
+    await writing;
+    b.hold.resolve();
+    b.hold = undefined;
+    expect(await pending).toBe("written");
+    expect(calls).toBe(0);
+  });
+
+  it("a write of another key while the read is out changes nothing: one read", async () => {
+    const b = heldBackend();
+    const r = region(b);
+    await r.set("k", "stored");
+    b.hold = deferred();
+    const pending = r.getOrCreate("k", () => "created");
+    await settle();
+    b.hold.resolve();
+    b.hold = undefined;
+    await r.set("other", 1);
+    expect(await pending).toBe("stored");
+    expect(b.gets).toEqual(["k"]);
+  });
+
+  it("stale while revalidate: a call whose read is out while the regeneration's write lands reads the new value", async () => {
+    const b = heldBackend();
+    const clock = fakeClock();
+    const background = [];
+    const r = makeRegion({ clock, asyncCreationRunner: (_region, _key, run) => background.push(run()) }).configure(b, {
+      expirationTime: 10,
+    });
+    let calls = 0;
+    const creator = () => `v${++calls}`;
+    expect(await r.getOrCreate("k", creator)).toBe("v1");
+    clock.advance(11);
+    b.setGate = deferred(); // the regeneration's write waits
+    expect(await r.getOrCreate("k", creator)).toBe("v1"); // stale, regeneration in the background
+    await settle();
+    expect(calls).toBe(2);
+    b.hold = deferred();
+    const pending = r.getOrCreate("k", creator); // reads the old value…
+    await settle();
+    b.setGate.resolve(); // …while the new one is written
+    b.setGate = undefined;
+    await Promise.all(background);
+    b.hold.resolve();
+    b.hold = undefined;
+    expect(await pending).toBe("v2");
+    expect(calls).toBe(2);
+  });
+
+  it("calls sharing a read take the outcome of the first when it needs no I/O: one creation, one check", async () => {
+    const sync = () => {
+      const map = new Map();
+      return {
+        map,
+        get: async (k) => (map.has(k) ? map.get(k) : NO_VALUE),
+        set: (k, v) => void map.set(k, v),
+        delete: (k) => void map.delete(k),
+      };
+    };
+    // A creator that throws at once: called once, every call gets its error.
+    let calls = 0;
+    const throwing = region(sync());
+    const failed = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        throwing
+          .getOrCreate("k", () => {
+            calls++;
+            throw new Error("no");
+          })
+          .catch((e) => e),
+      ),
+    );
+    expect(calls).toBe(1);
+    expect(new Set(failed).size).toBe(1);
+    expect(throwing.stats().creatorErrors).toBe(1);
+    // A value not kept (shouldCacheFn): created once, all get it; counted as 5 misses, one read.
+    const s = sync();
+    let gets = 0;
+    const get = s.get;
+    s.get = (k) => (gets++, get(k));
+    const uncached = region(s);
+    calls = 0;
+    const values = await Promise.all(
+      Array.from({ length: 5 }, () => uncached.getOrCreate("k", () => ++calls, { shouldCacheFn: () => false })),
+    );
+    expect(values).toEqual([1, 1, 1, 1, 1]);
+    expect(gets).toBe(1);
+    expect(uncached.stats()).toMatchObject({ misses: 5, hits: 0 });
+    // A stored value: checked once, 5 hits.
+    let checks = 0;
+    const checked = region(sync(), {
+      checkValue: () => {
+        checks++;
+        return true;
+      },
+    });
+    await checked.set("k", "v");
+    expect(await Promise.all(Array.from({ length: 5 }, () => checked.getOrCreate("k", () => "x")))).toEqual(["v", "v", "v", "v", "v"]);
+    expect(checks).toBe(1);
+    expect(checked.stats().hits).toBe(5);
   });
 
   it("without a write meanwhile, the read's answer is used as it is: one read, one creation", async () => {

@@ -33,6 +33,9 @@ describe("memory hits", () => {
     await expect(region.getOrCreate("k", undefined)).rejects.toMatchObject({ name: "ValidationError" });
     await expect(region.getOrCreate(42, creator(2))).rejects.toMatchObject({ name: "ValidationError" });
     await expect(region.getOrCreate("k\uD800", creator(2))).rejects.toMatchObject({ name: "ValidationError" });
+    // Even when the store holds such a key (written under the API): refused, not served.
+    await region.actualBackend.set("k\uD801", await region.actualBackend.get("k"));
+    await expect(region.getOrCreate("k\uD801", creator(2))).rejects.toMatchObject({ name: "ValidationError" });
     expect(await region.getOrCreate("k", creator(2))).toEqual({ v: 1 });
   });
 

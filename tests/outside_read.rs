@@ -1,0 +1,84 @@
+//! Reads made outside the core (the JS layer's first read): watched for writes of their key,
+//! not of others; no watch while the core reads the key itself; the decision a call took.
+
+mod common;
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use common::*;
+use edgepile::backend::Backend;
+use edgepile::events::EventKind;
+use edgepile::{CreateOptions, Region, RegionBuilder, Ttl};
+use futures::FutureExt;
+
+fn region(clock: &FakeClock) -> Region<String> {
+    RegionBuilder::new("outside")
+        .ttl(Ttl::Seconds(10.0))
+        .clock(clock.clock())
+        .build(Rc::new(MockBackend::new()) as Rc<dyn Backend<String>>)
+}
+
+#[test]
+fn a_write_of_the_key_supersedes_the_read_a_write_of_another_does_not() {
+    let clock = FakeClock::new();
+    let r = region(&clock);
+    assert!(r.watch_read("k"));
+    run(r.set("other", "x".into()).boxed_local()).unwrap();
+    assert!(r.read_current("k"), "another key's write");
+    run(r.set("k", "new".into()).boxed_local()).unwrap();
+    assert!(!r.read_current("k"), "the key's own write");
+    run(r.delete("k").boxed_local()).unwrap();
+    assert!(!r.read_current("k"));
+    r.unwatch_read("k");
+    assert!(!r.read_current("k"), "no watch: nothing is current");
+    // A new watch starts current again.
+    assert!(r.watch_read("k"));
+    assert!(r.read_current("k"));
+    r.unwatch_read("k");
+}
+
+#[test]
+fn shared_watches_end_with_the_last() {
+    let clock = FakeClock::new();
+    let r = region(&clock);
+    assert!(r.watch_read("k"));
+    assert!(r.watch_read("k"));
+    r.unwatch_read("k");
+    assert!(r.read_current("k"));
+    r.unwatch_read("k");
+    assert!(!r.read_current("k"));
+}
+
+#[test]
+fn no_watch_while_the_core_reads_the_key() {
+    let clock = FakeClock::new();
+    let r = region(&clock);
+    let calls = Rc::new(Cell::new(0));
+    // The mock backend yields once per read: the core's read is in flight after one poll.
+    let mut pending = r.get_or_create("k", counting_creator(&calls, "v"), CreateOptions::default()).boxed_local();
+    assert!((&mut pending).now_or_never().is_none());
+    assert!(!r.watch_read("k"), "join the core's read instead");
+    assert!(r.watch_read("other"));
+    assert_eq!(run(pending).unwrap(), "v");
+    assert!(r.watch_read("k"));
+}
+
+#[test]
+fn the_decision_a_call_took() {
+    let clock = FakeClock::new();
+    let r = region(&clock);
+    let calls = Rc::new(Cell::new(0));
+    let (out, decided) = r.decision_of(|| {
+        run(r.get_or_create("k", counting_creator(&calls, "v"), CreateOptions::default()).boxed_local())
+    });
+    assert_eq!(out.unwrap(), "v");
+    assert_eq!(decided, Some(EventKind::Miss));
+    let (_, decided) = r.decision_of(|| {
+        run(r.get_or_create("k", counting_creator(&calls, "w"), CreateOptions::default()).boxed_local())
+    });
+    assert_eq!(decided, Some(EventKind::Hit));
+    let before = r.stats().hits;
+    r.joined_read("k", EventKind::Hit);
+    assert_eq!(r.stats().hits, before + 1, "a call that took another's outcome is counted");
+}
