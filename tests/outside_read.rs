@@ -9,6 +9,7 @@ use std::rc::Rc;
 use common::*;
 use edgepile::backend::Backend;
 use edgepile::events::EventKind;
+use edgepile::region::Joined;
 use edgepile::{CreateOptions, Region, RegionBuilder, Ttl};
 use futures::FutureExt;
 
@@ -65,19 +66,24 @@ fn no_watch_while_the_core_reads_the_key() {
 }
 
 #[test]
-fn the_decision_a_call_took() {
+fn what_a_joining_call_gets() {
     let clock = FakeClock::new();
     let r = region(&clock);
     let calls = Rc::new(Cell::new(0));
-    let (out, decided) = r.decision_of(|| {
-        run(r.get_or_create("k", counting_creator(&calls, "v"), CreateOptions::default()).boxed_local())
-    });
+    let get = |v: &str| r.get_or_create("k", counting_creator(&calls, v), CreateOptions::default()).boxed_local();
+    let (out, seen) = r.joined_view_of("k", || run(get("v")));
     assert_eq!(out.unwrap(), "v");
-    assert_eq!(decided, Some(EventKind::Miss));
-    let (_, decided) = r.decision_of(|| {
-        run(r.get_or_create("k", counting_creator(&calls, "w"), CreateOptions::default()).boxed_local())
-    });
-    assert_eq!(decided, Some(EventKind::Hit));
+    assert!(matches!(seen, Some(Joined::Value(ref v, EventKind::Miss)) if v == "v"));
+    let (_, seen) = r.joined_view_of("k", || run(get("w")));
+    assert!(matches!(seen, Some(Joined::Value(ref v, EventKind::Hit)) if v == "v"));
+    // Another key's call is not this one's.
+    let (_, seen) = r.joined_view_of("other", || run(get("w")));
+    assert!(seen.is_none());
+    // A stale value being regenerated while the caller waits: joiners get the stale value.
+    clock.advance(11.0);
+    let (out, seen) = r.joined_view_of("k", || run(get("new")));
+    assert_eq!(out.unwrap(), "new");
+    assert!(matches!(seen, Some(Joined::Value(ref v, EventKind::StaleServed)) if v == "v"));
     let before = r.stats().hits;
     r.joined_read("k", EventKind::Hit);
     assert_eq!(r.stats().hits, before + 1, "a call that took another's outcome is counted");

@@ -90,6 +90,15 @@ impl ChainBackend {
         self.prefetched.borrow_mut().take();
     }
 
+    /// A write of `key` makes a prefetched answer for it out of date (a listener or a value check
+    /// may write the key during the call that holds it).
+    fn drop_prefetched(&self, key: &str) {
+        let mut slot = self.prefetched.borrow_mut();
+        if slot.as_ref().is_some_and(|(k, _)| k == key) {
+            *slot = None;
+        }
+    }
+
     fn take_prefetched(&self, key: &str) -> Option<Prefetched> {
         let mut slot = self.prefetched.borrow_mut();
         match slot.take() {
@@ -189,6 +198,7 @@ impl Backend<JsValue> for ChainBackend {
     /// The third argument, `{ ttl }` in seconds (-1: never), lets stores that reclaim space
     /// physically (KV, the Cache API) keep values long enough to serve them stale.
     fn set<'a>(&'a self, key: &'a str, value: CachedValue<JsValue>, ttl: Ttl) -> BackendFuture<'a, ()> {
+        self.drop_prefetched(key);
         async move {
             let called = self.target.set(key, &cached_value_to_js(&value), &ttl_options(ttl));
             self.settle("set", called).await.map(drop)
@@ -197,6 +207,7 @@ impl Backend<JsValue> for ChainBackend {
     }
 
     fn delete<'a>(&'a self, key: &'a str) -> BackendFuture<'a, ()> {
+        self.drop_prefetched(key);
         async move { self.settle("delete", self.target.delete(key)).await.map(drop) }.boxed_local()
     }
 
@@ -214,6 +225,7 @@ impl Backend<JsValue> for ChainBackend {
     }
 
     fn set_multi<'a>(&'a self, items: Vec<(String, CachedValue<JsValue>)>, ttl: Ttl) -> BackendFuture<'a, ()> {
+        items.iter().for_each(|(k, _)| self.drop_prefetched(k));
         async move {
             // A null-prototype object: keys such as "__proto__" stay plain entries.
             let mapping: Object = Object::create(&JsValue::NULL.unchecked_into::<Object>());
@@ -226,6 +238,7 @@ impl Backend<JsValue> for ChainBackend {
     }
 
     fn delete_multi<'a>(&'a self, keys: &'a [String]) -> BackendFuture<'a, ()> {
+        keys.iter().for_each(|k| self.drop_prefetched(k));
         async move {
             let arr: Array = keys.iter().map(|k| JsValue::from_str(k)).collect();
             self.settle("deleteMulti", self.target.delete_multi(&arr)).await.map(drop)

@@ -1,7 +1,7 @@
 //! `RegionCore`: the Rust region behind a JS `CacheRegion`. Reads that the backend can answer
 //! in the isolate are synchronous exports; everything that may do I/O returns a Promise.
 
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::future::Future;
 use std::rc::Rc;
 
@@ -25,15 +25,17 @@ use crate::backends::{ChangeHook, NullBackend, TieredBackend};
 use crate::error::Error;
 use crate::events::EventKind;
 use crate::lease::LeaseConfig;
-use crate::region::{Clock, CreateOptions, Degradation, EarlyRefresh, ErrorSink, GetOptions, Region, RegionBuilder};
+use crate::region::{
+    Clock, CreateOptions, Degradation, EarlyRefresh, ErrorSink, GetOptions, Joined, Region, RegionBuilder,
+};
 
 #[wasm_bindgen]
 pub struct RegionCore {
     region: Region<JsValue>,
     memory: Option<Rc<JsMemory>>,
     chain: Option<Rc<ChainBackend>>,
-    /// What the latest `getOrCreateRead` served (see `lastReadEvent`).
-    last_read: Cell<u8>,
+    /// What the calls sharing the latest shared `getOrCreateRead`'s read get (see `sharedEvent`).
+    shared: RefCell<Option<Joined<JsValue>>>,
 }
 
 fn event_code(kind: EventKind) -> u8 {
@@ -258,7 +260,7 @@ impl RegionCore {
         let region = b.build(backend);
         region.set_value_check(func("checkValue").map(value_check));
         *reporter.borrow_mut() = Some(Box::new(region.reporter()));
-        Ok(RegionCore { region, memory, chain, last_read: Cell::new(0) })
+        Ok(RegionCore { region, memory, chain, shared: RefCell::new(None) })
     }
 
     /// The key of a call as a Rust string; the memory store and the chain keep the JS one too.
@@ -316,8 +318,9 @@ impl RegionCore {
     /// returns, copied in with the call), or `item`, or when `failed`, what the read threw. The
     /// core goes on from that answer exactly as from a read of its own (a fresh hit is answered
     /// now, with no promise; a failure is reported and degraded as any); if a write of the key
-    /// has completed since the read began, it reads again. `options` as for getOrCreate. What the
-    /// call served is kept for `lastReadEvent`.
+    /// has completed since the read began, it reads again. `options` as for getOrCreate. With
+    /// `shared` (other calls wait on the same read), what a call joining this one's read gets is
+    /// kept for `sharedEvent`/`sharedValue` when it is settled before this call returns.
     #[wasm_bindgen(js_name = getOrCreateRead)]
     #[allow(clippy::too_many_arguments)]
     pub fn get_or_create_read(
@@ -329,6 +332,7 @@ impl RegionCore {
         bytes: Option<Vec<u8>>,
         item: JsValue,
         failed: bool,
+        shared: bool,
     ) -> Result<JsValue, JsValue> {
         let mkey = mkey.unwrap_or_else(|| key.clone());
         let chain = self.chain.clone().filter(|_| self.memory.is_none() && self.region.read_current(&mkey));
@@ -338,25 +342,47 @@ impl RegionCore {
                 (false, Some(bytes)) => Prefetched::Bytes(bytes),
                 (false, None) => Prefetched::Item(item),
             };
-            chain.prefetch(mkey, answer);
+            chain.prefetch(mkey.clone(), answer);
         }
-        let (out, decided) = self.region.decision_of(|| self.get_or_create_key(key, creator, options.as_ref()));
-        self.last_read.set(decided.map_or(0, event_code));
+        let out = if shared {
+            let (out, seen) =
+                self.region.joined_view_of(&mkey, || self.get_or_create_key(key, creator, options.as_ref()));
+            *self.shared.borrow_mut() = seen;
+            out
+        } else {
+            self.get_or_create_key(key, creator, options.as_ref())
+        };
         if let Some(chain) = &chain {
             chain.clear_prefetch();
         }
         out
     }
 
-    /// What the latest `getOrCreateRead` served: 1 a hit, 2 a miss, 3 a stale value, 0 nothing
-    /// yet (it failed, or waits).
-    #[wasm_bindgen(js_name = lastReadEvent)]
-    pub fn last_read_event(&self) -> u8 {
-        self.last_read.get()
+    /// After a shared `getOrCreateRead`: what the calls that shared its read get, counted as:
+    /// 1 a hit, 2 a miss, 3 a stale value (the value from `sharedValue`), 4 the read's error
+    /// (the one that call threw), 0 not settled yet (they go to the core, which has registered
+    /// the work they join).
+    #[wasm_bindgen(js_name = sharedEvent)]
+    pub fn shared_event(&self) -> u8 {
+        match self.shared.borrow().as_ref() {
+            Some(Joined::Value(_, kind)) => event_code(*kind),
+            Some(Joined::Failed(_)) => 4,
+            None => 0,
+        }
     }
 
-    /// Counts a call that took the outcome of a `getOrCreateRead` it shared a read with (`event`
-    /// from `lastReadEvent`), as a call joining a read of the core's own is counted.
+    /// The value of `sharedEvent` 1 to 3 (undefined otherwise), handed over once: afterwards
+    /// the core holds nothing of it.
+    #[wasm_bindgen(js_name = sharedValue)]
+    pub fn shared_value(&self) -> JsValue {
+        match self.shared.borrow_mut().take() {
+            Some(Joined::Value(value, _)) => value,
+            _ => JsValue::UNDEFINED,
+        }
+    }
+
+    /// Counts a call that took the outcome of a shared `getOrCreateRead` (`event` from
+    /// `sharedEvent`), as a call joining a read of the core's own is counted.
     #[wasm_bindgen(js_name = joinedRead)]
     pub fn joined_read(&self, key: &str, event: u8) {
         let kind = match event {

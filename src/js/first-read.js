@@ -29,7 +29,7 @@ export class FirstReads {
   /**
    * Reads out, by mangled key: the chain's answer to come, the calls sharing it, and the outcome
    * of the call that began it once that call was answered at once.
-   * @type {Map<string, { item: unknown, sharers: number, done?: { value?: unknown, event?: number, error?: unknown } }>}
+   * @type {Map<string, { item: unknown, sharers: number, done?: Joined }>}
    */
   #reads = new Map();
   #chain;
@@ -70,26 +70,28 @@ export class FirstReads {
         item = error;
         failed = true;
       }
-      // The starter resumes first (its await was the first).
+      // The starter resumes first (its await was the first): a call sharing its read takes
+      // what a call joining that read gets in the core, when the core has settled it.
       const done = read.done;
       if (done !== undefined) {
-        if ("error" in done) throw done.error;
-        if (done.event) core.joinedRead(mkey, done.event);
+        if (done.failed) throw done.error;
+        core.joinedRead(mkey, done.event);
         return done.value;
       }
       // Bytes (a byte store's hit) are copied in with the call; anything else is passed as it is.
       const bytes = !failed && item instanceof Uint8Array ? item : undefined;
       const other = bytes === undefined ? item : undefined;
+      // Other calls wait on this read (all counted by now: a later call begins a read of its own):
+      // the core says what they get when it is settled before it answers this one.
+      const shared = starter && read.sharers > 1;
       let out;
       try {
-        out = core.getOrCreateRead(key, create, call, mkey === key ? undefined : mkey, bytes, other, failed);
+        out = core.getOrCreateRead(key, create, call, mkey === key ? undefined : mkey, bytes, other, failed, shared);
       } catch (error) {
-        if (starter && read.sharers > 1) read.done = { error };
+        if (shared) read.done = joinedOutcome(core, error);
         throw error;
       }
-      // Answered at once, with calls waiting on the same read (all counted by now: any later call
-      // begins a read of its own): they take this outcome.
-      if (starter && read.sharers > 1 && !(out instanceof Promise)) read.done = { value: out, event: core.lastReadEvent() };
+      if (shared) read.done = joinedOutcome(core, undefined);
       return out;
     } finally {
       if (starter) this.#reads.delete(mkey);
@@ -97,4 +99,21 @@ export class FirstReads {
       if (--read.sharers === 0) core.unwatchRead(mkey);
     }
   }
+}
+
+/** @typedef {{ failed: false, value: unknown, event: number } | { failed: true, error: unknown }} Joined */
+
+/**
+ * What the calls sharing a read get, from the core, after the call that began it returned (or
+ * threw `error`); undefined when the core has not settled it (they go to the core and join).
+ * @param {import("../../pkg/edgepile.js").RegionCore} core
+ * @returns {Joined | undefined}
+ */
+function joinedOutcome(core, error) {
+  const event = core.sharedEvent();
+  const value = core.sharedValue(); // taken, so the core keeps no reference to it
+  if (event === 0) return undefined;
+  // The read's error, which that call threw.
+  if (event === 4) return error === undefined ? undefined : { failed: true, error };
+  return { failed: false, value, event };
 }

@@ -17,7 +17,7 @@ use futures::future::{LocalBoxFuture, Shared};
 use futures::FutureExt;
 
 use super::inflight::Creation;
-use super::{CreateOptions, Creator, Inner, Region};
+use super::{CreateOptions, Creator, Inner, Joined, Region};
 use crate::api::{CachedValue, Ttl};
 use crate::error::{Error, ErrorKind, Result};
 use crate::events::{Event, EventKind};
@@ -56,6 +56,7 @@ impl<P: Clone + 'static> Region<P> {
         // With early refresh a fresh value may still start a regeneration: the load decides.
         if !self.inner.early_possible(&opts) {
             if let Some(cv) = self.inner.peek_fresh(&key, ttl, opts.check.is_some()) {
+                self.inner.note_joined(&key, || Joined::Value(cv.payload.clone(), EventKind::Hit));
                 return Ok(cv.payload);
             }
         }
@@ -63,7 +64,9 @@ impl<P: Clone + 'static> Region<P> {
         if let Some(load) = joined {
             // Another call's read: its I/O belongs to that call's request, not this one.
             let _hold = self.inner.hold();
-            let loaded = load.await?;
+            let loaded = load.await;
+            self.inner.note_joined(&key, || joined_view(&loaded));
+            let loaded = loaded?;
             self.inner.emit(loaded.event(), &key);
             return Ok(loaded.into_value());
         }
@@ -75,13 +78,23 @@ impl<P: Clone + 'static> Region<P> {
         self.inner.loading.borrow_mut().insert(key.clone(), LoadEntry { fut: load.clone(), superseded });
         self.inner.start(start);
         // This caller's own event was emitted by the decision it took.
-        match load.await? {
+        let loaded = load.await;
+        self.inner.note_joined(&key, || joined_view(&loaded));
+        match loaded? {
             Loaded::Value(v) | Loaded::Created(v) => Ok(v),
             Loaded::Stale { value, ct, regeneration: Some(regen) } => {
                 self.inner.regenerate_or_stale(&key, ttl, degradation, value, ct, regen).await
             }
             Loaded::Stale { value, regeneration: None, .. } => Ok(value),
         }
+    }
+}
+
+/// What a call joining a load that ended in `loaded` gets.
+fn joined_view<P: Clone>(loaded: &Result<Loaded<P>>) -> Joined<P> {
+    match loaded {
+        Ok(l) => Joined::Value(l.clone().into_value(), l.event()),
+        Err(e) => Joined::Failed(e.clone()),
     }
 }
 

@@ -12,6 +12,8 @@ mod multi;
 mod options;
 mod outside_read;
 
+pub use outside_read::Joined;
+
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -76,9 +78,9 @@ struct Inner<P: Clone + 'static> {
     creating: RefCell<HashMap<String, CreationEntry<P>>>,
     next_creation: Cell<u64>,
     /// Reads made outside the core for a get-or-create, by key (see `outside_read`).
-    watched: RefCell<HashMap<String, outside_read::Watch>>,
-    /// While [`Region::decision_of`] runs: `Some(None)`, then the decision it saw.
-    decision: Cell<Option<Option<EventKind>>>,
+    watched: RefCell<Vec<(String, outside_read::Watch)>>,
+    /// While [`Region::joined_view_of`] runs: its key, then what a joining call would get.
+    joined_view: RefCell<Option<(String, Option<outside_read::Joined<P>>)>>,
 }
 
 /// Builds a [`Region`]; every setting has a default.
@@ -223,8 +225,8 @@ impl RegionBuilder {
                 loading: RefCell::new(HashMap::new()),
                 creating: RefCell::new(HashMap::new()),
                 next_creation: Cell::new(0),
-                watched: RefCell::new(HashMap::new()),
-                decision: Cell::new(None),
+                watched: RefCell::new(Vec::new()),
+                joined_view: RefCell::new(None),
             }),
         }
     }
@@ -529,7 +531,6 @@ impl<P: Clone + 'static> Inner<P> {
 
     fn event(&self, event: Event<'_>) {
         self.stats.count(event.kind);
-        self.note_decision(event.kind);
         // Clone the Rc out so a listener may set or clear the listener itself.
         let listener = self.listener.borrow().clone();
         if let Some(listener) = listener {

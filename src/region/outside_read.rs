@@ -6,14 +6,24 @@
 //!   core then reads again instead of deciding on an answer that may be out of date. Writes of
 //!   other keys do not touch it;
 //! - no watch while the core is reading the key itself: the caller joins that read;
-//! - the decision a call took (the event it emitted), so that calls that shared the read and
-//!   take that call's outcome are counted as calls joining a read of the core's are.
+//! - what a call joining the first call's read would get (its value and event, or its error), so
+//!   that calls that shared the outside read can take exactly that, and be counted as such.
 
 use super::{Inner, Region};
+use crate::error::Error;
 use crate::events::EventKind;
 
+/// What a call joining a get-or-create's read gets: the value and the event it is counted as, or
+/// the read's error.
+#[derive(Clone)]
+pub enum Joined<P> {
+    Value(P, EventKind),
+    Failed(Error),
+}
+
 /// Calls sharing one outside read of a key, and whether a write has completed since it began.
-#[derive(Default)]
+/// Kept in a list: only keys with a read out are in it (a few at a time in an isolate), and a
+/// list costs the module no hash map of its own.
 pub(super) struct Watch {
     refs: u32,
     superseded: bool,
@@ -27,40 +37,42 @@ impl<P: Clone + 'static> Region<P> {
             return false;
         }
         let mut watched = self.inner.watched.borrow_mut();
-        let watch = watched.entry(key.to_owned()).or_default();
-        if watch.refs == 0 {
-            watch.superseded = false;
+        match watched.iter_mut().find(|(k, _)| k == key) {
+            Some((_, watch)) => watch.refs += 1,
+            None => watched.push((key.to_owned(), Watch { refs: 1, superseded: false })),
         }
-        watch.refs += 1;
         true
     }
 
     /// Whether an outside read of `key` begun under a watch is still current: no write of the key
     /// has completed since it began.
     pub fn read_current(&self, key: &str) -> bool {
-        self.inner.watched.borrow().get(key).is_some_and(|w| !w.superseded)
+        self.inner.watched.borrow().iter().any(|(k, w)| k == key && !w.superseded)
     }
 
     pub fn unwatch_read(&self, key: &str) {
         let mut watched = self.inner.watched.borrow_mut();
-        if let Some(watch) = watched.get_mut(key) {
-            watch.refs = watch.refs.saturating_sub(1);
-            if watch.refs == 0 {
-                watched.remove(key);
+        if let Some(i) = watched.iter().position(|(k, _)| k == key) {
+            if let Some((_, watch)) = watched.get_mut(i) {
+                watch.refs = watch.refs.saturating_sub(1);
+                if watch.refs == 0 {
+                    watched.swap_remove(i);
+                }
             }
         }
     }
 
-    /// Runs `call` and says what it served: the first hit, miss or stale-served event it emitted.
-    pub fn decision_of<T>(&self, call: impl FnOnce() -> T) -> (T, Option<EventKind>) {
-        let outer = self.inner.decision.replace(Some(None));
+    /// Runs `call` (a get-or-create of `key`, mangled) and says what a call joining its read
+    /// would have got, when that was settled before `call` returned.
+    pub fn joined_view_of<T>(&self, key: &str, call: impl FnOnce() -> T) -> (T, Option<Joined<P>>) {
+        let outer = self.inner.joined_view.replace(Some((key.to_owned(), None)));
         let out = call();
-        let decided = self.inner.decision.replace(outer).flatten();
-        (out, decided)
+        let seen = self.inner.joined_view.replace(outer).and_then(|(_, seen)| seen);
+        (out, seen)
     }
 
-    /// Counts a call that took the outcome of another call's decision on a shared read (`kind`,
-    /// from [`Self::decision_of`]) as a call joining a read of the core's is counted.
+    /// Counts a call that took the outcome of another call's read of `key` (see
+    /// [`Self::joined_view_of`]) as a call joining a read of the core's is counted.
     pub fn joined_read(&self, key: &str, kind: EventKind) {
         self.inner.emit(kind, key);
     }
@@ -69,17 +81,20 @@ impl<P: Clone + 'static> Region<P> {
 impl<P: Clone + 'static> Inner<P> {
     /// Marks outside reads of `key` superseded (with the core's own, see `superseded`).
     pub(super) fn supersede_watch(&self, key: &str) {
-        if let Some(watch) = self.watched.borrow_mut().get_mut(key) {
+        if let Some((_, watch)) = self.watched.borrow_mut().iter_mut().find(|(k, _)| k == key) {
             watch.superseded = true;
         }
     }
 
-    /// Notes `kind` as the decision of the call being watched by [`Region::decision_of`].
-    pub(super) fn note_decision(&self, kind: EventKind) {
-        if matches!(kind, EventKind::Hit | EventKind::Miss | EventKind::StaleServed)
-            && self.decision.get() == Some(None)
-        {
-            self.decision.set(Some(Some(kind)));
+    /// Notes what a call joining this get-or-create of `key` gets, for [`Region::joined_view_of`]
+    /// when it watches that key (and nothing was noted yet: a nested call of another key, from a
+    /// value check or a listener, is not this one).
+    pub(super) fn note_joined(&self, key: &str, view: impl FnOnce() -> Joined<P>) {
+        let mut watched = self.joined_view.borrow_mut();
+        if let Some((k, seen @ None)) = watched.as_mut() {
+            if k == key {
+                *seen = Some(view());
+            }
         }
     }
 }

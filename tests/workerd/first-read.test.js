@@ -169,6 +169,63 @@ describe("the first read of getOrCreate, made in JS", () => {
     expect(checked.stats().hits).toBe(5);
   });
 
+  it("calls sharing a read get what calls joining it get: the stale value while the first regenerates", async () => {
+    const b = heldBackend();
+    const clock = fakeClock();
+    const r = makeRegion({ clock }).configure(b, { expirationTime: 10 });
+    await r.set("k", "old");
+    clock.advance(11);
+    let calls = 0;
+    const failing = () => {
+      calls++;
+      throw new Error("origin down");
+    };
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => r.getOrCreate("k", failing).catch((e) => e.message)));
+    expect(calls).toBe(1);
+    expect(outcomes.filter((o) => o === "origin down")).toHaveLength(1);
+    expect(outcomes.filter((o) => o === "old")).toHaveLength(4);
+    expect(r.stats().staleServed).toBe(4);
+  });
+
+  it("a value check that reaches the region for another key does not change what is counted", async () => {
+    const b = heldBackend();
+    let once = true;
+    const r = region(b, {
+      checkValue: () => {
+        if (once) {
+          once = false;
+          r.getOrCreate("other", () => "o", { backendTimeout: 5 });
+        }
+        return true;
+      },
+    });
+    await r.set("k", "v");
+    expect(await Promise.all(Array.from({ length: 5 }, () => r.getOrCreate("k", () => "x")))).toEqual(["v", "v", "v", "v", "v"]);
+    await settle();
+    expect(r.stats()).toMatchObject({ hits: 5, misses: 1 });
+  });
+
+  it("a listener that deletes the key during a hit is not answered from the read it made out of date", async () => {
+    const map = new Map();
+    const r = region({
+      get: async (k) => (map.has(k) ? map.get(k) : NO_VALUE),
+      set: (k, v) => void map.set(k, v),
+      delete: (k) => void map.delete(k),
+    });
+    await r.set("k", "old");
+    let after;
+    let once = true;
+    r.on("hit", () => {
+      if (once) {
+        once = false;
+        r.delete("k");
+        after = r.get("k");
+      }
+    });
+    expect(await r.getOrCreate("k", () => "x")).toBe("old");
+    expect(await after).toBe(NO_VALUE);
+  });
+
   it("without a write meanwhile, the read's answer is used as it is: one read, one creation", async () => {
     const b = heldBackend();
     const r = region(b);
