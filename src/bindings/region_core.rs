@@ -320,7 +320,8 @@ impl RegionCore {
     /// now, with no promise; a failure is reported and degraded as any); if a write of the key
     /// has completed since the read began, it reads again. `options` as for getOrCreate. With
     /// `shared` (other calls wait on the same read), what a call joining this one's read gets is
-    /// kept for `sharedEvent`/`sharedValue` when it is settled before this call returns.
+    /// kept for `sharedEvent`/`sharedValue` when it is settled before this call returns. With
+    /// `release` (no other call shares the read), the read's watch ends with the call.
     #[wasm_bindgen(js_name = getOrCreateRead)]
     #[allow(clippy::too_many_arguments)]
     pub fn get_or_create_read(
@@ -333,6 +334,7 @@ impl RegionCore {
         item: JsValue,
         failed: bool,
         shared: bool,
+        release: bool,
     ) -> Result<JsValue, JsValue> {
         let mkey = mkey.unwrap_or_else(|| key.clone());
         let chain = self.chain.clone().filter(|_| self.memory.is_none() && self.region.read_current(&mkey));
@@ -354,6 +356,9 @@ impl RegionCore {
         };
         if let Some(chain) = &chain {
             chain.clear_prefetch();
+        }
+        if release {
+            self.region.unwatch_read(&mkey);
         }
         out
     }

@@ -29,7 +29,7 @@ export class FirstReads {
   /**
    * Reads out, by mangled key: the chain's answer to come, the calls sharing it, and the outcome
    * of the call that began it once that call was answered at once.
-   * @type {Map<string, { item: unknown, sharers: number, done?: Joined }>}
+   * @type {Map<string, { item: unknown, sharers: number, done?: Joined, released: boolean }>}
    */
   #reads = new Map();
   #chain;
@@ -55,7 +55,7 @@ export class FirstReads {
       } catch (error) {
         item = Promise.reject(error);
       }
-      read = { item, sharers: 1, done: undefined };
+      read = { item, sharers: 1, done: undefined, released: false };
       this.#reads.set(mkey, read);
     } else {
       read.sharers++;
@@ -84,9 +84,12 @@ export class FirstReads {
       // Other calls wait on this read (all counted by now: a later call begins a read of its own):
       // the core says what they get when it is settled before it answers this one.
       const shared = starter && read.sharers > 1;
+      // Alone on this read: the core ends its watch with the call (no call of its own for that).
+      const release = read.sharers === 1 && !read.released;
+      if (release) read.released = true;
       let out;
       try {
-        out = core.getOrCreateRead(key, create, call, mkey === key ? undefined : mkey, bytes, other, failed, shared);
+        out = core.getOrCreateRead(key, create, call, mkey === key ? undefined : mkey, bytes, other, failed, shared, release);
       } catch (error) {
         if (shared) read.done = joinedOutcome(core, error);
         throw error;
@@ -96,7 +99,7 @@ export class FirstReads {
     } finally {
       if (starter) this.#reads.delete(mkey);
       end?.();
-      if (--read.sharers === 0) core.unwatchRead(mkey);
+      if (--read.sharers === 0 && !read.released) core.unwatchRead(mkey);
     }
   }
 }

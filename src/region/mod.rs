@@ -78,7 +78,7 @@ struct Inner<P: Clone + 'static> {
     creating: RefCell<HashMap<String, CreationEntry<P>>>,
     next_creation: Cell<u64>,
     /// Reads made outside the core for a get-or-create, by key (see `outside_read`).
-    watched: RefCell<Vec<(String, outside_read::Watch)>>,
+    watched: RefCell<Vec<(u64, outside_read::Watch)>>,
     /// While [`Region::joined_view_of`] runs: its key, then what a joining call would get.
     joined_view: RefCell<Option<(String, Option<outside_read::Joined<P>>)>>,
 }

@@ -9,6 +9,8 @@
 //! - what a call joining the first call's read would get (its value and event, or its error), so
 //!   that calls that shared the outside read can take exactly that, and be counted as such.
 
+use std::hash::{DefaultHasher, Hash, Hasher};
+
 use super::{Inner, Region};
 use crate::error::Error;
 use crate::events::EventKind;
@@ -22,8 +24,9 @@ pub enum Joined<P> {
 }
 
 /// Calls sharing one outside read of a key, and whether a write has completed since it began.
-/// Kept in a list: only keys with a read out are in it (a few at a time in an isolate), and a
-/// list costs the module no hash map of its own.
+/// Kept in a list by the key's hash: only keys with a read out are in it (a few at a time in an
+/// isolate), and a hit allocates nothing for it. Two keys of one hash share a watch: a write of
+/// either makes both read again, never one decide on an answer out of date.
 pub(super) struct Watch {
     refs: u32,
     superseded: bool,
@@ -36,10 +39,11 @@ impl<P: Clone + 'static> Region<P> {
         if self.inner.loading.borrow().contains_key(key) {
             return false;
         }
+        let h = hash(key);
         let mut watched = self.inner.watched.borrow_mut();
-        match watched.iter_mut().find(|(k, _)| k == key) {
+        match watched.iter_mut().find(|(k, _)| *k == h) {
             Some((_, watch)) => watch.refs += 1,
-            None => watched.push((key.to_owned(), Watch { refs: 1, superseded: false })),
+            None => watched.push((h, Watch { refs: 1, superseded: false })),
         }
         true
     }
@@ -47,12 +51,14 @@ impl<P: Clone + 'static> Region<P> {
     /// Whether an outside read of `key` begun under a watch is still current: no write of the key
     /// has completed since it began.
     pub fn read_current(&self, key: &str) -> bool {
-        self.inner.watched.borrow().iter().any(|(k, w)| k == key && !w.superseded)
+        let h = hash(key);
+        self.inner.watched.borrow().iter().any(|(k, w)| *k == h && !w.superseded)
     }
 
     pub fn unwatch_read(&self, key: &str) {
+        let h = hash(key);
         let mut watched = self.inner.watched.borrow_mut();
-        if let Some(i) = watched.iter().position(|(k, _)| k == key) {
+        if let Some(i) = watched.iter().position(|(k, _)| *k == h) {
             if let Some((_, watch)) = watched.get_mut(i) {
                 watch.refs = watch.refs.saturating_sub(1);
                 if watch.refs == 0 {
@@ -81,7 +87,12 @@ impl<P: Clone + 'static> Region<P> {
 impl<P: Clone + 'static> Inner<P> {
     /// Marks outside reads of `key` superseded (with the core's own, see `superseded`).
     pub(super) fn supersede_watch(&self, key: &str) {
-        if let Some((_, watch)) = self.watched.borrow_mut().iter_mut().find(|(k, _)| k == key) {
+        let mut watched = self.watched.borrow_mut();
+        if watched.is_empty() {
+            return;
+        }
+        let h = hash(key);
+        if let Some((_, watch)) = watched.iter_mut().find(|(k, _)| *k == h) {
             watch.superseded = true;
         }
     }
@@ -97,4 +108,10 @@ impl<P: Clone + 'static> Inner<P> {
             }
         }
     }
+}
+
+fn hash(key: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    key.hash(&mut h);
+    h.finish()
 }
