@@ -110,14 +110,17 @@ export const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-/** ns per operation for each round: (time of N ops − time of an empty request) / N. */
+/** One round: (time of N ops − time of an empty request, median of three) / N, in ns. */
+export async function roundNs(mf, n) {
+  const empty = median([await timeRequest(mf, 0), await timeRequest(mf, 0), await timeRequest(mf, 0)]);
+  const full = await timeRequest(mf, n);
+  return Math.max(0, full - empty) / n;
+}
+
+/** ns per operation for each round (see roundNs). */
 export async function nsPerOp(mf, { n, rounds }) {
   await timeRequest(mf, Math.min(n, 10_000)); // warm up: JIT, first miss
   const per = [];
-  for (let r = 0; r < rounds; r++) {
-    const empty = median([await timeRequest(mf, 0), await timeRequest(mf, 0), await timeRequest(mf, 0)]);
-    const full = await timeRequest(mf, n);
-    per.push(Math.max(0, full - empty) / n);
-  }
+  for (let r = 0; r < rounds; r++) per.push(await roundNs(mf, n));
   return { median: median(per), min: Math.min(...per), max: Math.max(...per) };
 }

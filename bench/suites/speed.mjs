@@ -7,7 +7,7 @@
 // differ. So the KV subjects run side by side: all launched at once, their rounds interleaved
 // (each round times every subject in turn), over several launches; the figure is the median of
 // every round of every launch.
-import { median, nsPerOp, timeRequest } from "../../scripts/workerd-harness.mjs";
+import { median, nsPerOp, roundNs, timeRequest } from "../../scripts/workerd-harness.mjs";
 import { launch } from "../launch.mjs";
 import { isLeaseVariant } from "../subjects.mjs";
 
@@ -60,9 +60,7 @@ async function interleaved(subjects, { n, rounds, launches }) {
         // A different subject goes first each round: none always follows the same neighbour.
         for (let i = 0; i < runs.length; i++) {
           const { subject, run } = runs[(i + r + l) % runs.length];
-          const empty = median([await timeRequest(run.mf, 0), await timeRequest(run.mf, 0), await timeRequest(run.mf, 0)]);
-          const full = await timeRequest(run.mf, n);
-          per.get(subject.id)?.push(Math.max(0, full - empty) / n);
+          per.get(subject.id)?.push(await roundNs(run.mf, n));
         }
       }
     } finally {

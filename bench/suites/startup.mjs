@@ -22,6 +22,9 @@ function bundleSize(dir) {
   return { raw, gzip };
 }
 
+// Where Linux's /proc is, the runtime's CPU time is read from it.
+const PROC = existsSync("/proc/self/stat");
+
 /** The workerd processes this process has started (Miniflare runs one per instance). */
 function workerds() {
   const out = new Set();
@@ -54,12 +57,12 @@ function cpuMs(pid) {
 
 /** Wall time to the first answer, and the runtime's CPU time until then (where Linux says). */
 async function firstCall(subject) {
-  const before = existsSync("/proc/self/stat") ? workerds() : new Set();
+  const before = PROC ? workerds() : new Set();
   const t0 = process.hrtime.bigint();
   const run = await launch(subject);
   await run.get("/?n=1");
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  const started = [...(existsSync("/proc/self/stat") ? workerds() : [])].filter((p) => !before.has(p));
+  const started = [...(PROC ? workerds() : [])].filter((p) => !before.has(p));
   const cpu = started.length === 1 ? cpuMs(started[0]) : NaN;
   await run.dispose();
   return { ms, cpu };

@@ -60,6 +60,18 @@ pub enum Prefetched {
     Failed(JsValue),
 }
 
+impl Prefetched {
+    /// The answer as a region value (`None`: nothing stored); an error for an unreadable answer
+    /// or a failed read (whose own error `get` reports instead).
+    fn decoded(&self) -> Result<Option<CachedValue<JsValue>>> {
+        match self {
+            Prefetched::Bytes(bytes) => js_codec::decode(bytes).map(Some),
+            Prefetched::Item(item) => decode(item),
+            Prefetched::Failed(_) => Err(Error::backend("the read failed")),
+        }
+    }
+}
+
 pub struct ChainBackend {
     target: JsBackend,
     reporter: Reporter,
@@ -170,9 +182,8 @@ impl Backend<JsValue> for ChainBackend {
     fn get<'a>(&'a self, key: &'a str) -> BackendFuture<'a, Option<CachedValue<JsValue>>> {
         if let Some(answer) = self.take_prefetched(key) {
             let read = match answer {
-                Prefetched::Bytes(bytes) => Ok(self.reported(key, js_codec::decode(&bytes).map(Some))),
-                Prefetched::Item(item) => Ok(self.read(key, &item)),
                 Prefetched::Failed(error) => Err(from_backend_js(error)),
+                answer => Ok(self.reported(key, answer.decoded())),
             };
             return futures::future::ready(read).boxed_local();
         }
@@ -187,12 +198,8 @@ impl Backend<JsValue> for ChainBackend {
         if k != key {
             return None;
         }
-        // Unreadable: the get reports it.
-        match answer {
-            Prefetched::Bytes(bytes) => js_codec::decode(bytes).ok().map(Some),
-            Prefetched::Item(item) => decode(item).ok(),
-            Prefetched::Failed(_) => None,
-        }
+        // Unreadable or failed: the get reports it.
+        answer.decoded().ok()
     }
 
     /// The third argument, `{ ttl }` in seconds (-1: never), lets stores that reclaim space

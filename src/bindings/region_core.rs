@@ -38,13 +38,14 @@ pub struct RegionCore {
     shared: RefCell<Option<Joined<JsValue>>>,
 }
 
+/// What a call taking another's outcome can be counted as, by the code `sharedEvent` gives
+/// (its index here + 1; `joinedRead` takes it back).
+const JOINED_EVENTS: [EventKind; 3] = [EventKind::Hit, EventKind::Miss, EventKind::StaleServed];
+/// `sharedEvent`'s code for the read's error.
+const JOINED_FAILED: u8 = JOINED_EVENTS.len() as u8 + 1;
+
 fn event_code(kind: EventKind) -> u8 {
-    match kind {
-        EventKind::Hit => 1,
-        EventKind::Miss => 2,
-        EventKind::StaleServed => 3,
-        _ => 0,
-    }
+    JOINED_EVENTS.iter().position(|k| *k == kind).map_or(0, |i| i as u8 + 1)
 }
 
 /// The outcome now, when `work` needs no I/O (a memory backend, a synchronous creator): no
@@ -338,27 +339,32 @@ impl RegionCore {
     ) -> Result<JsValue, JsValue> {
         let mkey = mkey.unwrap_or_else(|| key.clone());
         let chain = self.chain.clone().filter(|_| self.memory.is_none() && self.region.read_current(&mkey));
+        // Alone on the read: its watch has been read, and a call of this key made during this one
+        // (a listener's) begins a watch of its own.
+        if release {
+            self.region.unwatch_read(&mkey);
+        }
+        // The key is wanted after the call only to say what sharing calls get.
+        let watched = shared.then(|| mkey.clone());
         if let Some(chain) = &chain {
             let answer = match (failed, bytes) {
                 (true, _) => Prefetched::Failed(item),
                 (false, Some(bytes)) => Prefetched::Bytes(bytes),
                 (false, None) => Prefetched::Item(item),
             };
-            chain.prefetch(mkey.clone(), answer);
+            chain.prefetch(mkey, answer);
         }
-        let out = if shared {
-            let (out, seen) =
-                self.region.joined_view_of(&mkey, || self.get_or_create_key(key, creator, options.as_ref()));
-            *self.shared.borrow_mut() = seen;
-            out
-        } else {
-            self.get_or_create_key(key, creator, options.as_ref())
+        let out = match &watched {
+            Some(mkey) => {
+                let (out, seen) =
+                    self.region.joined_view_of(mkey, || self.get_or_create_key(key, creator, options.as_ref()));
+                *self.shared.borrow_mut() = seen;
+                out
+            }
+            None => self.get_or_create_key(key, creator, options.as_ref()),
         };
         if let Some(chain) = &chain {
             chain.clear_prefetch();
-        }
-        if release {
-            self.region.unwatch_read(&mkey);
         }
         out
     }
@@ -371,7 +377,7 @@ impl RegionCore {
     pub fn shared_event(&self) -> u8 {
         match self.shared.borrow().as_ref() {
             Some(Joined::Value(_, kind)) => event_code(*kind),
-            Some(Joined::Failed(_)) => 4,
+            Some(Joined::Failed(_)) => JOINED_FAILED,
             None => 0,
         }
     }
@@ -390,13 +396,9 @@ impl RegionCore {
     /// `sharedEvent`), as a call joining a read of the core's own is counted.
     #[wasm_bindgen(js_name = joinedRead)]
     pub fn joined_read(&self, key: &str, event: u8) {
-        let kind = match event {
-            1 => EventKind::Hit,
-            2 => EventKind::Miss,
-            3 => EventKind::StaleServed,
-            _ => return,
-        };
-        self.region.joined_read(key, kind);
+        if let Some(kind) = JOINED_EVENTS.get(usize::from(event).wrapping_sub(1)) {
+            self.region.joined_read(key, *kind);
+        }
     }
 
     #[wasm_bindgen(js_name = getOrCreateMulti)]
