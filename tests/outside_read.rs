@@ -88,3 +88,33 @@ fn what_a_joining_call_gets() {
     r.joined_read("k", EventKind::Hit);
     assert_eq!(r.stats().hits, before + 1, "a call that took another's outcome is counted");
 }
+
+#[test]
+fn get_or_create_now_answers_only_a_fresh_value_the_backend_has_without_io() {
+    let clock = FakeClock::new();
+    let memory = |early: Option<f64>| {
+        let b = RegionBuilder::new("now").ttl(Ttl::Seconds(10.0)).clock(clock.clock());
+        let b = match early {
+            Some(beta) => b.early_refresh(beta),
+            None => b,
+        };
+        b.build(Rc::new(edgepile::MemoryBackend::<String>::new(10)) as Rc<dyn Backend<String>>)
+    };
+    let r = memory(None);
+    let plain = CreateOptions::default();
+    assert_eq!(r.get_or_create_now("k", &plain).unwrap(), None, "missing");
+    assert_eq!(r.stats().hits, 0);
+    run(r.set("k", "v".into()).boxed_local()).unwrap();
+    assert_eq!(r.get_or_create_now("k", &plain).unwrap().as_deref(), Some("v"));
+    assert_eq!(r.stats().hits, 1, "counted as the hit it is");
+    clock.advance(11.0);
+    assert_eq!(r.get_or_create_now("k", &plain).unwrap(), None, "stale: the call goes on to regenerate");
+    // With early refresh a fresh value may still start a regeneration: left to the full call.
+    let early = memory(Some(1.0));
+    run(early.set("k", "v".into()).boxed_local()).unwrap();
+    assert_eq!(early.get_or_create_now("k", &plain).unwrap(), None);
+    // A shared store (no synchronous reads) has nothing to answer without I/O.
+    let shared = region(&clock);
+    run(shared.set("k", "v".into()).boxed_local()).unwrap();
+    assert_eq!(shared.get_or_create_now("k", &plain).unwrap(), None);
+}

@@ -361,6 +361,12 @@ impl RegionCore {
                 *self.shared.borrow_mut() = seen;
                 out
             }
+            // A plain call whose read found a fresh value is answered here, with no future.
+            None if options.is_none() => match self.region.get_or_create_now(&key, &CreateOptions::default()) {
+                Ok(Some(value)) => Ok(value),
+                Ok(None) => self.get_or_create_key(key, creator, None),
+                Err(e) => Err(to_js(e)),
+            },
             None => self.get_or_create_key(key, creator, options.as_ref()),
         };
         if let Some(chain) = &chain {

@@ -53,12 +53,8 @@ impl<P: Clone + 'static> Region<P> {
     pub async fn get_or_create(&self, key: &str, creator: Creator<P>, opts: CreateOptions<P>) -> Result<P> {
         let key = self.mangle(key)?.into_owned();
         let ttl = opts.ttl.unwrap_or(self.inner.ttl);
-        // With early refresh a fresh value may still start a regeneration: the load decides.
-        if !self.inner.early_possible(&opts) {
-            if let Some(cv) = self.inner.peek_fresh(&key, ttl, opts.check.is_some()) {
-                self.inner.note_joined(&key, || Joined::Value(cv.payload.clone(), EventKind::Hit));
-                return Ok(cv.payload);
-            }
+        if let Some(value) = self.inner.hit_now(&key, ttl, &opts) {
+            return Ok(value);
         }
         let joined = self.inner.loading.borrow().get(&key).map(|e| e.fut.clone());
         if let Some(load) = joined {
@@ -87,6 +83,27 @@ impl<P: Clone + 'static> Region<P> {
             }
             Loaded::Stale { value, regeneration: None, .. } => Ok(value),
         }
+    }
+
+    /// What [`Region::get_or_create`] answers at once, before any I/O, when `opts` allow it: a
+    /// fresh value the backend has without I/O (a memory hit, or the JS layer's own read of a
+    /// shared store). `None`: the call goes on to read, join or create.
+    pub fn get_or_create_now(&self, key: &str, opts: &CreateOptions<P>) -> Result<Option<P>> {
+        let key = self.mangle(key)?;
+        Ok(self.inner.hit_now(&key, opts.ttl.unwrap_or(self.inner.ttl), opts))
+    }
+}
+
+impl<P: Clone + 'static> Inner<P> {
+    /// The fresh hit a getOrCreate of `key` (mangled) is served without I/O, counted as one.
+    fn hit_now(&self, key: &str, ttl: Ttl, opts: &CreateOptions<P>) -> Option<P> {
+        // With early refresh a fresh value may still start a regeneration: the load decides.
+        if self.early_possible(opts) {
+            return None;
+        }
+        let cv = self.peek_fresh(key, ttl, opts.check.is_some())?;
+        self.note_joined(key, || Joined::Value(cv.payload.clone(), EventKind::Hit));
+        Some(cv.payload)
     }
 }
 
