@@ -290,7 +290,7 @@ function scaleSection(rows, c) {
   const head = ["subject", ...cells.map((x) => `${x.keys.toLocaleString("en")} key${x.keys === 1 ? "" : "s"}, ${WRITE_LABEL[x.write]}`)];
   const out = [
     "## The hit path at scale",
-    `${(c.scaleN ?? 0).toLocaleString("en")} operations per request over a Zipf(1.1) key popularity (bench/workers/lib/zipf.js, seeded: every library replays the same keys), with no writes, with a delete of a drawn key every 100th operation (created again on its next miss) and with a set every 100th. Creator calls are synchronous, so the miss path timed is the library's own. Each library's scale store holds all 100,000 keys, so the misses are the same for all (last row); ns per operation, median of the rounds.`,
+    `${(c.scaleN ?? 0).toLocaleString("en")} operations per request over a Zipf(1.1) key popularity (bench/workers/lib/zipf.js, seeded: every library replays the same keys), with no writes, with a delete of a drawn key every 100th operation (created again on its next miss) and with a set every 100th. Creator calls are synchronous, so the miss path timed is the library's own. Each library's scale store holds all 100,000 keys, so the misses are the same for all (last row); ns per operation, the median of every round of ${c.scaleLaunches ?? 1} fresh launch${(c.scaleLaunches ?? 1) === 1 ? "" : "es"} of each library (cells timed minutes apart in one launch move with the machine, as much as 1 and 100,000 keys differ).`,
     table(head, [
       ...rows.map((row) => [row.label, ...row.cells.map((x) => ns(x.median))]),
       ...(cach

@@ -16,7 +16,7 @@ import { writeBurst } from "./suites/burst.mjs";
 import { acrossIsolates } from "./suites/isolates.mjs";
 import { kvOps } from "./suites/kv-ops.mjs";
 import { coherence } from "./suites/coherence.mjs";
-import { scale } from "./suites/scale.mjs";
+import { SCALE_LAUNCHES, scale } from "./suites/scale.mjs";
 import { KV_LAUNCHES, speed } from "./suites/speed.mjs";
 import { SHAPES, stored } from "./suites/stored.mjs";
 import { startup } from "./suites/startup.mjs";
@@ -39,6 +39,7 @@ const config = {
   kvLaunches: quick ? 1 : KV_LAUNCHES,
   scaleN: quick ? 2000 : 100_000,
   scaleCycles: quick ? 200 : 20_000,
+  scaleLaunches: quick ? 1 : SCALE_LAUNCHES,
   hits: quick ? 10 : 100,
   stampedes: quick ? [100] : [100, 1000],
   isolates: 8,
@@ -70,7 +71,16 @@ const suites = [
     "speed",
     () => speed(SUBJECTS, { n: config.n, kvN: config.kvN, rounds: Math.max(config.rounds, quick ? 1 : 5), launches: config.kvLaunches }),
   ],
-  ["scale", () => scale(SUBJECTS, { n: config.scaleN, cycles: config.scaleCycles, rounds: Math.max(config.rounds, quick ? 1 : 5) })],
+  [
+    "scale",
+    () =>
+      scale(SUBJECTS, {
+        n: config.scaleN,
+        cycles: config.scaleCycles,
+        rounds: Math.max(config.rounds, quick ? 1 : 5),
+        launches: config.scaleLaunches,
+      }),
+  ],
   ["coherence", () => coherence(quick ? { trials: 1, checks: 200, interval: 0.5 } : { trials: 7, checks: 5000 })],
   ["kvOps", () => kvOps(SUBJECTS, { stampedes: config.stampedes, hits: config.hits })],
   ["isolates", () => acrossIsolates(SUBJECTS, config)],
