@@ -84,7 +84,7 @@ export async function scale(subjects, { n, cycles, rounds, launches = SCALE_LAUN
       label: subject.label,
       cells: [...cells.values()].map(({ per, ...cell }) => ({ ...cell, ...summary(per) })),
       cycle: cycle.length > 0 ? summary(cycle) : null,
-      heapBytes: heaps.every((h) => typeof h === "number") ? median(heaps) : heaps.at(-1),
+      heapBytes: heaps.includes(undefined) ? undefined : median(heaps), // undefined: not measured
     });
   }
   return rows;

@@ -26,7 +26,7 @@ use crate::error::Error;
 use crate::events::EventKind;
 use crate::lease::LeaseConfig;
 use crate::region::{
-    Clock, CreateOptions, Degradation, EarlyRefresh, ErrorSink, GetOptions, Joined, Region, RegionBuilder,
+    Clock, CreateOptions, Degradation, EarlyRefresh, ErrorSink, GetOptions, Joined, Now, Region, RegionBuilder,
 };
 
 #[wasm_bindgen]
@@ -290,13 +290,14 @@ impl RegionCore {
         self.get_or_create_key(key, creator, options.as_ref())
     }
 
+    /// A hit needing no I/O is answered at once, with no future built (right after a KV read the
+    /// caches are cold, and that machinery was much of a hit's cost); the rest is a promise.
     fn get_or_create_key(&self, key: String, creator: Function, options: Option<&Object>) -> Result<JsValue, JsValue> {
-        let region = self.region.clone();
-        let opts = call_options(options);
-        now_or_promise(async move {
-            let creator = Box::new(move || call_creator(creator).boxed_local());
-            region.get_or_create(&key, creator, opts).await.map_err(to_js)
-        })
+        let creator = Box::new(move || call_creator(creator).boxed_local());
+        match self.region.get_or_create_now(&key, creator, call_options(options)).map_err(to_js)? {
+            Now::Hit(value) => Ok(value),
+            Now::Later(rest) => now_or_promise(rest.map(|out| out.map_err(to_js))),
+        }
     }
 
     /// Before the JS layer reads `key` (mangled) from the chain itself: true when it may (the
@@ -361,12 +362,6 @@ impl RegionCore {
                 *self.shared.borrow_mut() = seen;
                 out
             }
-            // A plain call whose read found a fresh value is answered here, with no future.
-            None if options.is_none() => match self.region.get_or_create_now(&key, &CreateOptions::default()) {
-                Ok(Some(value)) => Ok(value),
-                Ok(None) => self.get_or_create_key(key, creator, None),
-                Err(e) => Err(to_js(e)),
-            },
             None => self.get_or_create_key(key, creator, options.as_ref()),
         };
         if let Some(chain) = &chain {

@@ -25,6 +25,13 @@ use crate::lock::{decide, Action, State};
 
 type Load<P> = Shared<LocalBoxFuture<'static, Result<Loaded<P>>>>;
 
+/// A get-or-create's answer when it needed no I/O, or the rest of the call (see
+/// [`Region::get_or_create_now`]).
+pub enum Now<P> {
+    Hit(P),
+    Later(LocalBoxFuture<'static, Result<P>>),
+}
+
 pub(super) struct LoadEntry<P> {
     fut: Load<P>,
     /// Set when this key is written while the read is in flight: what the read returns is
@@ -51,11 +58,28 @@ impl<P: Clone + 'static> Region<P> {
     /// within this region, one creation per key at a time; callers that find a stale value
     /// while it runs get the stale value, callers that find nothing wait for it.
     pub async fn get_or_create(&self, key: &str, creator: Creator<P>, opts: CreateOptions<P>) -> Result<P> {
+        match self.get_or_create_now(key, creator, opts)? {
+            Now::Hit(value) => Ok(value),
+            Now::Later(rest) => rest.await,
+        }
+    }
+
+    /// [`Region::get_or_create`] in two steps: its answer now when it needs no I/O (a fresh
+    /// value the backend has without I/O: a memory hit, or the JS layer's own read of a shared
+    /// store), else the rest of the call, which runs when polled. No future is built for a hit.
+    pub fn get_or_create_now(&self, key: &str, creator: Creator<P>, opts: CreateOptions<P>) -> Result<Now<P>> {
         let key = self.mangle(key)?.into_owned();
         let ttl = opts.ttl.unwrap_or(self.inner.ttl);
         if let Some(value) = self.inner.hit_now(&key, ttl, &opts) {
-            return Ok(value);
+            return Ok(Now::Hit(value));
         }
+        let region = self.clone();
+        Ok(Now::Later(async move { region.load_or_join(key, ttl, creator, opts).await }.boxed_local()))
+    }
+
+    /// The rest of a get-or-create of `key` (mangled) that had no answer without I/O: join the
+    /// read in flight, or read, decide and create.
+    async fn load_or_join(&self, key: String, ttl: Ttl, creator: Creator<P>, opts: CreateOptions<P>) -> Result<P> {
         let joined = self.inner.loading.borrow().get(&key).map(|e| e.fut.clone());
         if let Some(load) = joined {
             // Another call's read: its I/O belongs to that call's request, not this one.
@@ -83,14 +107,6 @@ impl<P: Clone + 'static> Region<P> {
             }
             Loaded::Stale { value, regeneration: None, .. } => Ok(value),
         }
-    }
-
-    /// What [`Region::get_or_create`] answers at once, before any I/O, when `opts` allow it: a
-    /// fresh value the backend has without I/O (a memory hit, or the JS layer's own read of a
-    /// shared store). `None`: the call goes on to read, join or create.
-    pub fn get_or_create_now(&self, key: &str, opts: &CreateOptions<P>) -> Result<Option<P>> {
-        let key = self.mangle(key)?;
-        Ok(self.inner.hit_now(&key, opts.ttl.unwrap_or(self.inner.ttl), opts))
     }
 }
 

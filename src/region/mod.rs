@@ -12,6 +12,7 @@ mod multi;
 mod options;
 mod outside_read;
 
+pub use create::Now;
 pub use outside_read::Joined;
 
 use std::borrow::Cow;
