@@ -62,7 +62,8 @@ pub fn early_refresh_probability(remaining: f64, delta: f64, beta: f64) -> f64 {
 }
 
 /// The names and defaults of `crate::schema` as one object: `{ events, stats, errors,
-/// degradation, defaults, limits }`.
+/// degradation, defaults, limits, codes }` (`codes`: numbers the JS layer reads back from the
+/// core's methods).
 #[wasm_bindgen]
 pub fn schema() -> JsValue {
     let list = |names: &[&str]| names.iter().map(|n| JsValue::from_str(n)).collect::<js_sys::Array>();
@@ -84,6 +85,10 @@ pub fn schema() -> JsValue {
         let _ = js_sys::Reflect::set(&limits, &JsValue::from_str(k), &JsValue::from_f64(v));
     }
     set("limits", &limits);
+    let codes = js_sys::Object::new();
+    let failed = JsValue::from_f64(f64::from(super::region_core::JOINED_FAILED));
+    let _ = js_sys::Reflect::set(&codes, &JsValue::from_str("sharedFailed"), &failed);
+    set("codes", &codes);
     out.into()
 }
 

@@ -42,7 +42,7 @@ pub struct RegionCore {
 /// (its index here + 1; `joinedRead` takes it back).
 const JOINED_EVENTS: [EventKind; 3] = [EventKind::Hit, EventKind::Miss, EventKind::StaleServed];
 /// `sharedEvent`'s code for the read's error.
-const JOINED_FAILED: u8 = JOINED_EVENTS.len() as u8 + 1;
+pub(crate) const JOINED_FAILED: u8 = JOINED_EVENTS.len() as u8 + 1;
 
 fn event_code(kind: EventKind) -> u8 {
     JOINED_EVENTS.iter().position(|k| *k == kind).map_or(0, |i| i as u8 + 1)

@@ -24,6 +24,7 @@
 // - bounded reads: a region or call with a backendTimeout leaves its reads to the core, which
 //   times them out.
 import { keepAlive } from "./keep-alive.js";
+import { schema } from "./schema.js";
 
 export class FirstReads {
   /**
@@ -117,6 +118,6 @@ function joinedOutcome(core, error) {
   const value = core.sharedValue(); // taken, so the core keeps no reference to it
   if (event === 0) return undefined;
   // The read's error, which that call threw.
-  if (event === 4) return error === undefined ? undefined : { failed: true, error };
+  if (event === schema().codes.sharedFailed) return error === undefined ? undefined : { failed: true, error };
   return { failed: false, value, event };
 }

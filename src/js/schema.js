@@ -5,7 +5,7 @@ import { schema as read } from "../../pkg/edgepile.js";
 
 let cached;
 
-/** `{ events, stats, errors, degradation, defaults, limits }`. */
+/** `{ events, stats, errors, degradation, defaults, limits, codes }`. */
 export function schema() {
   cached ??= read();
   return cached;
