@@ -81,7 +81,8 @@ async function traffic() {
   status("sending 50 requests…");
   const ids = Array.from({ length: 50 }, () => 1 + Math.floor(Math.random() * 20));
   const results = await Promise.all(ids.map((id) => fetch(`/api/elements/${id}`).then((r) => r.json())));
-  const counts = results.reduce((acc, r) => ({ ...acc, [r.cache]: (acc[r.cache] ?? 0) + 1 }), {});
+  const counts = {};
+  for (const r of results) counts[r.cache] = (counts[r.cache] ?? 0) + 1;
   status(
     `50 requests: ${Object.entries(counts)
       .map(([k, v]) => `${v} ${k}`)

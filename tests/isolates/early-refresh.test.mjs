@@ -11,11 +11,10 @@ const PERIODS = 8;
 const STEP = 0.02; // test seconds between rounds of one request per isolate
 let mf;
 let apps;
-let upstream;
 let now = 1_700_000_000_000;
 
 before(async () => {
-  ({ mf, apps, upstream } = await startIsolates({
+  ({ mf, apps } = await startIsolates({
     script: "tests/isolates/workers/early.js",
     kv: "early-cache",
     durableObjects: { LEASES: "LeaseCoordinator" },

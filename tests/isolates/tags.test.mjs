@@ -16,6 +16,7 @@ before(async () => {
     script: "tests/isolates/workers/tiered.js",
     kv: "tags-cache",
     durableObjects: { LEASES: "LeaseCoordinator", COHERENCE: "CoherenceCoordinator" },
+    groups: { app: ISOLATES },
   }));
 });
 

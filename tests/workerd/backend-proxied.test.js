@@ -7,6 +7,7 @@ import { conformance } from "./conformance.js";
 conformance("memory+stats", { backend: "edgepile.memory", wrap: () => [StatsProxy], persists: true });
 conformance("memory+compression", { backend: "edgepile.memory", wrap: () => [new CompressionProxy()], persists: true });
 conformance("null+stats", { backend: "edgepile.null", wrap: () => [StatsProxy], persists: false });
+conformance("memory+json", { backend: "edgepile.memory", wrap: () => [JsonCodecProxy], persists: true, json: true });
 conformance("memory+fault(0)", { backend: "edgepile.memory", wrap: () => [new FaultProxy({ seed: 1 })], persists: true });
 conformance("kv+stats+compression", {
   backend: "edgepile.cloudflare_kv",
