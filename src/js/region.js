@@ -56,6 +56,7 @@ export class CacheRegion {
   #fixedTtl = Infinity; // the region's fixed expiration, seconds
   #freshAfter = 0; // the core's fresh_after(): values created at or before it are not fresh
   #valueVersion = NaN; // the envelope version the core writes (install.js); entries of another are not fresh
+  #dataVersion = 0; // the region's valueVersion (0: none); entries of another are missing, as in the core
   /** @type {Map<string, string> | undefined} */
   #mangled = undefined; // key → mangled key, so a hit does not run the mangler again
   #hits = 0; // hits served here, added to stats().hits
@@ -197,6 +198,7 @@ export class CacheRegion {
     this.#plainHits = memory !== undefined && beta === 0 && coherence === undefined && typeof expirationTime !== "function";
     this.#freshAfter = this.#core.freshAfter();
     this.#valueVersion = envelopeVersion();
+    this.#dataVersion = valueVersion ?? 0;
     // Reads in JS need bounded-time reads: a region with a backendTimeout leaves them to the core.
     this.#firstReads =
       memory === undefined && outer !== undefined && degradationSeconds(opts, "backendTimeout") === undefined
@@ -426,7 +428,9 @@ export class CacheRegion {
     if (e === undefined) return NO_VALUE;
     const ct = e.ct;
     const limit = ttl === undefined ? this.#fixedTtl : ttl < 0 ? Infinity : ttl;
-    if (e.v !== this.#valueVersion || !(ct > this.#freshAfter) || now - ct > limit) return NO_VALUE;
+    if (e.v !== this.#valueVersion || e.valueVersion !== this.#dataVersion || !(ct > this.#freshAfter) || now - ct > limit) {
+      return NO_VALUE;
+    }
     const tags = e.tags;
     if (tags !== undefined && this.#tagMarks.size > 0 && this.#tagMarks.touches(tags, ct)) return NO_VALUE;
     // The core counts (and reports) a hit whose early refresh it starts.

@@ -236,6 +236,32 @@ describe("valueVersion", () => {
     expect((await stored(k)).metadata).toEqual({ ct: expect.any(Number), v: 1 });
   });
 
+  it("an entry of another version in memory is a miss, as in the core", async () => {
+    for (const [version, entry] of [
+      [2, { ct: Date.now() / 1000, v: 1, valueVersion: 1 }],
+      [2, { ct: Date.now() / 1000, v: 1 }],
+      [undefined, { ct: Date.now() / 1000, v: 1, valueVersion: 3 }],
+    ]) {
+      const region = makeRegion().configure("edgepile.memory", { expirationTime: 300, valueVersion: version });
+      region.actualBackend.set("k", { payload: "old", metadata: entry });
+      const creator = counted(() => "new");
+      expect(await region.getOrCreate("k", creator)).toBe("new");
+      expect(await region.get("k")).toBe("new");
+      expect(creator.calls).toBe(1);
+    }
+  });
+
+  it("an entry of another version read into L1 is never served from it", async () => {
+    const k = key("l1version");
+    await kv({ valueVersion: 1 }).set(k, "v1");
+    const region = kv({ valueVersion: 2, l1: { maxEntries: 10, ttl: 60 } });
+    expect(await region.get(k)).toBe(NO_VALUE); // read from KV into L1, then found to be another version
+    const creator = counted(() => "v2");
+    expect(await region.getOrCreate(k, creator)).toBe("v2");
+    expect(await region.getOrCreate(k, creator)).toBe("v2");
+    expect(creator.calls).toBe(1);
+  });
+
   it("is an integer from 0 to 2³²−1", () => {
     for (const bad of [-1, 1.5, "2", 2 ** 32]) expect(() => kv({ valueVersion: bad })).toThrow(ValidationError);
   });
