@@ -3,7 +3,7 @@
 // Time is a fake clock and a fake timer the test moves, so "one second" is exact.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { FaultProxy, makeRegion } from "../../src/js/workerd.js";
+import { FaultProxy, makeRegion, NO_VALUE } from "../../src/js/workerd.js";
 import { fakeClock, settle } from "./helpers.js";
 
 /** A clock with timers: sleep(ms) resolves once the test has moved the clock past it. */
@@ -119,6 +119,50 @@ describe("KV-aware writes", () => {
     expect(region.stats()).toMatchObject({ retriedWrites: 4, droppedWrites: 1 });
     expect(events.map((e) => e.type)).toEqual(["writeRetried", "writeRetried", "writeRetried", "writeRetried", "writeDropped"]);
     expect(errors[0].name).toBe("BackendError");
+  });
+
+  it("a delete while a write is in flight wins: that write is not retried after a 429, nor served", async () => {
+    const fault = new FaultProxy({ tooManyWritesRate: 1 });
+    const { region, time, events } = kvRegion({ wrap: [fault] });
+    const key = fresh("undo");
+    const set = region.set(key, 1);
+    await region.delete(key);
+    await set;
+    expect(await region.get(key)).toBe(NO_VALUE);
+    await time.tick(20, 0.25);
+    expect(fault.injected.tooManyWrites).toBe(1);
+    expect(events).toEqual([]);
+    expect(await region.get(key)).toBe(NO_VALUE);
+    expect(await env.CACHE.get(key)).toBeNull();
+  });
+
+  it("a delete is sent after the write in flight for the key has settled", async () => {
+    const order = [];
+    let release;
+    const slow = {
+      get: (key, type) => env.CACHE.get(key, type),
+      put: async (key, value, opts) => {
+        await new Promise((resolve) => {
+          release = resolve;
+        });
+        await env.CACHE.put(key, value, opts);
+        order.push("put");
+      },
+      delete: async (key) => {
+        await env.CACHE.delete(key);
+        order.push("delete");
+      },
+    };
+    const region = makeRegion().configure("edgepile.cloudflare_kv", { expirationTime: 300, arguments: { namespace: slow } });
+    const key = fresh("order");
+    const set = region.set(key, 1);
+    const del = region.delete(key);
+    await settle();
+    expect(order).toEqual([]);
+    release();
+    await Promise.all([set, del]);
+    expect(order).toEqual(["put", "delete"]);
+    expect(await env.CACHE.get(key)).toBeNull();
   });
 
   it("other write failures still reach the caller; a delete wins over held writes", async () => {

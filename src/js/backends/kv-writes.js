@@ -11,6 +11,7 @@
 // callers return at once: their value exists and is served meanwhile.
 
 export const KV_WRITE_INTERVAL_MS = 1000;
+const ignore = () => {};
 export const MAX_RETRIES = 4;
 const MAX_TRACKED = 1000; // keys whose last write time is kept before a sweep
 
@@ -27,7 +28,9 @@ export class KvWrites {
   #clock; // ms
   #sleep; // (ms) => Promise
   #report; // (type, key, error) => void: "writeDeferred", "writeRetried", "writeDropped"
-  #keys = new Map(); // key → { last: ms of its last write, running, pending: the held write }
+  // key → { last: ms of its last write, running, pending: the held write, writing: the write in
+  // flight, deletes: how many deletes of the key this isolate has made }
+  #keys = new Map();
   /** @type {import("../index.js").ExecutionContextLike | undefined} */
   #ctx = undefined; // the latest request context, for waitUntil
   counts = { deferred: 0, retried: 0, dropped: 0 };
@@ -59,7 +62,7 @@ export class KvWrites {
     let s = this.#keys.get(key);
     if (s === undefined) {
       if (this.#keys.size >= MAX_TRACKED) this.#sweep();
-      s = { last: -Infinity, running: false, pending: undefined };
+      s = { last: -Infinity, running: false, pending: undefined, writing: undefined, deletes: 0 };
       this.#keys.set(key, s);
     }
     s.pending = { item, options }; // a newer value takes the place of one still held
@@ -87,20 +90,28 @@ export class KvWrites {
   }
 
   async delete(key) {
-    this.#forget(key);
+    const writing = this.#forget(key);
+    if (writing !== undefined) await writing;
     return this.#inner.delete(key);
   }
 
   async deleteMulti(keys) {
-    for (const k of keys) this.#forget(k);
+    const writing = keys.map((k) => this.#forget(k)).filter((w) => w !== undefined);
+    if (writing.length > 0) await Promise.all(writing);
     return this.#inner.deleteMulti(keys);
   }
 
-  /** A delete wins over writes still held for the key. */
+  /**
+   * A delete wins over writes still held for the key, and over one in flight: that one is not
+   * retried, and the delete is sent once it has settled (answered as that settles, never
+   * rejecting), so KV gets the two in order.
+   */
   #forget(key) {
     const s = this.#keys.get(key);
-    if (s === undefined) return;
+    if (s === undefined) return undefined;
     s.pending = undefined;
+    s.deletes++;
+    return s.writing;
   }
 
   /**
@@ -117,11 +128,16 @@ export class KvWrites {
         const entry = this.#next(s);
         if (entry === undefined) return;
         s.last = this.#clock();
+        const deletes = s.deletes;
         let error;
+        const write = this.#inner.set(key, entry.item, entry.options);
+        s.writing = Promise.resolve(write).then(ignore, ignore);
         try {
-          await this.#inner.set(key, entry.item, entry.options);
+          await write;
         } catch (e) {
           error = e;
+        } finally {
+          s.writing = undefined;
         }
         if (error === undefined || !isTooManyWrites(error)) {
           // Written, or not KV's limit: the first caller hears of it as before, a held write's
@@ -139,6 +155,8 @@ export class KvWrites {
           // A newer value waits: it is written instead (every 429 is counted: retried or dropped).
           this.#count("retried", key, error);
           retries = 0;
+        } else if (s.deletes !== deletes) {
+          // Deleted meanwhile: the delete wins, this value is not written again.
         } else if (retries >= MAX_RETRIES) {
           this.#count("dropped", key, error);
         } else {
