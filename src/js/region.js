@@ -343,14 +343,21 @@ export class CacheRegion {
     const core = this.#ready();
     checkKey(key);
     checkFunction(creator, "creator");
-    let ttl, shouldCacheFn, creatorArgs, ctx, tags, early;
+    let ttl, shouldCacheFn, creatorArgs, ctx, tags, early, runner, check;
     if (options === undefined) {
       if (this.#ttlFn !== undefined) ttl = seconds(this.#ttlFn);
     } else {
+      // Every option is checked before any answer: a call is refused alike on a hit and a miss.
       ({ shouldCacheFn, creatorArgs, ctx } = checkOptions(options, createOptions(), "getOrCreate"));
       ttl = this.#ttl(options.expirationTime);
       tags = checkTags(options.tags);
       early = earlyBeta(options.earlyRefresh, "getOrCreate");
+      if (shouldCacheFn !== undefined) checkFunction(shouldCacheFn, "shouldCacheFn");
+      if (creatorArgs !== undefined && !Array.isArray(creatorArgs)) {
+        throw new ValidationError(`creatorArgs must be an array, got ${describe(creatorArgs)}`);
+      }
+      runner = waitUntilRunner(ctx);
+      check = this.#callCheck(options); // the call's own value check, if it has one
     }
     let now;
     if (this.#coherence !== undefined) {
@@ -362,25 +369,22 @@ export class CacheRegion {
       }
     }
     // The hit path: all in JS, no call into wasm. Only the memory backend (or an L1) answers
-    // here; any other goes straight to the core (which reads the clock itself).
+    // here; any other goes straight to the core (which reads the clock itself). A call with a
+    // value check of its own is not answered from an L1, as in the core: its load path checks
+    // what L1 holds.
     let hit = NO_VALUE;
     let fired = false;
-    if (this.#memory !== undefined) {
+    if (this.#memory !== undefined && !(check !== undefined && this.#tiered)) {
       hit = this.#fresh(key, ttl, true, now ?? this.#now(), early ?? this.#earlyBeta);
       fired = this.#fired;
       this.#fired = false;
       if (hit !== NO_VALUE && !fired) return hit;
     }
-    if (shouldCacheFn !== undefined) checkFunction(shouldCacheFn, "shouldCacheFn");
-    if (creatorArgs !== undefined && !Array.isArray(creatorArgs)) {
-      throw new ValidationError(`creatorArgs must be an array, got ${describe(creatorArgs)}`);
-    }
     // The call's options by name (see region_core.rs `call_options`); none in the common case.
-    const runner = waitUntilRunner(ctx);
     if (ctx !== undefined) this.#writes?.useContext(ctx);
     let call;
     if (options !== undefined || ttl !== undefined || fired) {
-      call = { ttl, shouldCacheFn, runner, tags, check: this.#callCheck(options), early: fired ? FIRED : early };
+      call = { ttl, shouldCacheFn, runner, tags, check, early: fired ? FIRED : early };
       for (const k of degradation()) call[k] = degradationSeconds(options ?? {}, k);
     }
     if (fired) {

@@ -193,6 +193,18 @@ describe("region lifecycle and options", () => {
     expect(await r.getMulti(["a", "b"])).toEqual([NO_VALUE, NO_VALUE]);
   });
 
+  it("bad call options are refused on a hit as on a miss", async () => {
+    const r = fresh();
+    expect(await r.getOrCreate("hit", () => 1)).toBe(1);
+    for (const options of [{ shouldCacheFn: true }, { creatorArgs: "ab" }, { ctx: {} }, { checkValue: 5 }, { migrate: "x" }]) {
+      await rejectsWith(
+        r.getOrCreate("hit", () => 2, options),
+        ValidationError,
+      );
+    }
+    expect(await r.getOrCreate("hit", () => 2)).toBe(1);
+  });
+
   it("a throwing or non-string keyMangler is a ValidationError, not a trap", async () => {
     const cause = new Error("mangler bug");
     const r = makeRegion({

@@ -268,6 +268,20 @@ describe("valueVersion", () => {
 });
 
 describe("with two tiers (l1)", () => {
+  it("a call with a check of its own has what L1 holds checked, as the core does", async () => {
+    const k = key("l1call");
+    await kv().set(k, { shape: 1 });
+    const region = kv({ l1: { maxEntries: 10, ttl: 60 } });
+    expect(await region.getOrCreate(k, () => ({ shape: 0 }))).toEqual({ shape: 1 }); // now in L1
+    const creator = counted(() => ({ shape: 2 }));
+    expect(await region.getOrCreate(k, creator, { checkValue: isV2 })).toEqual({ shape: 2 });
+    expect(creator.calls).toBe(1);
+    let migrated = 0;
+    const migrate = (v) => (migrated++, { ...v, migrated: true });
+    expect(await region.getOrCreate(k, creator, { migrate })).toEqual({ shape: 2, migrated: true });
+    expect(migrated).toBe(1);
+  });
+
   it("an L1 hit is not checked again; a rejected value's L1 copy is dropped, never served unchecked", async () => {
     const [good, bad] = [key("l1good"), key("l1bad")];
     await kv().set(good, { shape: 2 });
