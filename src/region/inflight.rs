@@ -102,18 +102,26 @@ impl<P: Clone + 'static> Inner<P> {
         }
     }
 
+    /// Runs a creation no caller awaits (an early refresh) to its end: through the call's or the
+    /// region's runner, or else as a task of its own. Its registry entry is not enough to keep it:
+    /// another creation of the key can take that place (after a delete, a caller with nothing
+    /// to serve starts one), and shared work whose last handle is dropped stops where it is,
+    /// holding its lease and never ending its regeneration.
     pub(super) fn run_in_background(&self, key: &str, creation: Creation<P>, per_call: Option<&Runner>) {
-        let Some(runner) = per_call.or(self.runner.as_ref()) else { return };
         let reporter = self.on_error.clone();
-        runner(
-            key,
-            async move {
-                // Counted as events by the creation itself; the sink hears of it too.
-                if let (Err(e), Some(sink)) = (creation.await, reporter) {
-                    sink(&e);
-                }
+        let work = async move {
+            // Counted as events by the creation itself; the sink hears of it too.
+            if let (Err(e), Some(sink)) = (creation.await, reporter) {
+                sink(&e);
             }
-            .boxed_local(),
-        );
+        }
+        .boxed_local();
+        match (per_call.or(self.runner.as_ref()), &self.spawner) {
+            (Some(runner), _) => runner(key, work),
+            (None, Some(spawn)) => spawn(work),
+            // Without a spawner, shared work runs only while someone polls it: it waits for a
+            // caller (one that finds the value stale joins it).
+            (None, None) => {}
+        }
     }
 }

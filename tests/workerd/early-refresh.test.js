@@ -108,6 +108,32 @@ describe("early refresh", () => {
     expect(stats.staleServed + stats.leaseWaits).toBe(0);
   });
 
+  it("a regeneration in the background runs to its end when another creation of the key takes its place", async () => {
+    const { region, clock } = setup({ random: () => 0 });
+    await region.getOrCreate("k", () => {
+      clock.advance(DELTA);
+      return { v: 1 };
+    });
+    clock.advance(TTL - 1);
+    const ends = [];
+    region.on("regenerationEnd", (e) => ends.push(e.ok));
+    const gate = deferred();
+    let refreshed = false;
+    const slow = async () => {
+      await gate.promise;
+      refreshed = true;
+      return { v: 2 };
+    };
+    expect(await region.getOrCreate("k", slow)).toEqual({ v: 1 }); // fires: no ctx, no runner
+    await region.delete("k");
+    expect(await region.getOrCreate("k", () => ({ v: 3 }))).toEqual({ v: 3 }); // a creation of its own
+    gate.resolve();
+    await settle();
+    expect(refreshed).toBe(true);
+    expect(ends).toEqual([true, true]);
+    expect(region.stats().regenerations).toBe(3);
+  });
+
   it("works in the core too (a backend the JS hit path does not read)", async () => {
     const { region, clock } = setup({ random: () => 0, backend: mapBackend() });
     let calls = 0;
