@@ -50,10 +50,12 @@ extern "C" {
     fn set_ttl(this: &Fields, seconds: f64);
 }
 
-/// How the chain answered a read the JS layer made itself.
+/// How the chain answered a read the JS layer made itself. Cloned cheaply: a peek decodes a
+/// copy, so that no borrow of the slot is held while JS runs.
+#[derive(Clone)]
 pub enum Prefetched {
     /// What a byte store returned, already copied into wasm.
-    Bytes(Vec<u8>),
+    Bytes(Rc<Vec<u8>>),
     /// Anything else it returned (a CachedValue, NO_VALUE, …).
     Item(JsValue),
     /// What the read threw or rejected with.
@@ -193,11 +195,12 @@ impl Backend<JsValue> for ChainBackend {
     /// A value the JS layer has just read for this call (see `prefetch`), left in place for the
     /// get that follows when the region cannot serve it as it is. Anything else needs I/O.
     fn peek(&self, key: &str) -> Option<Option<CachedValue<JsValue>>> {
-        let slot = self.prefetched.borrow();
-        let (k, answer) = slot.as_ref()?;
-        if k != key {
-            return None;
-        }
+        // Decoded outside the borrow: reading an item runs JS (its getters), which may write the
+        // key, and that write drops the answer from the slot.
+        let answer = match self.prefetched.borrow().as_ref()? {
+            (k, answer) if k == key => answer.clone(),
+            _ => return None,
+        };
         // Unreadable or failed: the get reports it.
         answer.decoded().ok()
     }

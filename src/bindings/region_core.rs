@@ -350,7 +350,7 @@ impl RegionCore {
         if let Some(chain) = &chain {
             let answer = match (failed, bytes) {
                 (true, _) => Prefetched::Failed(item),
-                (false, Some(bytes)) => Prefetched::Bytes(bytes),
+                (false, Some(bytes)) => Prefetched::Bytes(Rc::new(bytes)),
                 (false, None) => Prefetched::Item(item),
             };
             chain.prefetch(mkey, answer);

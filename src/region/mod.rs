@@ -467,12 +467,14 @@ impl<P: Clone + 'static> Inner<P> {
         // An entry of another value version is as good as missing.
         let cv = cv.filter(|c| self.current_version(c));
         let tags = cv.and_then(|c| c.tags.as_deref()).unwrap_or_default();
+        // Read before the marks are borrowed: the clock may be the caller's, and may call back in.
+        let now = self.now();
         let marks = self.tag_marks.borrow();
         let mark_of = |t: &str| if marks.is_empty() { None } else { marks.get(t).copied() };
         classify_tagged(
             cv.map(|c| &c.metadata),
             tags.iter().map(String::as_str),
-            self.now(),
+            now,
             ttl,
             &self.invalidation.get(),
             mark_of,

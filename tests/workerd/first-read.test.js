@@ -226,6 +226,36 @@ describe("the first read of getOrCreate, made in JS", () => {
     expect(await after).toBe(NO_VALUE);
   });
 
+  it("a stored item whose getter writes the key while it is read leaves the region working", async () => {
+    const map = new Map();
+    const r = region({
+      get: async (k) => (map.has(k) ? map.get(k) : NO_VALUE),
+      set: (k, v) => void map.set(k, v),
+      delete: (k) => void map.delete(k),
+    });
+    await r.set("k", "old");
+    const stored = map.get("k");
+    let once = true;
+    let deleted;
+    map.set("k", {
+      get payload() {
+        return stored.payload;
+      },
+      get metadata() {
+        if (once) {
+          once = false;
+          deleted = r.delete("k"); // a write of the key while the core reads what the first read found
+        }
+        return stored.metadata;
+      },
+    });
+    expect(["old", "new"]).toContain(await r.getOrCreate("k", () => "new"));
+    await deleted;
+    expect(await r.getOrCreate("other", () => 1)).toBe(1);
+    await r.set("k", "again");
+    expect(await r.get("k")).toBe("again");
+  });
+
   it("without a write meanwhile, the read's answer is used as it is: one read, one creation", async () => {
     const b = heldBackend();
     const r = region(b);

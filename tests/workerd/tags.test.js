@@ -183,6 +183,37 @@ describe("tags in one isolate", () => {
   });
 });
 
+describe("a clock that calls back into the region", () => {
+  it("invalidating tags each time it is read leaves the region working", async () => {
+    const map = new Map();
+    const backend = {
+      get: (k) => (map.has(k) ? map.get(k) : NO_VALUE),
+      set: (k, v) => void map.set(k, v),
+      delete: (k) => void map.delete(k),
+    };
+    let armed = false;
+    const calls = [];
+    const r = makeRegion({
+      clock: () => {
+        if (armed) {
+          armed = false;
+          calls.push(r.invalidateTags(["t"]));
+          armed = true;
+        }
+        return 1_700_000_000_000;
+      },
+    }).configure(backend, { expirationTime: 60 });
+    await r.set("k", "v", { tags: ["t"] });
+    armed = true;
+    const got = await r.getOrCreate("k", () => "x");
+    armed = false;
+    await Promise.all(calls);
+    expect(calls.length).toBeGreaterThan(0);
+    expect(["v", "x"]).toContain(got);
+    expect(await r.getOrCreate("k2", () => 1)).toBe(1);
+  });
+});
+
 describe("tags across isolates", () => {
   it("an invalidation in one isolate reaches the others within the interval, L1 on", async () => {
     const { regions, clock } = isolates(4);
