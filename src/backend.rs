@@ -40,6 +40,15 @@ pub trait Backend<P: 'static> {
     /// shared storage: the region's value check rejected or replaced what was read.
     fn forget(&self, _key: &str) {}
 
+    /// Whether reads from shared storage are kept in the isolate (a tier's L1) as they are read:
+    /// `false` for a region that checks what it reads, which has what passed kept instead
+    /// ([`Backend::remember`]).
+    fn keep_reads(&self, _keep: bool) {}
+
+    /// Keeps `value`, read from shared storage and passed by the region's check, in the isolate
+    /// (a tier's L1), unless something is kept for `key` already.
+    fn remember(&self, _key: &str, _value: &CachedValue<P>) {}
+
     /// Synchronous read for backends whose values live in the isolate: `None` when the backend
     /// cannot answer without I/O. This is what keeps a memory hit off the async path.
     fn peek(&self, _key: &str) -> Option<Option<CachedValue<P>>> {

@@ -113,3 +113,62 @@ fn a_failed_shared_write_leaves_nothing_in_l1() {
     }
     .boxed_local());
 }
+
+/// Something a check does while it runs (a write of the key, say).
+type During = Rc<RefCell<Option<Box<dyn FnOnce() -> futures::future::LocalBoxFuture<'static, ()>>>>>;
+
+/// A check that passes values starting with "good", and awaits `during` the first time it runs.
+fn good_only(during: During) -> edgepile::region::ValueCheck<String> {
+    Rc::new(move |v: &String| {
+        let first = during.borrow_mut().take();
+        let ok = v.starts_with("good");
+        async move {
+            if let Some(run) = first {
+                run().await;
+            }
+            Ok(if ok { edgepile::region::Checked::Keep } else { edgepile::region::Checked::Miss })
+        }
+        .boxed_local()
+    })
+}
+
+#[test]
+fn with_a_value_check_l1_keeps_only_what_passed_with_no_write_meanwhile() {
+    let shared = Rc::new(MockBackend::new());
+    let clock = FakeClock::new();
+    let writer = isolate(&shared, &clock, 60.0);
+    let r = isolate(&shared, &clock, 60.0);
+    let during: During = Rc::new(RefCell::new(None));
+    r.set_value_check(Some(good_only(during.clone())));
+    run(async {
+        for (k, v) in [("bad", "bad"), ("good", "good 1"), ("deleted", "good 2")] {
+            writer.set(k, v.into()).await.unwrap();
+        }
+        let reads = |k: &str| {
+            let (r, shared) = (r.clone(), shared.clone());
+            let k = k.to_owned();
+            async move {
+                let before = shared.counts().gets;
+                let got = r.get(&k, GetOptions::default()).await.unwrap();
+                (got, shared.counts().gets - before)
+            }
+        };
+        // Rejected: never kept, read from the shared tier every time.
+        assert_eq!(reads("bad").await, (None, 1));
+        assert_eq!(reads("bad").await, (None, 1));
+        // Passed: kept in L1 after its check, so the next get reads nothing shared.
+        assert_eq!(reads("good").await, (Some("good 1".into()), 1));
+        assert_eq!(reads("good").await, (Some("good 1".into()), 0));
+        // Passed, but the key was deleted while it was being checked: not kept.
+        let deleter = r.clone();
+        *during.borrow_mut() = Some(Box::new(move || {
+            async move {
+                deleter.delete("deleted").await.unwrap();
+            }
+            .boxed_local()
+        }));
+        assert_eq!(reads("deleted").await, (Some("good 2".into()), 1));
+        assert_eq!(reads("deleted").await, (None, 1));
+    }
+    .boxed_local());
+}

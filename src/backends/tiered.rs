@@ -8,6 +8,7 @@
 //! Expiry is not decided here: an L1 entry is the L2 entry as it was read, creation time
 //! included, and the region judges it exactly as it would judge the L2 copy.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use futures::future::LocalBoxFuture;
@@ -71,13 +72,15 @@ pub struct TieredBackend<P> {
     clock: Clock,
     on_change: Option<ChangeHook>,
     reporter: Option<TierReporter>,
+    /// Reads from L2 fill L1 at once (nothing to check them; see `Backend::keep_reads`).
+    keep_reads: Cell<bool>,
 }
 
 impl<P: Clone + 'static> TieredBackend<P> {
     /// `l1_ttl`: seconds an L1 entry is served after it was filled (`f64::INFINITY`: until
     /// evicted or dropped). `clock`: the region's, in seconds.
     pub fn new(l1: Rc<dyn L1Store<P>>, l2: Rc<dyn Backend<P>>, l1_ttl: f64, clock: Clock) -> Self {
-        TieredBackend { l1, l2, l1_ttl, clock, on_change: None, reporter: None }
+        TieredBackend { l1, l2, l1_ttl, clock, on_change: None, reporter: None, keep_reads: Cell::new(true) }
     }
 
     pub fn on_change(mut self, hook: ChangeHook) -> Self {
@@ -123,7 +126,8 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
             }
             let found = self.l2.get(key).await?;
             match &found {
-                Some(cv) => self.l1.write(key, cv.clone(), self.until()),
+                Some(cv) if self.keep_reads.get() => self.l1.write(key, cv.clone(), self.until()),
+                Some(_) => {}
                 None => self.l1.remove(key),
             }
             Ok(found)
@@ -165,6 +169,18 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
         self.l1.remove(key);
     }
 
+    fn keep_reads(&self, keep: bool) {
+        self.keep_reads.set(keep);
+    }
+
+    fn remember(&self, key: &str, value: &CachedValue<P>) {
+        // Something there already is newer, or is this very value served from L1: its `until`
+        // stays as it was.
+        if self.l1.read(key, (self.clock)()).is_none() {
+            self.l1.write(key, value.clone(), self.until());
+        }
+    }
+
     fn get_multi<'a>(&'a self, keys: &'a [String]) -> BackendFuture<'a, Vec<Option<CachedValue<P>>>> {
         self.get_multi_usable(keys, &|_| true)
     }
@@ -191,7 +207,8 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
                 }
                 let found = fetched.next().flatten();
                 match &found {
-                    Some(cv) => self.l1.write(k, cv.clone(), until),
+                    Some(cv) if self.keep_reads.get() => self.l1.write(k, cv.clone(), until),
+                    Some(_) => {}
                     None => self.l1.remove(k),
                 }
                 *slot = found;

@@ -5,8 +5,11 @@
 //!
 //! A backend that answers synchronously (the memory backend) is not checked: what it holds was
 //! created by this region in this isolate. A two-tier backend's L1 hits are not either (they
-//! are served by `peek`, or by a read of a value that passed); when a check rejects or replaces
-//! a value, the backend forgets its L1 copy, so that copy is never served unchecked.
+//! are served by `peek`, or by a read of a value that passed): with a region check, a tier keeps
+//! nothing it reads until the check has passed it (an async check lets other calls run, and they
+//! would be served from L1); then the region has it kept, unless a write came meanwhile. When a
+//! call's own check rejects or replaces a value, the backend forgets its L1 copy, so that copy
+//! is never served unchecked.
 
 use super::{Degradation, Inner};
 use crate::api::{CachedValue, Ttl};
@@ -53,13 +56,20 @@ impl<P: Clone + 'static> Inner<P> {
                 None => return Ok(Some(cv)),
             },
         };
+        let writes = self.writes.get();
         let checked = check(&cv.payload).await?;
         if !matches!(checked, Checked::Keep) {
             // A copy kept in this isolate (a tier's L1) must not be served unchecked again.
             self.backend.forget(key);
         }
         Ok(match checked {
-            Checked::Keep => Some(cv),
+            Checked::Keep => {
+                // Passed by the region's own check, with no write meanwhile: a tier may keep it.
+                if call.is_none() && self.writes.get() == writes {
+                    self.backend.remember(key, &cv);
+                }
+                Some(cv)
+            }
             Checked::Miss => None,
             Checked::Serve(payload) => Some(CachedValue { payload, ..cv }),
             Checked::Store(payload) => {

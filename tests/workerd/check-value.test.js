@@ -5,7 +5,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { decodeCachedValue, makeRegion, NO_VALUE, ValidationError } from "../../src/js/workerd.js";
-import { fakeClock } from "./helpers.js";
+import { deferred, fakeClock } from "./helpers.js";
 
 let unique = 0;
 const key = (name) => `check:${name}:${++unique}`;
@@ -268,6 +268,41 @@ describe("valueVersion", () => {
 });
 
 describe("with two tiers (l1)", () => {
+  it("a value read from KV is not in L1 until an async check has passed it", async () => {
+    const k = key("l1async");
+    await kv().set(k, { shape: 1 });
+    const gate = deferred();
+    let reached;
+    const checking = new Promise((resolve) => {
+      reached = resolve;
+    });
+    let checks = 0;
+    const region = kv({
+      l1: { maxEntries: 10, ttl: 60 },
+      checkValue: async (v) => {
+        checks++;
+        reached();
+        await gate.promise;
+        return isV2(v);
+      },
+    });
+    const creator = counted(() => ({ shape: 2 }));
+    const first = region.getOrCreate(k, creator);
+    await checking; // the value is read and under its check
+    const second = region.getOrCreate(k, creator);
+    gate.resolve();
+    expect(await first).toEqual({ shape: 2 });
+    expect(await second).toEqual({ shape: 2 });
+    expect(creator.calls).toBe(1);
+    // A value that passes is in L1 afterwards: served without another read or check.
+    const good = key("l1asyncgood");
+    await kv().set(good, { shape: 2 });
+    expect(await region.getOrCreate(good, creator)).toEqual({ shape: 2 });
+    const before = checks;
+    expect(await region.getOrCreate(good, creator)).toEqual({ shape: 2 });
+    expect(checks).toBe(before);
+  });
+
   it("a call with a check of its own has what L1 holds checked, as the core does", async () => {
     const k = key("l1call");
     await kv().set(k, { shape: 1 });
