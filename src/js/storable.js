@@ -122,7 +122,11 @@ export function checkStorable(value) {
     if (v === null) continue;
     const kind = KINDS.get(Object.getPrototypeOf(v)) ?? (v instanceof Uint8Array ? LEAF : undefined); // a Node Buffer: bytes
     if (kind === undefined) throw refuse(path, ...nameOf(v));
-    if (kind === LEAF) continue;
+    if (kind === LEAF) {
+      // Bytes whose buffer was transferred cannot be read: refused here, not met while encoding.
+      if (detached(v)) throw refuse(path, "bytes whose buffer was transferred (detached)", "cache a copy");
+      continue;
+    }
     if (onPath.has(v)) throw refuse(path, "a circular structure", "an object cannot contain itself");
     if (seen.has(v)) continue;
     if (depth >= limit) throw refuse(path, `a value nested deeper than ${limit} levels`);
@@ -151,3 +155,16 @@ export function checkStorable(value) {
 }
 
 const EXIT = Symbol("exit");
+
+/** Whether `v` (a leaf) is bytes over a detached ArrayBuffer. */
+function detached(v) {
+  const buffer = v instanceof ArrayBuffer ? v : ArrayBuffer.isView(v) ? v.buffer : undefined;
+  if (buffer === undefined) return false;
+  if (typeof buffer.detached === "boolean") return buffer.detached;
+  try {
+    new Uint8Array(buffer, 0, 0); // throws on a detached buffer (runtimes without `detached`)
+    return false;
+  } catch {
+    return true;
+  }
+}

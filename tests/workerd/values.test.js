@@ -131,6 +131,20 @@ describe("every backend and proxy chain returns equal values", () => {
   }
 });
 
+/** An ArrayBuffer whose contents were transferred away: it can no longer be read. */
+function detachedBuffer() {
+  const buffer = new ArrayBuffer(8);
+  structuredClone(buffer, { transfer: [buffer] });
+  return buffer;
+}
+
+/** A Uint8Array whose buffer was transferred away after it was made. */
+function detachedBytes() {
+  const bytes = new Uint8Array(8);
+  structuredClone(bytes.buffer, { transfer: [bytes.buffer] });
+  return bytes;
+}
+
 describe("what cannot be stored is refused with its path and type, before anything is written", () => {
   const cycle = { list: [] };
   cycle.list.push({ back: cycle });
@@ -157,6 +171,8 @@ describe("what cannot be stored is refused with its path and type, before anythi
     ["a cycle", cycle, ".list[0].back", "a circular structure"],
     ["a value inside a Set", new Set([1, () => 1]), ".<element 1>", "a function"],
     ["a lone surrogate", { t: "\uD800" }, ".t", "lone surrogate"],
+    ["a transferred buffer", { b: detachedBuffer() }, ".b", "detached"],
+    ["bytes over a transferred buffer", { b: [detachedBytes()] }, ".b[0]", "detached"],
   ];
   for (const [name, v, path, what] of cases) {
     it(`${name}: ValidationError naming ${path} and ${what}; KV sees no write`, async () => {
