@@ -160,7 +160,8 @@ const EXIT = Symbol("exit");
 function detached(v) {
   const buffer = v instanceof ArrayBuffer ? v : ArrayBuffer.isView(v) ? v.buffer : undefined;
   if (buffer === undefined) return false;
-  if (typeof buffer.detached === "boolean") return buffer.detached;
+  const known = /** @type {{ detached?: boolean }} */ (/** @type {unknown} */ (buffer)).detached;
+  if (typeof known === "boolean") return known;
   try {
     new Uint8Array(buffer, 0, 0); // throws on a detached buffer (runtimes without `detached`)
     return false;
