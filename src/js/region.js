@@ -153,7 +153,11 @@ export class CacheRegion {
     }
     const terminal = core
       ? (store ?? memory)
-      : makeBackend(backend, args, { expirationTime: fixed < 0 ? undefined : fixed, backendTimeout: opts.backendTimeout });
+      : makeBackend(backend, args, {
+          expirationTime: fixed < 0 ? undefined : fixed,
+          backendTimeout: opts.backendTimeout,
+          staleIfError: degradationSeconds(opts, "staleIfError"),
+        });
     const leases = this.#leases(backend, args, core ? undefined : terminal);
     const outer = chained ? buildChain(wrap ?? [], terminal) : undefined;
     if (chained) memory = l1 === undefined ? undefined : new MemoryStore(l1.maxEntries);

@@ -75,8 +75,11 @@ test("limits: the docs state what the core applies, and every byte store keeps v
   assert.equal(physicalTtl(1000, undefined, kvMinTtl), 2000);
   assert.equal(physicalTtl(10, 0, kvMinTtl), kvMinTtl);
   assert.equal(physicalTtl(-1, 5, 1), undefined);
-  assert.equal(physicalMs(10, 5), 15_000);
-  assert.equal(physicalMs(undefined, 5), undefined);
+  assert.equal(physicalMs(10, { staleTtl: 5 }), 15_000);
+  assert.equal(physicalMs(undefined, { staleTtl: 5 }), undefined);
+  // The region's staleIfError keeps values longer when it is the longer window, never shorter.
+  assert.equal(physicalMs(10, { staleTtl: 5, staleIfError: 600 }), 610_000);
+  assert.equal(physicalMs(10, { staleTtl: 700, staleIfError: 600 }), 710_000);
 });
 
 test("KV keys: the JS backend refuses exactly what the core's rule (shared with the Rust KvBackend) refuses", async () => {

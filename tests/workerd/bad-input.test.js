@@ -1,4 +1,5 @@
 // Bad input: a typed error, nothing stored, and the wasm module keeps working afterwards.
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import {
   makeRegion,
@@ -160,6 +161,17 @@ describe("region lifecycle and options", () => {
     expect(() => makeRegion().configure("edgepile.redis", { arguments: { url: "redis://127.0.0.1:6379" } })).toThrow(
       /edgepile.redis runs in Node/,
     );
+    for (const [backend, args] of [
+      ["edgepile.cloudflare_kv", { namespace: env.CACHE }],
+      ["edgepile.cloudflare_cache", {}],
+      ["edgepile.durable_object", { namespace: env.STORE }],
+    ]) {
+      for (const staleTtl of [-400, Number.NaN, "60", Infinity]) {
+        expect(() => makeRegion().configure(backend, { arguments: { ...args, staleTtl } }), `${backend} ${staleTtl}`).toThrow(
+          /staleTtl must be a number of seconds ≥ 0/,
+        );
+      }
+    }
     expect(() => makeRegion().configure("edgepile.memory", { expiration_time: 5 })).toThrow(/no option "expiration_time"/);
     expect(() => makeRegion().configure("edgepile.memory", { arguments: { max_entries: 5 } })).toThrow(ValidationError);
     expect(() => makeRegion().configure("edgepile.memory", { arguments: { maxEntries: 0 } })).toThrow(ValidationError);

@@ -130,6 +130,27 @@ describe("KV limits and failures", () => {
     expect(kv2.lastPut.opts).toEqual({ expirationTtl: 1300 });
   });
 
+  it("a region's staleIfError keeps values that long past expiry, when it is the longer window", async () => {
+    const { kv, region } = kvRegion({}, { expirationTime: 60, staleIfError: 600 });
+    await region.set(key(), 1);
+    expect(kv.lastPut.opts).toEqual({ expirationTtl: 660 });
+    const { kv: kv2, region: r2 } = kvRegion({ staleTtl: 1000 }, { expirationTime: 60, staleIfError: 600 });
+    await r2.set(key(), 1);
+    expect(kv2.lastPut.opts).toEqual({ expirationTtl: 1060 });
+  });
+
+  it("a value past expiry is served while its creator fails, for the region's whole staleIfError", async () => {
+    const clock = fakeClock();
+    const { region } = kvRegion({}, { expirationTime: 60, staleIfError: 600 }, { clock });
+    const k = key();
+    await region.set(k, "kept");
+    clock.advance(500); // past expiry, past the default stale window (60 s), within staleIfError
+    const failing = () => {
+      throw new Error("source down");
+    };
+    expect(await region.getOrCreate(k, failing)).toBe("kept");
+  });
+
   it("keys over 512 bytes are refused with the way out; a mangler makes them fit", async () => {
     const { region } = kvRegion();
     const long = "k".repeat(600);

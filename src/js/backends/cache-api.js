@@ -3,7 +3,7 @@
 // expiry plus `staleTtl`. `arguments.cacheName` opens a named cache; default `caches.default`.
 import { ValidationError, BackendError } from "../errors.js";
 import { NO_VALUE } from "../no-value.js";
-import { encodeItem, physicalTtl } from "./items.js";
+import { encodeItem, keptFor, staleWindow } from "./items.js";
 
 const YEAR = 365 * 24 * 3600;
 const KIND = "x-edgepile-kind";
@@ -16,7 +16,7 @@ export class CacheApiBackend {
     if (typeof caches === "undefined") throw new ValidationError("edgepile.cloudflare_cache needs the Cache API (caches), as in a Worker");
     this.cacheName = cacheName;
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`;
-    this.staleTtl = staleTtl;
+    this.stale = staleWindow(staleTtl, region);
     this.defaultTtl = typeof region.expirationTime === "number" ? region.expirationTime : undefined;
   }
 
@@ -46,7 +46,7 @@ export class CacheApiBackend {
   async set(key, item, options) {
     const { bytes, text } = encodeItem(item);
     const ttl = options?.ttl ?? this.defaultTtl;
-    const maxAge = physicalTtl(ttl, this.staleTtl, 1) ?? YEAR;
+    const maxAge = keptFor(ttl, this.stale, 1) ?? YEAR;
     // Bytes here are never over a SharedArrayBuffer (values holding one are refused, codecs and
     // the envelope make fresh buffers), which is what BodyInit's type rules out.
     const res = new Response(/** @type {BodyInit} */ (bytes ?? text), {

@@ -3,7 +3,7 @@
 // (default 1: every key in one strongly consistent object).
 import { ValidationError, BackendError } from "../errors.js";
 import { NO_VALUE } from "../no-value.js";
-import { encodeItem, physicalTtl } from "./items.js";
+import { encodeItem, keptFor, staleWindow } from "./items.js";
 
 function plain(item) {
   // RPC carries plain data: a CachedValue goes as { payload, metadata }.
@@ -34,7 +34,7 @@ export class DurableObjectBackend {
     this.namespace = namespace;
     this.name = name;
     this.shards = shards;
-    this.staleTtl = staleTtl;
+    this.stale = staleWindow(staleTtl, region);
     this.defaultTtl = typeof region.expirationTime === "number" ? region.expirationTime : undefined;
   }
 
@@ -79,7 +79,7 @@ export class DurableObjectBackend {
 
   async setMulti(mapping, options) {
     const ttl = options?.ttl ?? this.defaultTtl;
-    const seconds = physicalTtl(ttl, this.staleTtl, 1);
+    const seconds = keptFor(ttl, this.stale, 1);
     const expires = seconds === undefined ? 0 : Date.now() + seconds * 1000;
     const keys = Object.keys(mapping);
     await Promise.all(

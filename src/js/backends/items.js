@@ -26,3 +26,23 @@ export function encodeItem(item) {
 export function physicalTtl(ttl, staleTtl, floor) {
   return physical(ttl, staleTtl, floor);
 }
+
+/**
+ * How long past expiry a byte store keeps values: `staleTtl` from its arguments (checked; the
+ * core's default when undefined) and the region's `staleIfError`, whichever is longer, so a value
+ * a failing creator's caller may be served stale is still there. Returns `{ staleTtl, staleIfError }`
+ * for `keptFor`.
+ */
+export function staleWindow(staleTtl, region = {}) {
+  if (staleTtl !== undefined && !(typeof staleTtl === "number" && staleTtl >= 0 && Number.isFinite(staleTtl))) {
+    throw new ValidationError(`staleTtl must be a number of seconds ≥ 0, got ${describe(staleTtl)}`);
+  }
+  return { staleTtl, staleIfError: region.staleIfError };
+}
+
+/** `physicalTtl` under a `staleWindow`: seconds to keep a value whose expiration is `ttl`. */
+export function keptFor(ttl, window, floor) {
+  const own = physical(ttl, window.staleTtl, floor);
+  if (own === undefined || window.staleIfError === undefined) return own;
+  return Math.max(own, physical(ttl, window.staleIfError, floor) ?? own);
+}

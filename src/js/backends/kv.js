@@ -17,7 +17,7 @@ import { BackendError, ValidationError } from "../errors.js";
 import { NO_VALUE } from "../no-value.js";
 import { schema } from "../schema.js";
 import { forKv, fromKv } from "./binary-text.js";
-import { encodeItem, physicalTtl } from "./items.js";
+import { encodeItem, keptFor, staleWindow } from "./items.js";
 
 /** The prefix of KV lease keys (leases/kv.js), reserved among value keys when they are on. */
 export const DEFAULT_LOCK_PREFIX = "edgepile-lock:";
@@ -60,11 +60,8 @@ export class KvBackend {
     if (namespace === null || typeof namespace !== "object" || typeof namespace.get !== "function" || typeof namespace.put !== "function") {
       throw new ValidationError("edgepile.cloudflare_kv needs arguments.namespace: a KV namespace binding such as env.CACHE");
     }
-    if (staleTtl !== undefined && !(typeof staleTtl === "number" && staleTtl >= 0 && Number.isFinite(staleTtl))) {
-      throw new ValidationError("staleTtl must be a number of seconds ≥ 0");
-    }
     this.namespace = namespace;
-    this.staleTtl = staleTtl;
+    this.stale = staleWindow(staleTtl, region);
     // With KV leases, lease keys (`<lockPrefix><key>`) live among the values: a value key that
     // starts with the prefix would be another key's lease, so such keys are refused.
     this.reserved = args.distributedLock ? (args.lockPrefix ?? DEFAULT_LOCK_PREFIX) : undefined;
@@ -106,7 +103,7 @@ export class KvBackend {
       throw new ValidationError(`KV values are at most 25 MiB; this one is larger (key ${JSON.stringify(key)})`);
     }
     const ttl = options?.ttl ?? this.defaultTtl;
-    const expirationTtl = physicalTtl(ttl, this.staleTtl, kvMinTtl());
+    const expirationTtl = keptFor(ttl, this.stale, kvMinTtl());
     try {
       await this.namespace.put(key, body, expirationTtl === undefined ? undefined : { expirationTtl });
     } catch (e) {

@@ -14,12 +14,12 @@ import { NO_VALUE } from "../no-value.js";
 import { RedisLeases } from "../leases/redis.js";
 import { RedisConnection } from "../redis/connection.js";
 import { RedisBus } from "../redis/bus.js";
-import { encodeItem, physicalTtl } from "./items.js";
+import { encodeItem, keptFor, staleWindow } from "./items.js";
 
 /** Physical lifetime in ms of a value whose expiration is `ttl` seconds (undefined: never):
- * the byte stores' rule (items.js physicalTtl), to the millisecond. */
-export function physicalMs(ttl, staleTtl) {
-  const seconds = physicalTtl(ttl, staleTtl, 0.001);
+ * the byte stores' rule (items.js keptFor), to the millisecond. */
+export function physicalMs(ttl, window) {
+  const seconds = keptFor(ttl, window, 0.001);
   return seconds === undefined ? undefined : Math.ceil(seconds * 1000);
 }
 
@@ -36,20 +36,17 @@ export class RedisBackend {
    */
   constructor(args, region = {}) {
     const { staleTtl, distributedLock = true, lockPrefix } = args ?? {};
-    if (staleTtl !== undefined && !(typeof staleTtl === "number" && staleTtl >= 0 && Number.isFinite(staleTtl))) {
-      throw new ValidationError(`staleTtl must be a number of seconds ≥ 0, got ${describe(staleTtl)}`);
-    }
     if (typeof distributedLock !== "boolean")
       throw new ValidationError(`distributedLock must be true or false, got ${describe(distributedLock)}`);
     this.connection = new RedisConnection(args ?? {}, { timeout: region.backendTimeout });
     this.bus = new RedisBus(this.connection);
-    this.staleTtl = staleTtl;
+    this.stale = staleWindow(staleTtl, region);
     this.defaultTtl = typeof region.expirationTime === "number" ? region.expirationTime : undefined;
     this.leases = distributedLock ? new RedisLeases(this.connection, lockPrefix) : undefined;
   }
 
   #setArgs(key, item, options) {
-    const ms = physicalMs(options?.ttl ?? this.defaultTtl, this.staleTtl);
+    const ms = physicalMs(options?.ttl ?? this.defaultTtl, this.stale);
     return ms === undefined ? ["SET", key, stored(item)] : ["SET", key, stored(item), "PX", String(ms)];
   }
 
