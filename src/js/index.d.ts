@@ -660,7 +660,7 @@ export declare function registerBackend<N extends string>(
   name: N,
   factory: (
     args: N extends BackendName ? BackendArguments[N] : Record<string, unknown>,
-    region: { expirationTime?: number; backendTimeout?: number },
+    region: { expirationTime?: number; backendTimeout?: number; staleIfError?: number },
   ) => BackendObject,
 ): void;
 /** `(key, run) => ctx.waitUntil(run())`. */

@@ -154,6 +154,30 @@ describe("edgepile.redis failures", () => {
   });
 });
 
+describe("edgepile.redis lease keys", () => {
+  it("with leases, a value key that would be another key's lease is refused, and nothing is written", async (t) => {
+    t.after(closeAll);
+    const r = region({ expirationTime: 60 });
+    const leaseOfX = "edgepile-lock:x";
+    for (const attempt of [
+      () => r.set(leaseOfX, 1),
+      () => r.get(leaseOfX),
+      () => r.getOrCreate(leaseOfX, () => 1),
+      () => r.delete(leaseOfX),
+      () => r.setMulti({ ok: 1, [leaseOfX]: 2 }),
+      () => r.getMulti(["ok", leaseOfX]),
+      () => r.deleteMulti(["ok", leaseOfX]),
+    ]) {
+      await assert.rejects(attempt(), /starts with the Redis lease prefix/);
+    }
+    assert.equal(await redis.raw.sendCommand(["EXISTS", leaseOfX, "ok"]), 0);
+    // Without leases nothing is reserved.
+    const plain = region({ expirationTime: 60 }, { distributedLock: false });
+    await plain.set(leaseOfX, 1);
+    assert.equal(await plain.get(leaseOfX), 1);
+  });
+});
+
 describe("edgepile.redis arguments", () => {
   const configure = (args) => () => makeRegion().configure("edgepile.redis", { arguments: args });
   it("refuses what cannot work, before opening anything", () => {
@@ -166,6 +190,7 @@ describe("edgepile.redis arguments", () => {
     assert.throws(configure({ url: "redis://127.0.0.1:1", distributedLock: "yes" }), /distributedLock must be true or false/);
     assert.throws(configure({ url: "redis://127.0.0.1:1", staleTtl: -1 }), /staleTtl/);
     assert.throws(configure({ url: "redis://127.0.0.1:1", lockTimeout: 0 }), /lockTimeout/);
+    assert.throws(configure({ url: "redis://127.0.0.1:1", lockPrefix: "" }), /lockPrefix of Redis leases must be a non-empty string/);
     for (const f of [configure({}), configure({ url: 1 })]) assert.throws(f, (e) => e instanceof EdgepileError);
   });
 });

@@ -43,20 +43,35 @@ export class RedisBackend {
     this.stale = staleWindow(staleTtl, region);
     this.defaultTtl = typeof region.expirationTime === "number" ? region.expirationTime : undefined;
     this.leases = distributedLock ? new RedisLeases(this.connection, lockPrefix) : undefined;
+    // Lease keys (`<lockPrefix><key>`) live among the values: a value key that starts with the
+    // prefix would be another key's lease, so such keys are refused.
+    this.reserved = this.leases?.prefix;
+  }
+
+  #check(key) {
+    if (this.reserved !== undefined && key.startsWith(this.reserved)) {
+      throw new ValidationError(
+        `the key ${JSON.stringify(key)} starts with the Redis lease prefix ${JSON.stringify(this.reserved)}: it would be another key's lease; ` +
+          "use a keyMangler such as prefixMangler, or another lockPrefix",
+      );
+    }
+    return key;
   }
 
   #setArgs(key, item, options) {
     const ms = physicalMs(options?.ttl ?? this.defaultTtl, this.stale);
+    this.#check(key);
     return ms === undefined ? ["SET", key, stored(item)] : ["SET", key, stored(item), "PX", String(ms)];
   }
 
   async get(key) {
-    const found = await this.connection.command(["GET", key], () => `read of ${JSON.stringify(key)}`, true);
+    const found = await this.connection.command(["GET", this.#check(key)], () => `read of ${JSON.stringify(key)}`, true);
     return found === null ? NO_VALUE : found;
   }
 
   async getMulti(keys) {
     if (keys.length === 0) return [];
+    for (const k of keys) this.#check(k);
     const found = await this.connection.command(["MGET", ...keys], `read of ${keys.length} keys`, true);
     return found.map((v) => (v === null ? NO_VALUE : v));
   }
@@ -75,11 +90,12 @@ export class RedisBackend {
   }
 
   async delete(key) {
-    await this.connection.command(["DEL", key], () => `delete of ${JSON.stringify(key)}`);
+    await this.connection.command(["DEL", this.#check(key)], () => `delete of ${JSON.stringify(key)}`);
   }
 
   async deleteMulti(keys) {
     if (keys.length === 0) return;
+    for (const k of keys) this.#check(k);
     await this.connection.command(["DEL", ...keys], `delete of ${keys.length} keys`);
   }
 

@@ -7,13 +7,19 @@
 // failover the promoted replica may not have a lease the old primary granted, and a second
 // caller can take it: at most one extra creation per key per failover.
 import { randomUUID } from "node:crypto";
+import { ValidationError } from "../errors.js";
 import { RedisScript } from "../redis/script.js";
+
+export const DEFAULT_LOCK_PREFIX = "edgepile-lock:";
 
 const RELEASE = new RedisScript('if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0');
 
 export class RedisLeases {
   /** @param {import("../redis/connection.js").RedisConnection} connection */
-  constructor(connection, prefix = "edgepile-lock:") {
+  constructor(connection, prefix = DEFAULT_LOCK_PREFIX) {
+    if (typeof prefix !== "string" || prefix === "") {
+      throw new ValidationError("lockPrefix of Redis leases must be a non-empty string: lease keys share the database with values");
+    }
     this.connection = connection;
     this.prefix = prefix;
   }
