@@ -131,6 +131,8 @@ export function cacheMultiOnArguments(region, fn, options) {
     return ks;
   };
   const { expirationTime, shouldCacheFn, checkValue, migrate, asdict = false } = opts;
+  // The tags of the entries written for `args`, as a call with those arguments tags them.
+  const tagsFor = (args) => (opts.tags === undefined ? undefined : { tags: opts.tags(...args) });
 
   const cached = named(function (...args) {
     return promised(async () => {
@@ -146,7 +148,7 @@ export function cacheMultiOnArguments(region, fn, options) {
         // Arguments the function left out are returned as missing and not cached.
         return missingArgs.map((a) => lookup(out, a));
       };
-      const tags = opts.tags === undefined ? undefined : opts.tags(...args); // shared by this call's entries
+      const tags = tagsFor(args)?.tags; // shared by this call's entries
       const values = await region.getOrCreateMulti(ks, creator, { expirationTime, shouldCacheFn, tags, checkValue, migrate });
       if (!asdict) return values;
       const result = {};
@@ -159,12 +161,16 @@ export function cacheMultiOnArguments(region, fn, options) {
   cached.original = fn;
   cached.invalidate = (...args) => promised(() => region.deleteMulti(keys(args)));
   cached.get = (...args) => promised(() => region.getMulti(keys(args), expirationTime === undefined ? undefined : { expirationTime }));
-  /** Stores values for arguments: an object or Map of argument → value. */
+  /**
+   * Stores values for arguments: a Map of argument → value, or a plain object for string
+   * arguments (an object's keys are strings: `{ 1: v }` is the argument "1", not 1).
+   */
   cached.set = (mapping) =>
     promised(() => {
       const entries = mapping instanceof Map ? [...mapping] : Object.entries(mapping ?? {});
-      const ks = keys(entries.map((e) => e[0]));
-      return region.setMulti(new Map(ks.map((k, i) => [k, entries[i][1]])));
+      const args = entries.map((e) => e[0]);
+      const ks = keys(args);
+      return region.setMulti(new Map(ks.map((k, i) => [k, entries[i][1]])), tagsFor(args));
     });
   cached.refresh = function (...args) {
     const self = this === cached ? undefined : this;
@@ -175,7 +181,10 @@ export function cacheMultiOnArguments(region, fn, options) {
       if (!Array.isArray(values) || values.length !== args.length) {
         throw new ValidationError("the function must return one value per argument");
       }
-      await region.setMulti(new Map(ks.map((k, i) => /** @type {[string, unknown]} */ ([k, values[i]])).filter(([, v]) => v !== NO_VALUE)));
+      await region.setMulti(
+        new Map(ks.map((k, i) => /** @type {[string, unknown]} */ ([k, values[i]])).filter(([, v]) => v !== NO_VALUE)),
+        tagsFor(args),
+      );
       return asdict ? out : values;
     });
   };

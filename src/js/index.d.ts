@@ -585,6 +585,7 @@ export interface CacheMultiOnArgumentsOptions<A, V> extends ValueOptions<V> {
 export interface CachedMultiFunction<A, V, R> {
   (...args: A[]): Promise<R>;
   invalidate(...args: A[]): Promise<void>;
+  /** A Map of argument → value, or a plain object for string arguments (`{ 1: v }` is the argument "1"). */
   set(mapping: Record<string, V> | Map<A, V>): Promise<void>;
   get(...args: A[]): Promise<Array<V | NoValue>>;
   refresh(...args: A[]): Promise<R>;

@@ -137,6 +137,32 @@ describe("tags in one isolate", () => {
     expect((await load(3, 8)).calls).toBe(6);
   });
 
+  it("cacheMultiOnArguments: set and refresh tag their entries as a call does", async () => {
+    const {
+      regions: [r],
+    } = isolates(1, { coherence: undefined, backend: "memory" });
+    let calls = 0;
+    const load = r.cacheMultiOnArguments(
+      async function items(...ids) {
+        return ids.map((id) => ({ id, calls: ++calls }));
+      },
+      {
+        tags: (...ids) => ids.map((id) => `item:${id}`),
+      },
+    );
+    await load.set(new Map([["a", { id: "a", calls: 0 }]]));
+    await load.refresh("b");
+    expect(await load("a", "b")).toEqual([
+      { id: "a", calls: 0 },
+      { id: "b", calls: 1 },
+    ]);
+    await r.invalidateTags(["item:a", "item:b"]);
+    expect(await load("a", "b")).toEqual([
+      { id: "a", calls: 2 },
+      { id: "b", calls: 3 },
+    ]);
+  });
+
   it("an entry with 20 tags, 10,000 distinct tags, one tag invalidated 100 times", { timeout: 30_000 }, async () => {
     const {
       regions: [r],
