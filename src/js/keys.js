@@ -43,7 +43,8 @@ export function encodeArg(v, depth = 0, path = undefined) {
   path.add(v);
   try {
     const inner = (x) => encodeArg(x, depth + 1, path);
-    if (Array.isArray(v)) return `[${v.map(inner).join(",")}]`;
+    // A hole is written as one (`map` skips it, and `[,]` would read as `[]`).
+    if (Array.isArray(v)) return `[${Array.from({ length: v.length }, (_, i) => (i in v ? inner(v[i]) : "<hole>")).join(",")}]`;
     if (v instanceof Date) return `Date(${Number.isNaN(v.getTime()) ? "NaN" : v.toISOString()})`;
     if (v instanceof Uint8Array) return `bytes(${Array.from(v, (b) => b.toString(16).padStart(2, "0")).join("")})`;
     if (v instanceof Map)

@@ -146,7 +146,18 @@ async fn create_batch<P: Clone + 'static>(
 ) -> Result<Vec<P>> {
     let wanted = caller_keys.len();
     mkeys.iter().for_each(|k| inner.emit(EventKind::RegenerationStart, k));
-    let created = creator(caller_keys).await;
+    // A result of the wrong length is the creator's failure, counted and reported as one.
+    let created = creator(caller_keys).await.and_then(|values| {
+        if values.len() == wanted {
+            Ok(values)
+        } else {
+            Err(Error::validation(format!(
+                "the multi creator returned {} values for {} keys; it must return one per key, in order",
+                values.len(),
+                wanted
+            )))
+        }
+    });
     for k in mkeys {
         let err = created.as_ref().err();
         inner.event(Event { kind: EventKind::RegenerationEnd, key: k, error: err, ok: err.is_none() });
@@ -155,13 +166,6 @@ async fn create_batch<P: Clone + 'static>(
         inner.event(Event { kind: EventKind::CreatorError, key: k, error: Some(e), ok: false });
     }
     let values = created?;
-    if values.len() != wanted {
-        return Err(Error::validation(format!(
-            "the multi creator returned {} values for {} keys; it must return one per key, in order",
-            values.len(),
-            wanted
-        )));
-    }
     let ct = inner.creation_time(&opts.tags);
     let mut store = Vec::new();
     for (k, v) in mkeys.iter().zip(values.iter()) {

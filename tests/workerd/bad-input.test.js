@@ -205,6 +205,18 @@ describe("region lifecycle and options", () => {
     expect(await r.getMulti(["a", "b"])).toEqual([NO_VALUE, NO_VALUE]);
   });
 
+  it("a multi creator that returns the wrong number of values failed: its regenerations end not ok, a creator error", async () => {
+    const r = fresh();
+    const ends = [];
+    r.on("regenerationEnd", (e) => ends.push(e.ok));
+    await rejectsWith(
+      r.getOrCreateMulti(["x", "y"], () => [1]),
+      ValidationError,
+    );
+    expect(ends).toEqual([false, false]);
+    expect(r.stats().creatorErrors).toBe(1);
+  });
+
   it("bad call options are refused on a hit as on a miss", async () => {
     const r = fresh();
     expect(await r.getOrCreate("hit", () => 1)).toBe(1);

@@ -56,6 +56,11 @@ describe("the default key generator", () => {
       [new Set([1, 2])],
       [[null]],
       [[undefined]],
+      // eslint-disable-next-line no-sparse-arrays
+      [[,]],
+      [[[]]],
+      [[[,]]],
+      [["<hole>"]],
       [1.5],
       ["1.5"],
     ];

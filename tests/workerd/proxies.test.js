@@ -138,6 +138,15 @@ describe("built-in proxies", () => {
     expect(stats.stats().hits).toBe(0);
   });
 
+  it("StatsProxy counts a custom backend's undefined as a miss, as the core reads it", async () => {
+    const stats = new StatsProxy();
+    const backend = { get: () => undefined, set() {}, delete() {}, getMulti: (ks) => ks.map(() => undefined) };
+    const r = makeRegion().configure(backend, { wrap: [stats] });
+    expect(await r.get("a")).toBe(NO_VALUE);
+    expect(await r.getMulti(["a", "b"])).toEqual([NO_VALUE, NO_VALUE]);
+    expect(stats.stats()).toMatchObject({ hits: 0, misses: 3 });
+  });
+
   it("JsonCodecProxy: the store keeps exactly the JSON text", async () => {
     const r = makeRegion().configure("edgepile.memory", { wrap: [JsonCodecProxy] });
     await r.set("k", { a: [1, "two", null], b: { c: true } });

@@ -12,7 +12,8 @@ export class StatsProxy extends ProxyBackend {
   /** @returns {Promise<import("../index.js").StoredItem>} */
   async get(key) {
     const v = await this.proxied.get(key);
-    if (v === NO_VALUE) this.misses++;
+    if (v === NO_VALUE || v === undefined)
+      this.misses++; // undefined: missing, as the core reads it
     else this.hits++;
     return v;
   }
@@ -20,7 +21,8 @@ export class StatsProxy extends ProxyBackend {
   async getMulti(keys) {
     const values = await this.proxied.getMulti(keys);
     for (const v of values) {
-      if (v === NO_VALUE) this.misses++;
+      if (v === NO_VALUE || v === undefined)
+        this.misses++; // undefined: missing, as the core reads it
       else this.hits++;
     }
     return values;
