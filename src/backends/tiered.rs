@@ -8,7 +8,7 @@
 //! Expiry is not decided here: an L1 entry is the L2 entry as it was read, creation time
 //! included, and the region judges it exactly as it would judge the L2 copy.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use futures::future::LocalBoxFuture;
@@ -26,6 +26,11 @@ pub trait L1Store<P> {
     fn read(&self, key: &str, now: f64) -> Option<CachedValue<P>>;
     fn write(&self, key: &str, value: CachedValue<P>, until: f64);
     fn remove(&self, key: &str);
+    /// How many drops other isolates' changes have made (a coherence check's): a read of the
+    /// shared tier that was out while one came may have found what those changes replaced.
+    fn dropped(&self) -> u64 {
+        0
+    }
 }
 
 /// Told the keys this isolate wrote or deleted, once L2 has them: a coherence point that other
@@ -74,13 +79,39 @@ pub struct TieredBackend<P> {
     reporter: Option<TierReporter>,
     /// Reads from L2 fill L1 at once (nothing to check them; see `Backend::keep_reads`).
     keep_reads: Cell<bool>,
+    /// Reads of L2 awaiting the region's check: the key and `L1Store::dropped` when it began (a
+    /// short list, searched in order: no hash map in the wasm module for it).
+    checking: RefCell<Vec<(String, u64)>>,
 }
+
+/// Reads awaiting a check that are remembered; past it, the list starts again (the values of
+/// the reads forgotten are served, not kept in L1).
+const CHECKING_MAX: usize = 256;
 
 impl<P: Clone + 'static> TieredBackend<P> {
     /// `l1_ttl`: seconds an L1 entry is served after it was filled (`f64::INFINITY`: until
     /// evicted or dropped). `clock`: the region's, in seconds.
     pub fn new(l1: Rc<dyn L1Store<P>>, l2: Rc<dyn Backend<P>>, l1_ttl: f64, clock: Clock) -> Self {
-        TieredBackend { l1, l2, l1_ttl, clock, on_change: None, reporter: None, keep_reads: Cell::new(true) }
+        TieredBackend {
+            l1,
+            l2,
+            l1_ttl,
+            clock,
+            on_change: None,
+            reporter: None,
+            keep_reads: Cell::new(true),
+            checking: RefCell::default(),
+        }
+    }
+
+    /// Notes a read of `key` whose value waits for the region's check (see `Backend::remember`).
+    fn awaiting_check(&self, key: &str, dropped: u64) {
+        let mut checking = self.checking.borrow_mut();
+        checking.retain(|(k, _)| k != key);
+        if checking.len() >= CHECKING_MAX {
+            checking.clear();
+        }
+        checking.push((key.to_owned(), dropped));
     }
 
     pub fn on_change(mut self, hook: ChangeHook) -> Self {
@@ -124,10 +155,14 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
             if let Some(cv) = self.l1.read(key, (self.clock)()).filter(|cv| usable(cv)) {
                 return Ok(Some(cv));
             }
+            let dropped = self.l1.dropped();
             let found = self.l2.get(key).await?;
             match &found {
+                // Kept only if no change from another isolate was told while the read was out:
+                // it may concern this key, and the read may have found what it replaced.
+                Some(_) if self.l1.dropped() != dropped => {}
                 Some(cv) if self.keep_reads.get() => self.l1.write(key, cv.clone(), self.until()),
-                Some(_) => {}
+                Some(_) => self.awaiting_check(key, dropped),
                 None => self.l1.remove(key),
             }
             Ok(found)
@@ -166,6 +201,7 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
     }
 
     fn forget(&self, key: &str) {
+        self.checking.borrow_mut().retain(|(k, _)| k != key);
         self.l1.remove(key);
     }
 
@@ -174,9 +210,15 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
     }
 
     fn remember(&self, key: &str, value: &CachedValue<P>) {
-        // Something there already is newer, or is this very value served from L1: its `until`
-        // stays as it was.
-        if self.l1.read(key, (self.clock)()).is_none() {
+        // Only a value read from L2 here, with no change from another isolate told since the read
+        // began; and not over something there already (newer, or this very value served from L1,
+        // whose `until` stays as it was).
+        let began = {
+            let mut checking = self.checking.borrow_mut();
+            let at = checking.iter().position(|(k, _)| k == key);
+            at.map(|i| checking.swap_remove(i).1)
+        };
+        if began == Some(self.l1.dropped()) && self.l1.read(key, (self.clock)()).is_none() {
             self.l1.write(key, value.clone(), self.until());
         }
     }
@@ -199,16 +241,19 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
             if missing.is_empty() {
                 return Ok(out);
             }
+            let dropped = self.l1.dropped();
             let mut fetched = self.l2.get_multi(&missing).await?.into_iter();
             let until = self.until();
+            let current = self.l1.dropped() == dropped;
             for (k, slot) in keys.iter().zip(out.iter_mut()) {
                 if slot.is_some() {
                     continue;
                 }
                 let found = fetched.next().flatten();
                 match &found {
+                    Some(_) if !current => {}
                     Some(cv) if self.keep_reads.get() => self.l1.write(k, cv.clone(), until),
-                    Some(_) => {}
+                    Some(_) => self.awaiting_check(k, dropped),
                     None => self.l1.remove(k),
                 }
                 *slot = found;

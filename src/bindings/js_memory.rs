@@ -34,6 +34,8 @@ extern "C" {
     );
     #[wasm_bindgen(method, js_name = removeEntry)]
     fn remove_entry(this: &JsMemoryStore, key: &JsValue);
+    #[wasm_bindgen(method, getter)]
+    fn dropped(this: &JsMemoryStore) -> f64;
 
     /// A stored entry: a CachedValue's payload and metadata fields, flattened (memory-store.js
     /// `Entry`); the store checked them when they were written.
@@ -143,5 +145,9 @@ impl L1Store<JsValue> for JsMemory {
 
     fn remove(&self, key: &str) {
         self.store.remove_entry(&self.js_key(key));
+    }
+
+    fn dropped(&self) -> u64 {
+        self.store.dropped() as u64
     }
 }

@@ -70,6 +70,7 @@ export class MemoryStore {
   #window; // a read moves its entry when it was placed more than this many placements ago
   #placements = 0;
   #live = 0;
+  #dropped = 0; // drops told by other isolates' changes (`drop`)
 
   constructor(maxEntries = defaultMaxEntries()) {
     if (!Number.isSafeInteger(maxEntries) || maxEntries < 1 || maxEntries > 0xffffffff) {
@@ -137,6 +138,19 @@ export class MemoryStore {
     this.#entries.delete(key);
     this.#entries.set(key, e);
     e.placed = ++this.#placements;
+  }
+
+  /** How many times `drop` has been called: a read of the shared tier that was out across one
+   * may have found what another isolate's change replaced, and is not kept (tiered.rs). */
+  get dropped() {
+    return this.#dropped;
+  }
+
+  /** Drops what other isolates changed: `keys`, or every entry (null). */
+  drop(keys) {
+    this.#dropped++;
+    if (keys === null) this.clear();
+    else for (const k of keys) this.removeEntry(k);
   }
 
   /** Drops every entry (an L1 too far behind its coherence point to know what changed). */

@@ -492,8 +492,7 @@ export class CacheRegion {
     this.#freshAfter = core.freshAfter();
     for (const [tag, tagHard, tagSoft] of tags ?? []) this.#mergeTag(tag, tagHard, tagSoft);
     if (!this.#tiered) return;
-    if (keys === null) /** @type {MemoryStore} */ (this.#memory).clear();
-    else for (const k of keys) /** @type {MemoryStore} */ (this.#memory).removeEntry(k);
+    if (keys === null || keys.length > 0) /** @type {MemoryStore} */ (this.#memory).drop(keys);
   }
 
   #mergeTag(tag, hard, soft) {

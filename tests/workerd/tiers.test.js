@@ -5,7 +5,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { BackendError, makeRegion, NO_VALUE, ValidationError } from "../../src/js/workerd.js";
 import { conformance } from "./conformance.js";
-import { fakeClock, mapBackend } from "./helpers.js";
+import { fakeClock, mapBackend, settle } from "./helpers.js";
 
 const l1 = { maxEntries: 100, ttl: 30 };
 conformance("cloudflare_kv + l1", {
@@ -220,6 +220,47 @@ describe("coherence", () => {
     reads = kv.counts.reads;
     expect(await a.get("k")).toBe(1);
     expect(kv.counts.reads - reads).toBe(1); // b's write fell off the log with a's: L1 dropped
+  });
+
+  it("a key dropped by a check while a read of it is out is not kept from that read", async () => {
+    const point = memoryPoint();
+    const clock = fakeClock();
+    const prefix = unique();
+    let hold; // B's next KV read of the key answers what it read only when released
+    const reads = [];
+    const gated = {
+      get: async (key, type) => {
+        const gate = hold;
+        const found = await env.CACHE.get(key, type);
+        reads.push(key); // what KV held is read: the test writes only after this
+        if (gate !== undefined) await gate;
+        return found;
+      },
+      put: (key, value, opts) => env.CACHE.put(key, value, opts),
+      delete: (key) => env.CACHE.delete(key),
+    };
+    const region = (namespace) =>
+      makeRegion({ name: prefix, clock, keyMangler: (k) => `${prefix}:${k}` }).configure("edgepile.cloudflare_kv", {
+        expirationTime: 3600,
+        arguments: { namespace },
+        l1: { maxEntries: 100, ttl: 30 },
+        coherence: { namespace: point, interval: 0 },
+      });
+    const [a, b] = [region(env.CACHE), region(gated)];
+    await a.set("k", "v1");
+    let release;
+    hold = new Promise((resolve) => {
+      release = resolve;
+    });
+    clock.advance(2000);
+    const first = b.getOrCreate("k", () => "made"); // checks, misses L1, reads v1 from KV: held
+    while (reads.length === 0) await settle();
+    hold = undefined;
+    await a.set("k", "v2"); // published: k is to be dropped everywhere
+    expect(await b.get("other")).toBe(NO_VALUE); // B's check: k dropped (nothing in L1 yet)
+    release();
+    expect(await first).toBe("v1"); // that call read before the write
+    expect(await b.getOrCreate("k", () => "made")).toBe("v2"); // not v1 from L1 for 30 s
   });
 
   it("a creation in one isolate is published too", async () => {
