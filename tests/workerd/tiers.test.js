@@ -244,7 +244,7 @@ describe("coherence", () => {
         expirationTime: 3600,
         arguments: { namespace },
         l1: { maxEntries: 100, ttl: 30 },
-        coherence: { namespace: point, interval: 0 },
+        coherence: { namespace: point, interval: 1 },
       });
     const [a, b] = [region(env.CACHE), region(gated)];
     await a.set("k", "v1");
@@ -252,11 +252,12 @@ describe("coherence", () => {
     hold = new Promise((resolve) => {
       release = resolve;
     });
-    clock.advance(2000);
+    clock.advance(2);
     const first = b.getOrCreate("k", () => "made"); // checks, misses L1, reads v1 from KV: held
     while (reads.length === 0) await settle();
     hold = undefined;
     await a.set("k", "v2"); // published: k is to be dropped everywhere
+    clock.advance(2);
     expect(await b.get("other")).toBe(NO_VALUE); // B's check: k dropped (nothing in L1 yet)
     release();
     expect(await first).toBe("v1"); // that call read before the write
