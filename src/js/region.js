@@ -531,15 +531,18 @@ export class CacheRegion {
   withContext(ctx) {
     waitUntilRunner(ctx);
     const region = this;
-    return new Proxy(this, {
+    const view = new Proxy(this, {
       get(target, prop) {
         if (prop === "getOrCreate") {
           return (key, creator, options) => target.getOrCreate(key, creator, { ...options, ctx });
         }
+        // A function cached through the view calls the view's getOrCreate: it has the ctx too.
+        if (prop === "cacheOnArguments") return (fn, options) => cacheOnArguments(view, fn, options);
         const v = Reflect.get(target, prop, target);
         return typeof v === "function" ? v.bind(region) : v;
       },
     });
+    return view;
   }
 
   /**

@@ -212,6 +212,24 @@ describe("background regeneration through ctx.waitUntil", () => {
     expect(await region.getOrCreate(k, creator)).toBe("v2");
   });
 
+  it("a function cached through withContext(ctx) has its stale values regenerated through ctx too", async () => {
+    const clock = fakeClock();
+    const region = makeRegion({ clock }).configure("edgepile.memory", { expirationTime: 10 });
+    const waited = [];
+    const ctx = { waitUntil: (p) => waited.push(p) };
+    let n = 0;
+    const load = region.withContext(ctx).cacheOnArguments(function load(id) {
+      n++;
+      return { id, n };
+    });
+    expect(await load(1)).toEqual({ id: 1, n: 1 });
+    clock.advance(11);
+    expect(await load(1)).toEqual({ id: 1, n: 1 }); // stale, served at once
+    expect(waited.length).toBeGreaterThanOrEqual(1);
+    await Promise.all(waited);
+    expect(await load(1)).toEqual({ id: 1, n: 2 });
+  });
+
   it("asyncCreationRunner receives (region, key, run, lease) as dogpile's does", async () => {
     const clock = fakeClock();
     const runs = [];
