@@ -446,7 +446,11 @@ async fn create_and_store<P: Clone + 'static>(
     opts: &CreateOptions<P>,
 ) -> Result<P> {
     let started = inner.now();
-    let value = creator().await?;
+    // The creation itself ends at creatorTimeout, not only its callers' wait: a creator that
+    // never settles would otherwise stay registered, and every later caller in the isolate would
+    // wait on it (or be served stale past any bound) instead of trying again.
+    let timeout = opts.degradation.or(inner.degradation).creator_timeout;
+    let value = inner.within(timeout, "the creation", creator()).await?;
     // δ for early refresh. A clock that stood still (a Worker's during pure computation) gives
     // 0: nothing is recorded and such a value is never refreshed early.
     let took = inner.now() - started;

@@ -83,6 +83,25 @@ describe("degradation", () => {
     expect(err.message).toContain("2000 ms");
   });
 
+  it("creatorTimeout ends the creation too: the next call creates again, a stale caller is not held", async () => {
+    const clock = fakeClock();
+    const sleep = manualTimers();
+    const r = makeRegion({ clock, sleep }).configure("edgepile.memory", { expirationTime: 10, creatorTimeout: 2 });
+    const hung = r.getOrCreate("k", () => new Promise(() => {}));
+    await settle();
+    sleep.fireAll();
+    expect(await hung.catch((e) => e)).toBeInstanceOf(TimeoutError);
+    expect(await r.getOrCreate("k", () => "made")).toBe("made"); // not a wait on the hung one
+    // A caller regenerating a stale value: its creator hangs; creatorTimeout ends it too, and it
+    // fails (no staleIfError) rather than hanging with it.
+    clock.advance(11);
+    const stale = r.getOrCreate("k", () => new Promise(() => {}));
+    await settle();
+    sleep.fireAll();
+    expect(await stale.catch((e) => e)).toBeInstanceOf(TimeoutError);
+    expect(await r.getOrCreate("k", () => "again")).toBe("again");
+  });
+
   it("backendTimeout: a hanging backend is a BackendError, not a hung request", async () => {
     const sleep = manualTimers();
     const r = makeRegion({ sleep }).configure("edgepile.memory", {
