@@ -10,8 +10,10 @@ pub const KV_MIN_TTL: f64 = 60.0;
 /// and at least this long, so it can be served while one caller regenerates it.
 pub const MIN_STALE_TTL: f64 = 60.0;
 /// Values nested deeper than this are refused before they are stored (encoders recurse, and a
-/// stack overflow would kill the module). Decoders allow more: `codec::MAX_DEPTH`.
-pub const MAX_VALUE_DEPTH: usize = 256;
+/// stack overflow would kill the module). Decoders allow more: `codec::MAX_DEPTH`. 128, so that
+/// the Rust reader (rmpv, which spends about two units of its limit per level) reads every value
+/// the JS package stores.
+pub const MAX_VALUE_DEPTH: usize = 128;
 
 /// How long a byte store keeps a value physically, in seconds, when the region's expiration is
 /// `ttl` seconds (`None` or negative: it never expires, and neither does the stored value):

@@ -155,6 +155,17 @@ proptest! {
     }
 
     #[test]
+    fn nesting_up_to_the_limit_reads_back(depth in 1usize..=edgepile::limits::MAX_VALUE_DEPTH) {
+        // What the JS package may store (MAX_VALUE_DEPTH levels), a Rust reader reads too.
+        let mut value = rmpv::Value::from(1);
+        for i in 1..depth {
+            value = if i % 2 == 0 { rmpv::Value::Array(vec![value]) } else { rmpv::Value::Map(vec![("k".into(), value)]) };
+        }
+        let bytes = codec::encode(&CachedValue::new(value.clone(), 1.0)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(codec::decode::<rmpv::Value>(&bytes).map(|cv| cv.payload).ok(), Some(value));
+    }
+
+    #[test]
     fn deep_nesting_is_an_error(depth in 301usize..2000) {
         let mut bytes = vec![0x92u8];
         bytes.extend(std::iter::repeat_n(0x91u8, depth));
