@@ -54,7 +54,8 @@ pub fn unwrap(stored: &[u8]) -> Option<Vec<u8>> {
         if b < 0x80 {
             out.push(b);
         } else if b == 0xc2 || b == 0xc3 {
-            let next = it.next()?;
+            // A continuation byte, as in the UTF-8 `wrap` writes; anything else is not ours.
+            let next = it.next().filter(|n| (0x80..=0xbf).contains(*n))?;
             out.push(((b & 0x03) << 6) | (next & 0x3f));
         } else {
             return None;
@@ -66,6 +67,13 @@ pub fn unwrap(stored: &[u8]) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pair_without_its_continuation_byte_is_not_wrapped_binary() {
+        assert_eq!(unwrap(&[MARK, 0xc3, 0x41]), None);
+        assert_eq!(unwrap(&[MARK, 0xc2]), None);
+        assert_eq!(unwrap(&[MARK, 0xc3, 0x81]), Some(vec![0xc1]));
+    }
 
     #[test]
     fn round_trips_every_byte() {

@@ -34,15 +34,22 @@ impl<P: Serialize + DeserializeOwned + Clone + 'static> KvBackend<P> {
     }
 
     /// Seconds a value is kept past its expiration so it can be served stale (default: as long
-    /// again as its expiration, at least 60 s).
+    /// again as its expiration, at least 60 s). With a region `stale_if_error` longer than that
+    /// default, give at least that many seconds here (the JS backends take the region's): a value
+    /// gone from KV cannot be served stale. A negative or non-finite number keeps the default.
     #[must_use]
     pub fn stale_ttl(mut self, seconds: f64) -> Self {
-        self.stale_ttl = Some(seconds);
+        self.stale_ttl = (seconds >= 0.0 && seconds.is_finite()).then_some(seconds);
         self
     }
 
+    /// KV's `expirationTtl`, in whole seconds; none for a value that never expires (or whose
+    /// lifetime is beyond what a JS number holds exactly, which KV's options could not carry).
     fn physical_ttl(&self, ttl: Ttl) -> Option<u64> {
-        physical_ttl(ttl.as_seconds(), self.stale_ttl, KV_MIN_TTL).map(|s| s as u64)
+        const MAX: f64 = 9_007_199_254_740_991.0; // 2^53 − 1
+        physical_ttl(ttl.as_seconds(), self.stale_ttl, KV_MIN_TTL)
+            .filter(|s| s.is_finite() && *s <= MAX)
+            .map(|s| s.ceil() as u64)
     }
 }
 
