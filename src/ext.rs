@@ -140,15 +140,34 @@ pub fn bigint_well_formed(data: &[u8]) -> bool {
 /// nothing, a Map whose data is not a map), or when copies of shared references would grow the
 /// tree past `budget` nodes.
 pub fn normalize(value: Value, max_depth: usize, budget: usize) -> Option<Value> {
-    let mut n = Normalizer { objects: Vec::new(), left: budget };
+    // Copies of objects are kept for references only when there are references: kept for every
+    // object, a deep tree cost the sum of all its subtrees (a 1 MB value could take gigabytes).
+    let keep = has_reference(&value, max_depth);
+    let mut n = Normalizer { objects: Vec::new(), left: budget, keep };
     n.value(value, max_depth)
+}
+
+/// Whether `v` holds a shared reference anywhere (in a Map's or Set's data too).
+fn has_reference(v: &Value, depth: usize) -> bool {
+    let Some(depth) = depth.checked_sub(1) else { return false };
+    match v {
+        Value::Array(items) => items.iter().any(|x| has_reference(x, depth)),
+        Value::Map(entries) => entries.iter().any(|(k, x)| has_reference(k, depth) || has_reference(x, depth)),
+        Value::Ext(REFERENCE, _) => true,
+        // Unreadable data fails the normalization itself.
+        Value::Ext(MAP | SET, data) => read_nested(data, depth).is_some_and(|inner| has_reference(&inner, depth)),
+        _ => false,
+    }
 }
 
 struct Normalizer {
     /// Objects in the order they were first written, for references; `None` while being built.
     objects: Vec<Option<Value>>,
+    /// Whether references need copies of the objects (see `normalize`); each copy is then
+    /// counted against `left`, so crafted bytes cannot make it exhaust memory.
     /// Nodes still allowed: copies made for references count against it.
     left: usize,
+    keep: bool,
 }
 
 impl Normalizer {
@@ -172,7 +191,9 @@ impl Normalizer {
             };
         }
         let slot = self.objects.len();
-        self.objects.push(None);
+        if self.keep {
+            self.objects.push(None);
+        }
         let out = match value {
             Value::Array(items) => {
                 Value::Array(items.into_iter().map(|v| self.value(v, depth)).collect::<Option<_>>()?)
@@ -186,7 +207,10 @@ impl Normalizer {
             Value::Ext(ty, data) => self.object_ext(ty, data, depth)?,
             other => other,
         };
-        *self.objects.get_mut(slot)? = Some(out.clone());
+        if self.keep {
+            self.spend(size(&out))?;
+            *self.objects.get_mut(slot)? = Some(out.clone());
+        }
         Some(out)
     }
 

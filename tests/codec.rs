@@ -1,5 +1,8 @@
 //! The MessagePack envelope: round trips, layout, and hostile bytes read as errors, never panics.
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use edgepile::codec::{decode, encode};
 use edgepile::{CachedValue, VALUE_VERSION};
 use serde::{Deserialize, Serialize};
@@ -87,4 +90,42 @@ fn tags_and_value_version_share_the_metadata() {
     assert_eq!(decode::<String>(&bytes).expect("decodes"), cv);
     cv.metadata.value_version = 0;
     assert_eq!(encode(&cv).expect("encodes").len(), bytes.len() - 2, "no version, no bytes for it");
+}
+
+/// The system allocator, counting the bytes live at the most since `reset`.
+struct Peak;
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Peak {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        PEAK.fetch_max(live, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Peak = Peak;
+
+#[test]
+fn a_deep_value_over_a_large_one_decodes_without_copying_every_level() {
+    // 120 levels around 50,000 numbers: with a copy of every object kept for references (there
+    // are none here), decoding held 120 copies of the large array (about 200 MB).
+    let mut value = rmpv::Value::Array((0..50_000).map(rmpv::Value::from).collect());
+    for _ in 0..120 {
+        value = rmpv::Value::Array(vec![value]);
+    }
+    let bytes = encode(&CachedValue::new(value.clone(), 1.0)).expect("encodes");
+    let before = LIVE.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    let decoded = decode::<rmpv::Value>(&bytes).expect("decodes");
+    let used = PEAK.load(Ordering::Relaxed) - before;
+    assert_eq!(decoded.payload, value);
+    // The tree itself is about 2 MB here; a few times that is room for the decoder's own work.
+    assert!(used < 20 << 20, "decoding took {} MB at its peak", used >> 20);
 }
