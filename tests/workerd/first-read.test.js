@@ -35,6 +35,15 @@ function heldBackend() {
   return b;
 }
 
+/** A custom backend over `map` whose reads answer asynchronously. */
+function asyncMap(map) {
+  return {
+    get: async (k) => (map.has(k) ? map.get(k) : NO_VALUE),
+    set: (k, v) => void map.set(k, v),
+    delete: (k) => void map.delete(k),
+  };
+}
+
 function region(backend, options = {}, regionOptions = {}) {
   return makeRegion({ clock: fakeClock(), ...regionOptions }).configure(backend, { expirationTime: 60, ...options });
 }
@@ -207,11 +216,7 @@ describe("the first read of getOrCreate, made in JS", () => {
 
   it("a listener that deletes the key during a hit is not answered from the read it made out of date", async () => {
     const map = new Map();
-    const r = region({
-      get: async (k) => (map.has(k) ? map.get(k) : NO_VALUE),
-      set: (k, v) => void map.set(k, v),
-      delete: (k) => void map.delete(k),
-    });
+    const r = region(asyncMap(map));
     await r.set("k", "old");
     let after;
     let once = true;
@@ -228,11 +233,7 @@ describe("the first read of getOrCreate, made in JS", () => {
 
   it("a stored item whose getter writes the key while it is read leaves the region working", async () => {
     const map = new Map();
-    const r = region({
-      get: async (k) => (map.has(k) ? map.get(k) : NO_VALUE),
-      set: (k, v) => void map.set(k, v),
-      delete: (k) => void map.delete(k),
-    });
+    const r = region(asyncMap(map));
     await r.set("k", "old");
     const stored = map.get("k");
     let once = true;
