@@ -172,3 +172,30 @@ fn with_a_value_check_l1_keeps_only_what_passed_with_no_write_meanwhile() {
     }
     .boxed_local());
 }
+
+#[test]
+fn with_a_value_check_a_newer_value_read_past_a_stale_l1_entry_takes_its_place() {
+    let shared = Rc::new(MockBackend::new());
+    let clock = FakeClock::new();
+    let writer = isolate(&shared, &clock, f64::INFINITY);
+    let r = isolate(&shared, &clock, f64::INFINITY);
+    r.set_value_check(Some(good_only(Rc::new(RefCell::new(None)))));
+    run(async {
+        let reads = || {
+            let (r, shared) = (r.clone(), shared.clone());
+            async move {
+                let before = shared.counts().gets;
+                let got = r.get("k", GetOptions::default()).await.unwrap();
+                (got, shared.counts().gets - before)
+            }
+        };
+        writer.set("k", "good 1".into()).await.unwrap();
+        assert_eq!(reads().await, (Some("good 1".into()), 1));
+        assert_eq!(reads().await, (Some("good 1".into()), 0)); // kept in L1
+        clock.advance(4000.0); // past the region's hour: what L1 holds is stale
+        writer.set("k", "good 2".into()).await.unwrap();
+        assert_eq!(reads().await, (Some("good 2".into()), 1));
+        assert_eq!(reads().await, (Some("good 2".into()), 0)); // it took the stale entry's place
+    }
+    .boxed_local());
+}

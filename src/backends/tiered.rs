@@ -162,7 +162,12 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
                 // it may concern this key, and the read may have found what it replaced.
                 Some(_) if self.l1.dropped() != dropped => {}
                 Some(cv) if self.keep_reads.get() => self.l1.write(key, cv.clone(), self.until()),
-                Some(_) => self.awaiting_check(key, dropped),
+                Some(_) => {
+                    // What L1 held is not usable (stale, say): gone, so that the value read can
+                    // take its place once it has passed the check.
+                    self.l1.remove(key);
+                    self.awaiting_check(key, dropped);
+                }
                 None => self.l1.remove(key),
             }
             Ok(found)
@@ -253,7 +258,10 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
                 match &found {
                     Some(_) if !current => {}
                     Some(cv) if self.keep_reads.get() => self.l1.write(k, cv.clone(), until),
-                    Some(_) => self.awaiting_check(k, dropped),
+                    Some(_) => {
+                        self.l1.remove(k);
+                        self.awaiting_check(k, dropped);
+                    }
                     None => self.l1.remove(k),
                 }
                 *slot = found;
