@@ -246,7 +246,7 @@ async fn decide_after_read<P: Clone + 'static>(
                     (None, _) => LeasePlan::Local,
                     (Some(lease), Some(stale)) if state == State::Stale => {
                         // A stale value never waits: take the lease or serve it stale.
-                        match lease.leases.acquire(key, lease.ttl).await {
+                        match inner.io(lease.leases.acquire(key, lease.ttl)).await {
                             Ok(Some(token)) => {
                                 emit(EventKind::LeaseAcquired);
                                 LeasePlan::Held(token)
@@ -409,7 +409,7 @@ async fn early_lease<P: Clone + 'static>(
     current: CachedValue<P>,
 ) -> std::result::Result<Option<String>, P> {
     let Some(lease) = &inner.lease else { return Ok(None) };
-    let token = match lease.leases.acquire(key, lease.ttl).await {
+    let token = match inner.io(lease.leases.acquire(key, lease.ttl)).await {
         Ok(Some(token)) => token,
         Ok(None) => {
             inner.emit(EventKind::LeaseContended, key);

@@ -14,7 +14,7 @@ impl<P: Clone + 'static> Inner<P> {
         let deadline = self.now() + lease.lock_timeout;
         let mut attempt = 0;
         loop {
-            match lease.leases.acquire(key, lease.ttl).await {
+            match self.io(lease.leases.acquire(key, lease.ttl)).await {
                 Ok(Some(token)) => {
                     self.emit(EventKind::LeaseAcquired, key);
                     return (Some(token), attempt > 0);
@@ -53,7 +53,7 @@ impl<P: Clone + 'static> Inner<P> {
 
     pub(super) async fn release(&self, key: &str, token: Option<String>) {
         if let (Some(lease), Some(token)) = (&self.lease, token) {
-            if let Err(e) = lease.leases.release(key, &token).await {
+            if let Err(e) = self.io(lease.leases.release(key, &token)).await {
                 self.report(key, &e);
             }
         }

@@ -3,7 +3,16 @@
 // the test is about timing; the chaos run uses real ones.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { BackendError, DurableObjectLeases, EdgepileError, FaultProxy, makeRegion, TimeoutError } from "../../src/js/workerd.js";
+import {
+  BackendError,
+  DurableObjectLeases,
+  EdgepileError,
+  FaultProxy,
+  makeRegion,
+  NO_VALUE,
+  registerBackend,
+  TimeoutError,
+} from "../../src/js/workerd.js";
 import { deferred, fakeClock, settle } from "./helpers.js";
 
 /** A sleep whose timers fire when the test says so. */
@@ -114,6 +123,26 @@ describe("degradation", () => {
     const err = await call.catch((e) => e);
     expect(err).toBeInstanceOf(BackendError);
     expect(err.message).toContain("did not answer within 100 ms");
+  });
+
+  it("backendTimeout bounds the lease client too: a lease store that hangs does not hold the call", async () => {
+    const sleep = manualTimers();
+    const map = new Map();
+    registerBackend("test.hanging-lease", () => ({
+      get: (k) => (map.has(k) ? map.get(k) : NO_VALUE),
+      set: (k, v) => void map.set(k, v),
+      delete: (k) => void map.delete(k),
+      leases: { acquire: () => new Promise(() => {}), release: async () => {} },
+    }));
+    const errors = [];
+    const r = makeRegion({ sleep, onError: (e) => errors.push(e) }).configure("test.hanging-lease", { backendTimeout: 0.1 });
+    const call = r.getOrCreate("k", () => "made");
+    for (let i = 0; i < 5; i++) {
+      await settle();
+      sleep.fireAll();
+    }
+    expect(await call).toBe("made");
+    expect(errors.map((e) => e.message).join()).toContain("did not answer within 100 ms");
   });
 
   it("FaultProxy refuses nonsense rates", () => {

@@ -58,6 +58,10 @@ class ObjectBackend extends ProxyBackend {
   keys() {
     return typeof this.proxied.keys === "function" ? this.proxied.keys() : undefined;
   }
+  /** The object's own lease client, if it brings one (as edgepile.redis does). */
+  get leases() {
+    return this.proxied.leases;
+  }
 }
 
 const hasMultiForms = (b) => ["getMulti", "setMulti", "deleteMulti"].every((m) => typeof b[m] === "function");
