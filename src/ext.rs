@@ -163,8 +163,9 @@ fn has_reference(v: &Value, depth: usize) -> bool {
 struct Normalizer {
     /// Objects in the order they were first written, for references; `None` while being built.
     objects: Vec<Option<Value>>,
-    /// Whether references need copies of the objects (see `normalize`); each copy is then
-    /// counted against `left`, so crafted bytes cannot make it exhaust memory.
+    /// Whether references need copies of the objects (see `normalize`). Those copies are not
+    /// counted against `left` (a deep value with one reference would run out); what references
+    /// copy out of them is.
     /// Nodes still allowed: copies made for references count against it.
     left: usize,
     keep: bool,
@@ -208,7 +209,6 @@ impl Normalizer {
             other => other,
         };
         if self.keep {
-            self.spend(size(&out))?;
             *self.objects.get_mut(slot)? = Some(out.clone());
         }
         Some(out)

@@ -1,6 +1,8 @@
 //! Two tiers: a bounded store in this isolate (L1) over a shared backend (L2: KV, the Cache
 //! API, Durable Object storage, anything). A read served by L1 touches nothing shared; a miss
-//! reads L2 and fills L1; writes and deletes go through both. An L1 entry is served for at most
+//! reads L2 and fills L1 (with a region check, once the value has passed it; not at all when a
+//! change from another isolate was told while the read was out); writes and deletes go through
+//! both. An L1 entry is served for at most
 //! `l1_ttl` seconds after it was filled, which bounds how long a write or delete made by another
 //! isolate can go unseen here when nothing else tells this isolate about it (see `on_change`
 //! and the coherence point of the JS layer).
@@ -104,6 +106,12 @@ impl<P: Clone + 'static> TieredBackend<P> {
         }
     }
 
+    /// Forgets a read of `key` awaiting its check: a write of the key (begun, not yet done) or a
+    /// rejection makes what it read not worth keeping.
+    fn not_awaiting(&self, key: &str) {
+        self.checking.borrow_mut().retain(|(k, _)| k != key);
+    }
+
     /// Notes a read of `key` whose value waits for the region's check (see `Backend::remember`).
     fn awaiting_check(&self, key: &str, dropped: u64) {
         let mut checking = self.checking.borrow_mut();
@@ -177,6 +185,7 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
 
     fn set<'a>(&'a self, key: &'a str, value: CachedValue<P>, ttl: Ttl) -> BackendFuture<'a, ()> {
         async move {
+            self.not_awaiting(key);
             match self.l2.set(key, value.clone(), ttl).await {
                 Ok(()) => self.l1.write(key, value, self.until()),
                 Err(e) => {
@@ -193,6 +202,7 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
 
     fn delete<'a>(&'a self, key: &'a str) -> BackendFuture<'a, ()> {
         async move {
+            self.not_awaiting(key);
             self.l1.remove(key);
             self.l2.delete(key).await?;
             self.changed(vec![key.to_owned()]).await;
@@ -206,7 +216,7 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
     }
 
     fn forget(&self, key: &str) {
-        self.checking.borrow_mut().retain(|(k, _)| k != key);
+        self.not_awaiting(key);
         self.l1.remove(key);
     }
 
@@ -274,6 +284,7 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
     fn set_multi<'a>(&'a self, items: Vec<(String, CachedValue<P>)>, ttl: Ttl) -> BackendFuture<'a, ()> {
         async move {
             let keys: Vec<String> = items.iter().map(|(k, _)| k.clone()).collect();
+            keys.iter().for_each(|k| self.not_awaiting(k));
             if let Err(e) = self.l2.set_multi(items.clone(), ttl).await {
                 keys.iter().for_each(|k| self.l1.remove(k));
                 return Err(e);
@@ -290,7 +301,10 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
 
     fn delete_multi<'a>(&'a self, keys: &'a [String]) -> BackendFuture<'a, ()> {
         async move {
-            keys.iter().for_each(|k| self.l1.remove(k));
+            keys.iter().for_each(|k| {
+                self.not_awaiting(k);
+                self.l1.remove(k);
+            });
             self.l2.delete_multi(keys).await?;
             self.changed(keys.to_vec()).await;
             Ok(())

@@ -4,8 +4,9 @@
 //! replacement, or store a migrated value in its place.
 //!
 //! A backend that answers synchronously (the memory backend) is not checked: what it holds was
-//! created by this region in this isolate. A two-tier backend's L1 hits are not either (they
-//! are served by `peek`, or by a read of a value that passed): with a region check, a tier keeps
+//! created by this region in this isolate. A two-tier backend's L1 hits served by the JS layer
+//! are not checked either (L1 holds only values that passed); in the core, with a check, L1 hits
+//! come back through `get_usable` and are checked again. With a region check, a tier keeps
 //! nothing it reads until the check has passed it (an async check lets other calls run, and they
 //! would be served from L1); then the region has it kept, unless a write came meanwhile. When a
 //! call's own check rejects or replaces a value, the backend forgets its L1 copy, so that copy

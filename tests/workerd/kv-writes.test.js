@@ -3,7 +3,7 @@
 // Time is a fake clock and a fake timer the test moves, so "one second" is exact.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { FaultProxy, makeRegion, NO_VALUE } from "../../src/js/workerd.js";
+import { FaultProxy, JsonCodecProxy, makeRegion, NO_VALUE, ValidationError } from "../../src/js/workerd.js";
 import { fakeClock, settle } from "./helpers.js";
 
 /** A clock with timers: sleep(ms) resolves once the test has moved the clock past it. */
@@ -134,6 +134,14 @@ describe("KV-aware writes", () => {
     expect(events).toEqual([]);
     expect(await region.get(key)).toBe(NO_VALUE);
     expect(await env.CACHE.get(key)).toBeNull();
+  });
+
+  it("a write a codec refuses at once fails the caller, as a rejected one does", async () => {
+    const { region, kv } = kvRegion({ wrap: [JsonCodecProxy] });
+    const key = fresh("refused");
+    await expect(region.set(key, new Map([["a", 1]]))).rejects.toBeInstanceOf(ValidationError);
+    expect(kv.puts.length).toBe(0);
+    expect(await region.get(key)).toBe(NO_VALUE);
   });
 
   it("a delete is sent after the write in flight for the key has settled", async () => {

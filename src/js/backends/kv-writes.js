@@ -130,8 +130,10 @@ export class KvWrites {
         s.last = this.#clock();
         const deletes = s.deletes;
         let error;
-        const write = this.#inner.set(key, entry.item, entry.options);
-        s.writing = Promise.resolve(write).then(ignore, ignore);
+        // Called inside a promise: a set that throws at once (a codec refusing the value) fails
+        // this write as a rejected one does.
+        const write = Promise.resolve().then(() => this.#inner.set(key, entry.item, entry.options));
+        s.writing = write.then(ignore, ignore);
         try {
           await write;
         } catch (e) {
