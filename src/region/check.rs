@@ -8,7 +8,8 @@
 //! are not checked either (L1 holds only values that passed); in the core, with a check, L1 hits
 //! come back through `get_usable` and are checked again. With a region check, a tier keeps
 //! nothing it reads until the check has passed it (an async check lets other calls run, and they
-//! would be served from L1); then the region has it kept, unless a write came meanwhile. When a
+//! would be served from L1); then the region has it kept, unless a write of the key came
+//! meanwhile (the tier forgets a read awaiting its check when the key is written). When a
 //! call's own check rejects or replaces a value, the backend forgets its L1 copy, so that copy
 //! is never served unchecked.
 
@@ -57,7 +58,6 @@ impl<P: Clone + 'static> Inner<P> {
                 None => return Ok(Some(cv)),
             },
         };
-        let writes = self.writes.get();
         let checked = check(&cv.payload).await?;
         if !matches!(checked, Checked::Keep) {
             // A copy kept in this isolate (a tier's L1) must not be served unchecked again.
@@ -65,8 +65,9 @@ impl<P: Clone + 'static> Inner<P> {
         }
         Ok(match checked {
             Checked::Keep => {
-                // Passed by the region's own check, with no write meanwhile: a tier may keep it.
-                if call.is_none() && self.writes.get() == writes {
+                // Passed by the region's own check: a tier may keep it (unless the key was written
+                // meanwhile, which the tier itself tracks).
+                if call.is_none() {
                     self.backend.remember(key, &cv);
                 }
                 Some(cv)

@@ -73,7 +73,6 @@ impl<P: Clone + 'static> Inner<P> {
 
     /// Tells a read in flight for `key` that what it returns is out of date.
     pub(super) fn superseded(&self, key: &str) {
-        self.writes.set(self.writes.get().wrapping_add(1));
         if let Some(entry) = self.loading.borrow().get(key) {
             entry.superseded.set(true);
         }

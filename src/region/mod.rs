@@ -73,9 +73,6 @@ struct Inner<P: Clone + 'static> {
     /// The latest creation time this region stamped: a mark set now must not be earlier (the
     /// clock may not have moved since), or it would miss values it is meant to reach.
     latest_stamp: Cell<f64>,
-    /// Writes (sets, deletes, stored creations) made through this region so far: a value checked
-    /// while none was made may still be kept in the isolate (see `check.rs`).
-    writes: Cell<u64>,
     /// Backend reads in flight, one per key: concurrent callers share it.
     loading: RefCell<HashMap<String, LoadEntry<P>>>,
     /// Creations in flight, one per key: the in-isolate half of the dogpile lock.
@@ -226,7 +223,6 @@ impl RegionBuilder {
                 invalidation: Cell::new(Invalidation::default()),
                 tag_marks: RefCell::new(HashMap::new()),
                 latest_stamp: Cell::new(0.0),
-                writes: Cell::new(0),
                 loading: RefCell::new(HashMap::new()),
                 creating: RefCell::new(HashMap::new()),
                 next_creation: Cell::new(0),
