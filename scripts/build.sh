@@ -16,7 +16,11 @@ WASM_OPT_LEVEL=${EDGEPILE_WASM_OPT:--O3}
 step "wasm-opt $WASM_OPT_LEVEL"
 # The producers and target-features sections only describe the build; no runtime reads them.
 # --converge: passes repeated until nothing shrinks (about 250 bytes gzipped less).
-wasm-opt pkg/edgepile_bg.wasm "$WASM_OPT_LEVEL" --converge --strip-producers --strip-target-features \
+# --low-memory-unused: lets wasm-opt fold constant offsets into loads and stores (about 900
+# bytes gzipped less), assuming nothing lives below address 1024. Rust's stack sits at the
+# bottom of memory (it starts at 1 MiB and grows down, data above it), so only a stack within
+# 1 KiB of overflowing reaches there, and values are decoded at most 128 levels deep.
+wasm-opt pkg/edgepile_bg.wasm "$WASM_OPT_LEVEL" --converge --low-memory-unused --strip-producers --strip-target-features \
   --enable-mutable-globals --enable-sign-ext --enable-nontrapping-float-to-int \
   --enable-bulk-memory --enable-multivalue --enable-reference-types \
   -o pkg/edgepile_bg.opt.wasm
