@@ -7,13 +7,15 @@
 // Each subject runs the whole suite in SCALE_LAUNCHES fresh launches, and each figure is the
 // median of every round of every launch: a cell timed minutes after another in one launch moves
 // with the machine (on these 2 cores, by as much as 1 key and 100,000 keys differ), and a launch
-// moves everything in it by a few percent (where the process lands, the heap's layout).
+// moves everything in it, its 100,000-key cells most (where the process lands, the heap's
+// layout): one launch's growth from 1 to 100,000 keys ranged 1.10-1.59x for the same code, so
+// five launches, not three, make each figure.
 import { median } from "../../scripts/workerd-harness.mjs";
 import { launch } from "../launch.mjs";
 
 export const SCALE_KEYS = [1, 1000, 100_000];
 export const SCALE_WRITES = ["none", "delete", "set"];
-export const SCALE_LAUNCHES = 3;
+export const SCALE_LAUNCHES = 5;
 const CYCLE_PREFILL = 1000;
 
 async function timed(run, path) {
@@ -45,12 +47,11 @@ function summary(per) {
 }
 
 export async function scale(subjects, { n, cycles, rounds, launches = SCALE_LAUNCHES }) {
-  const rows = [];
-  for (const subject of subjects.filter((s) => s.scale)) {
-    const cycle = [];
-    const cells = new Map(); // "keys/write" → { keys, write, per: number[], misses }
-    const heaps = [];
-    for (let l = 0; l < launches; l++) {
+  const runs = subjects.filter((s) => s.scale).map((subject) => ({ subject, cycle: [], cells: new Map(), heaps: [] })); // cells: "keys/write" → { keys, write, per, misses }
+  // Launch l of every subject, then launch l + 1: whatever drifts on the machine during the suite
+  // lands on every library alike, not on whichever ran last.
+  for (let l = 0; l < launches; l++) {
+    for (const { subject, cycle, cells, heaps } of runs) {
       const run = await launch(subject, { inspect: true });
       try {
         // First, over a store of 1,000 other keys: not empty (lru-cache clears its whole
@@ -79,13 +80,12 @@ export async function scale(subjects, { n, cycles, rounds, launches = SCALE_LAUN
         await run.dispose();
       }
     }
-    rows.push({
-      id: subject.id,
-      label: subject.label,
-      cells: [...cells.values()].map(({ per, ...cell }) => ({ ...cell, ...summary(per) })),
-      cycle: cycle.length > 0 ? summary(cycle) : null,
-      heapBytes: heaps.includes(undefined) ? undefined : median(heaps), // undefined: not measured
-    });
   }
-  return rows;
+  return runs.map(({ subject, cycle, cells, heaps }) => ({
+    id: subject.id,
+    label: subject.label,
+    cells: [...cells.values()].map(({ per, ...cell }) => ({ ...cell, ...summary(per) })),
+    cycle: cycle.length > 0 ? summary(cycle) : null,
+    heapBytes: heaps.includes(undefined) ? undefined : median(heaps), // undefined: not measured
+  }));
 }
