@@ -59,6 +59,31 @@ export async function launch(subject, { isolates = 1, inspect = false } = {}) {
   return { mf, get, heap: () => heapUsed(inspectorPort, "s0", () => get("/counts")), dispose: () => mf.dispose() };
 }
 
+/**
+ * Starts several subjects in one workerd, one Worker (isolate) each, each over a KV namespace of
+ * its own: `fetchers` maps a subject's id to something `timeRequest` can time. Side by side in
+ * one process, their KV reads are served by the same runtime and storage code, so what differs
+ * between them is the library.
+ */
+export async function launchTogether(subjects) {
+  const workers = [];
+  for (const subject of subjects) {
+    const dir = await bundleSubject(subject);
+    if (subject.lease === "Durable Object" || subject.coherence) {
+      throw new Error(`${subject.id}: side by side takes subjects without Durable Objects`);
+    }
+    workers.push({ name: subject.id, ...workerOptions(dir, { kvNamespaces: { KV: `bench-kv-${subject.id}` } }, { listed: true }) });
+  }
+  const mf = new Miniflare({ handleRuntimeStdio, workers });
+  await mf.ready;
+  const fetchers = new Map();
+  for (const subject of subjects) {
+    const worker = await mf.getWorker(subject.id);
+    fetchers.set(subject.id, { dispatchFetch: (url) => worker.fetch(url) });
+  }
+  return { fetchers, dispose: () => mf.dispose() };
+}
+
 /** Creator calls and KV operations summed over isolates 0..n-1. */
 export async function countsOf(run, isolates = 1) {
   const all = await Promise.all(Array.from({ length: isolates }, (_, i) => run.get("/counts", i)));

@@ -4,11 +4,12 @@
 //
 // A KV hit is mostly the local KV store's own work (~250 µs), and two launches of one Worker
 // differ by a few percent (process placement, the store's files), as much as the libraries
-// differ. So the KV subjects run side by side: all launched at once, their rounds interleaved
-// (each round times every subject in turn), over several launches; the figure is the median of
-// every round of every launch.
+// differ. So the KV subjects run side by side: in one workerd, a Worker and a KV namespace each,
+// their rounds interleaved (each round times every subject in turn), over several launches; the
+// figure is the median of every round of every launch, and its ratio to the baseline the median
+// of each round's ratio.
 import { median, nsPerOp, roundNs, timeRequest } from "../../scripts/workerd-harness.mjs";
-import { launch } from "../launch.mjs";
+import { launch, launchTogether } from "../launch.mjs";
 import { isLeaseVariant } from "../subjects.mjs";
 
 export const KV_LAUNCHES = 5;
@@ -43,6 +44,11 @@ export async function speed(subjects, { n, kvN, rounds, launches = KV_LAUNCHES }
   for (const row of rows) {
     const base = rows.find((r) => r.store === row.store && subjects.find((s) => s.id === r.id)?.baseline);
     row.vsBaseline = base ? row.median / base.median : NaN;
+    // Side by side, each round times every subject within a second or so of the baseline: the
+    // median of those paired ratios leaves out what drifts between rounds.
+    const xs = per.get(row.id);
+    const bs = base && per.get(base.id);
+    if (xs && bs && xs.length === bs.length) row.vsBaseline = median(xs.map((x, i) => x / bs[i]));
   }
   const order = new Map(subjects.map((s, i) => [s.id, i]));
   return rows.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
@@ -52,19 +58,18 @@ export async function speed(subjects, { n, kvN, rounds, launches = KV_LAUNCHES }
 async function interleaved(subjects, { n, rounds, launches }) {
   const per = new Map(subjects.map((s) => [s.id, []]));
   for (let l = 0; l < launches; l++) {
-    const runs = [];
+    const { fetchers, dispose } = await launchTogether(subjects);
     try {
-      for (const subject of subjects) runs.push({ subject, run: await launch(subject) });
-      for (const { run } of runs) await timeRequest(run.mf, n); // warm up: JIT, first miss
+      for (const f of fetchers.values()) await timeRequest(f, n); // warm up: JIT, first miss
       for (let r = 0; r < rounds; r++) {
         // A different subject goes first each round: none always follows the same neighbour.
-        for (let i = 0; i < runs.length; i++) {
-          const { subject, run } = runs[(i + r + l) % runs.length];
-          per.get(subject.id)?.push(await roundNs(run.mf, n));
+        for (let i = 0; i < subjects.length; i++) {
+          const subject = subjects[(i + r + l) % subjects.length];
+          per.get(subject.id)?.push(await roundNs(fetchers.get(subject.id), n));
         }
       }
     } finally {
-      await Promise.all(runs.map(({ run }) => run.dispose()));
+      await dispose();
     }
   }
   return per;
