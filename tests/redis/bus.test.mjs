@@ -17,7 +17,11 @@ function inbox() {
   };
   const next = async (n = 1, ms = 3000) => {
     const deadline = Date.now() + ms;
-    while (got.length < n && Date.now() < deadline) await new Promise((r) => ((wake = r), setTimeout(r, 50)));
+    while (got.length < n && Date.now() < deadline)
+      await new Promise((r) => {
+        wake = r;
+        setTimeout(r, 50);
+      });
     return got.splice(0, n);
   };
   return { listener, next, got };

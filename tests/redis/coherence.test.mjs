@@ -44,12 +44,30 @@ describe("the state, as the Durable Object keeps it", () => {
     };
     const steps = [
       async () => assert.equal(await p.publish(region, ["a", "b c"]), record(state, ["a", "b c"])),
-      async () => (await p.invalidate(region, true, 100.25), mark(state, true, 100.25)),
-      async () => (await p.invalidate(region, false, 50.5), mark(state, false, 50.5)),
-      async () => (await p.invalidate(region, true, 10), mark(state, true, 10)), // older: the mark stays
-      async () => (await p.invalidateTags(region, 3, ["x", "y"], true, 7.5), doTags(3, ["x", "y"], true, 7.5)),
-      async () => (await p.invalidateTags(region, 3, ["y"], false, 8.125), doTags(3, ["y"], false, 8.125)),
-      async () => (await p.invalidateTags(region, 0, ["z"], false, 9), doTags(0, ["z"], false, 9)),
+      async () => {
+        await p.invalidate(region, true, 100.25);
+        mark(state, true, 100.25);
+      },
+      async () => {
+        await p.invalidate(region, false, 50.5);
+        mark(state, false, 50.5);
+      },
+      async () => {
+        await p.invalidate(region, true, 10);
+        mark(state, true, 10);
+      }, // older: the mark stays
+      async () => {
+        await p.invalidateTags(region, 3, ["x", "y"], true, 7.5);
+        doTags(3, ["x", "y"], true, 7.5);
+      },
+      async () => {
+        await p.invalidateTags(region, 3, ["y"], false, 8.125);
+        doTags(3, ["y"], false, 8.125);
+      },
+      async () => {
+        await p.invalidateTags(region, 0, ["z"], false, 9);
+        doTags(0, ["z"], false, 9);
+      },
     ];
     const compare = async () => {
       const oldest = state.log[0]?.[0] ?? 0; // where "too far behind" begins
@@ -88,7 +106,10 @@ describe("announcements (Coherence.nudge)", () => {
       changes: async () => ({ version: 5, hard: 0, soft: 0, changes: [], shards: [] }),
       publish: async () => 7,
       invalidate: async () => {},
-      watch: async (region, onChange) => ((announce = onChange), () => {}),
+      watch: async (region, onChange) => {
+        announce = onChange;
+        return () => {};
+      },
     };
     const c = new Coherence(transport, { region: "r", interval: 100, timeout: 1 });
     await c.sync(

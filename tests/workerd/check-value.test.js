@@ -51,7 +51,12 @@ describe("checkValue", () => {
     const k = key("concurrent");
     await kv().set(k, { shape: 1 });
     let checks = 0;
-    const region = kv({ checkValue: (v) => (checks++, isV2(v)) });
+    const region = kv({
+      checkValue: (v) => {
+        checks++;
+        return isV2(v);
+      },
+    });
     const creator = counted(() => ({ shape: 2 }));
     const results = await Promise.all(Array.from({ length: 50 }, () => region.getOrCreate(k, creator)));
     expect(results.every(isV2)).toBe(true);
@@ -61,7 +66,10 @@ describe("checkValue", () => {
 
   it("a memory hit is not checked; a read from the shared backend is, once per read", async () => {
     let checks = 0;
-    const checkValue = () => (checks++, true);
+    const checkValue = () => {
+      checks++;
+      return true;
+    };
     const memory = makeRegion().configure("edgepile.memory", { checkValue });
     await memory.getOrCreate("m", () => 1);
     for (let i = 0; i < 10; i++) await memory.getOrCreate("m", () => 2);
@@ -312,7 +320,10 @@ describe("with two tiers (l1)", () => {
     expect(await region.getOrCreate(k, creator, { checkValue: isV2 })).toEqual({ shape: 2 });
     expect(creator.calls).toBe(1);
     let migrated = 0;
-    const migrate = (v) => (migrated++, { ...v, migrated: true });
+    const migrate = (v) => {
+      migrated++;
+      return { ...v, migrated: true };
+    };
     expect(await region.getOrCreate(k, creator, { migrate })).toEqual({ shape: 2, migrated: true });
     expect(migrated).toBe(1);
   });
@@ -322,7 +333,13 @@ describe("with two tiers (l1)", () => {
     await kv().set(good, { shape: 2 });
     await kv().set(bad, { shape: 1 });
     let checks = 0;
-    const region = kv({ l1: { maxEntries: 10, ttl: 60 }, checkValue: (v) => (checks++, isV2(v)) });
+    const region = kv({
+      l1: { maxEntries: 10, ttl: 60 },
+      checkValue: (v) => {
+        checks++;
+        return isV2(v);
+      },
+    });
     const creator = counted(() => ({ shape: 2, made: true }));
     expect(await region.getOrCreate(good, creator)).toEqual({ shape: 2 });
     expect(await region.getOrCreate(good, creator)).toEqual({ shape: 2 }); // from L1

@@ -155,7 +155,10 @@ describe("the first read of getOrCreate, made in JS", () => {
     const s = sync();
     let gets = 0;
     const get = s.get;
-    s.get = (k) => (gets++, get(k));
+    s.get = (k) => {
+      gets++;
+      return get(k);
+    };
     const uncached = region(s);
     calls = 0;
     const values = await Promise.all(

@@ -205,7 +205,7 @@ describe("the MessagePack envelope", () => {
     expect(back.metadata).toEqual({ ct: 123.5, v: 1 });
     expect(Object.hasOwn(back.payload, "__proto__")).toBe(true);
     expect(Object.getPrototypeOf(back.payload)).toBe(Object.prototype);
-    expect(back.payload.__proto__).toEqual({ polluted: true });
+    expect(Object.getOwnPropertyDescriptor(back.payload, "__proto__")?.value).toEqual({ polluted: true });
     expect({}.polluted).toBeUndefined();
     expect(back.payload.list).toEqual([1.5, -2, "x", null, true]);
     expect(back.payload.bytes).toEqual(new Uint8Array([0, 1, 255]));

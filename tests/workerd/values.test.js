@@ -177,7 +177,14 @@ describe("what cannot be stored is refused with its path and type, before anythi
   for (const [name, v, path, what] of cases) {
     it(`${name}: ValidationError naming ${path} and ${what}; KV sees no write`, async () => {
       let puts = 0;
-      const kv = { get: (...a) => env.CACHE.get(...a), put: (...a) => (puts++, env.CACHE.put(...a)), delete: (k) => env.CACHE.delete(k) };
+      const kv = {
+        get: (...a) => env.CACHE.get(...a),
+        put: (...a) => {
+          puts++;
+          return env.CACHE.put(...a);
+        },
+        delete: (k) => env.CACHE.delete(k),
+      };
       const region = makeRegion().configure("edgepile.cloudflare_kv", { arguments: { namespace: kv } });
       const key = `refused:${++unique}`;
       for (const attempt of [() => region.set(key, v), () => region.getOrCreate(key, () => v), () => region.setMulti({ [key]: v })]) {
