@@ -391,7 +391,8 @@ async fn leased_creation<P: Clone + 'static>(
     let result = create_and_store(inner, key, ttl, creator, opts).await;
     inner.event(Event { kind: EventKind::RegenerationEnd, key, error: result.as_ref().err(), ok: result.is_ok() });
     if let Err(e) = &result {
-        if e.kind() == ErrorKind::Creator {
+        // A creator that did not finish within creatorTimeout failed as much as one that threw.
+        if matches!(e.kind(), ErrorKind::Creator | ErrorKind::Timeout) {
             inner.event(Event { kind: EventKind::CreatorError, key, error: Some(e), ok: false });
         }
     }

@@ -91,8 +91,9 @@ impl<P: Clone + 'static> Inner<P> {
         match result {
             Ok(v) => Ok(v),
             Err(e) => {
-                // A creator's failure was counted where it happened; a backend's is counted here.
-                if e.kind() != ErrorKind::Creator {
+                // A creator's failure (or timeout) was counted where it happened; a backend's is
+                // counted here.
+                if !matches!(e.kind(), ErrorKind::Creator | ErrorKind::Timeout) {
                     self.event(Event { kind: EventKind::BackendError, key, error: Some(&e), ok: false });
                 }
                 let within_grace = d.stale_if_error.is_some_and(|grace| match ttl {

@@ -90,6 +90,8 @@ describe("degradation", () => {
     const err = await call.catch((e) => e);
     expect(err).toBeInstanceOf(TimeoutError);
     expect(err.message).toContain("2000 ms");
+    // The creator's failure to finish: counted once, as the creator's, not the backend's.
+    expect(r.stats()).toMatchObject({ creatorErrors: 1, backendErrors: 0 });
   });
 
   it("creatorTimeout ends the creation too: the next call creates again, a stale caller is not held", async () => {
@@ -109,6 +111,26 @@ describe("degradation", () => {
     sleep.fireAll();
     expect(await stale.catch((e) => e)).toBeInstanceOf(TimeoutError);
     expect(await r.getOrCreate("k", () => "again")).toBe("again");
+    expect(r.stats()).toMatchObject({ creatorErrors: 2, backendErrors: 0 });
+  });
+
+  it("creatorTimeout with staleIfError: the stale value is served, the timeout counted as the creator's", async () => {
+    const clock = fakeClock();
+    const sleep = manualTimers();
+    const errors = [];
+    const r = makeRegion({ clock, sleep, onError: (e) => errors.push(e) }).configure("edgepile.memory", {
+      expirationTime: 10,
+      creatorTimeout: 2,
+      staleIfError: 60,
+    });
+    await r.getOrCreate("k", () => "old");
+    clock.advance(11);
+    const stale = r.getOrCreate("k", () => new Promise(() => {}));
+    await settle();
+    sleep.fireAll();
+    expect(await stale).toBe("old");
+    expect(errors.map((e) => e.name)).toEqual(["TimeoutError"]);
+    expect(r.stats()).toMatchObject({ creatorErrors: 1, backendErrors: 0, staleServed: 1 });
   });
 
   it("backendTimeout: a hanging backend is a BackendError, not a hung request", async () => {
