@@ -193,3 +193,31 @@ fn failing_creator_releases_the_lease() {
     assert!(s.leases.held.borrow().is_empty());
     assert_eq!(s.leases.releases.get(), 1);
 }
+
+#[test]
+fn a_waiter_finds_the_value_a_holder_stored_without_releasing() {
+    // The holder stored the value, but its lease stays (its release failed: KV refuses a second
+    // write of the lease key within a second of the first; or it died right after the write).
+    let s = Setup::new();
+    s.leases.held.borrow_mut().insert("k".into(), ("holder".into(), s.clock.0.get() + 30.0));
+    let waiter = s.isolate(10.0);
+    let holder = s.isolate(10.0);
+    let calls = Rc::new(Cell::new(0));
+    let start = s.clock.0.get();
+    let mut futs = calls_on(&[waiter], 3, &calls, false);
+    futs.push(
+        async move {
+            for _ in 0..3 {
+                yield_now().await;
+            }
+            holder.set("k", "v#holder".to_owned()).await.map(|()| "stored".to_owned())
+        }
+        .boxed_local(),
+    );
+    let out = run(together(futs).boxed_local());
+    assert_eq!(calls.get(), 0, "not created again: {out:?}");
+    assert!(out[..3].iter().all(|v| v.as_deref().ok() == Some("v#holder")), "{out:?}");
+    let waited = s.clock.0.get() - start;
+    assert!(waited < 2.5, "found within about a second of waiting, not at lockTimeout: {waited}s");
+    assert!(s.errors.borrow().is_empty(), "{:?}", s.errors.borrow());
+}

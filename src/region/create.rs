@@ -17,6 +17,7 @@ use futures::future::{LocalBoxFuture, Shared};
 use futures::FutureExt;
 
 use super::inflight::Creation;
+use super::leasing::Waited;
 use super::{CreateOptions, Creator, Inner, Joined, Region};
 use crate::api::{CachedValue, Ttl};
 use crate::error::{Error, ErrorKind, Result};
@@ -358,33 +359,29 @@ async fn leased_creation<P: Clone + 'static>(
         },
         LeasePlan::Held(token) => Some(token),
         LeasePlan::Wait => {
-            let (token, waited) = inner.wait_for_lease(key).await;
-            if waited {
-                // Whoever held the lease may have stored the value meanwhile.
+            // Whoever holds the lease may store the value meanwhile: the fresh value, if so.
+            let look = || async move {
                 let fresh = |cv: &CachedValue<P>| inner.state(Some(cv), ttl) == State::Fresh;
-                let reread = match inner.io_for(&opts.degradation, inner.backend.get_usable(key, &fresh)).await {
-                    Ok(found) => {
-                        let state = inner.state(found.as_ref(), ttl);
-                        inner
-                            .checked(key, found, state, opts.check.as_ref(), ttl, &opts.degradation)
-                            .await
-                            .map(|f| (f, state))
-                    }
-                    Err(e) => Err(e),
-                };
-                match reread {
-                    Ok((Some(cv), State::Fresh)) => {
+                let found = inner.io_for(&opts.degradation, inner.backend.get_usable(key, &fresh)).await?;
+                let state = inner.state(found.as_ref(), ttl);
+                let found = inner.checked(key, found, state, opts.check.as_ref(), ttl, &opts.degradation).await?;
+                Ok(found.filter(|_| state == State::Fresh).map(|cv| cv.payload))
+            };
+            match inner.wait_for_lease(key, look).await {
+                Waited::Found(value) => return Ok(value),
+                Waited::Lease(token, true) => match look().await {
+                    Ok(None) => token,
+                    Ok(Some(value)) => {
                         inner.release(key, token).await;
-                        return Ok(cv.payload);
+                        return Ok(value);
                     }
-                    Ok(_) => {}
                     Err(e) => {
                         inner.release(key, token).await;
                         return Err(e);
                     }
-                }
+                },
+                Waited::Lease(token, false) => token,
             }
-            token
         }
     };
     inner.emit(EventKind::RegenerationStart, key);

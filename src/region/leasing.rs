@@ -1,23 +1,44 @@
 //! Waiting for and giving back the cross-isolate lease of a key.
 
 use super::Inner;
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, Result};
 use crate::events::EventKind;
 use crate::lease::backoff;
+
+/// Seconds between looks for the value while waiting for another holder's lease.
+const LOOK_EVERY: f64 = 1.0;
+
+/// How a wait for the lease ended.
+pub(super) enum Waited<P> {
+    /// The token (none: the lease could not be had) and whether the caller waited for it.
+    Lease(Option<String>, bool),
+    /// The value, fresh, stored meanwhile by whoever holds the lease.
+    Found(P),
+}
 
 impl<P: Clone + 'static> Inner<P> {
     /// Polls the lease with backoff until it is ours or the lock timeout passes: then the
     /// caller creates anyway (a dead holder must not block anyone longer). Returns the token,
-    /// if any, and whether we had to wait.
-    pub(super) async fn wait_for_lease(&self, key: &str) -> (Option<String>, bool) {
-        let Some(lease) = &self.lease else { return (None, false) };
+    /// if any, and whether we had to wait; or the value `look` found.
+    ///
+    /// While it waits, it looks for the value once a second: a holder may have stored it and
+    /// still hold the lease (KV refuses a lease key's delete within a second of its write; a
+    /// holder can die between its write and its release), and waiting for the lease then
+    /// would cost lockTimeout and a second creation.
+    pub(super) async fn wait_for_lease<F: std::future::Future<Output = Result<Option<P>>>>(
+        &self,
+        key: &str,
+        look: impl Fn() -> F,
+    ) -> Waited<P> {
+        let Some(lease) = &self.lease else { return Waited::Lease(None, false) };
         let deadline = self.now() + lease.lock_timeout;
+        let mut looked = self.now();
         let mut attempt = 0;
         loop {
             match self.io(lease.leases.acquire(key, lease.ttl)).await {
                 Ok(Some(token)) => {
                     self.emit(EventKind::LeaseAcquired, key);
-                    return (Some(token), attempt > 0);
+                    return Waited::Lease(Some(token), attempt > 0);
                 }
                 Ok(None) if attempt == 0 => {
                     self.emit(EventKind::LeaseContended, key);
@@ -26,7 +47,14 @@ impl<P: Clone + 'static> Inner<P> {
                 Ok(None) => {}
                 Err(e) => {
                     self.report(key, &e);
-                    return (None, attempt > 0);
+                    return Waited::Lease(None, attempt > 0);
+                }
+            }
+            if self.now() - looked >= LOOK_EVERY {
+                looked = self.now();
+                // A failed look is no answer: the wait goes on, and the read after it reports.
+                if let Ok(Some(value)) = look().await {
+                    return Waited::Found(value);
                 }
             }
             let left = deadline - self.now();
@@ -43,9 +71,9 @@ impl<P: Clone + 'static> Inner<P> {
                         ),
                     ),
                 );
-                return (None, true);
+                return Waited::Lease(None, true);
             }
-            let Some(sleep) = &self.sleep else { return (None, true) };
+            let Some(sleep) = &self.sleep else { return Waited::Lease(None, true) };
             sleep(backoff(attempt).min(left)).await;
             attempt += 1;
         }
