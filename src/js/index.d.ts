@@ -302,8 +302,15 @@ export interface CoherenceOptions {
 
 /** A pluggable coherence point (dogpile's region_invalidator idea). Versions count up per region. */
 export interface CoherencePoint {
-  /** Marks (seconds) and the [version, key] changes after `since`, or null when they are no longer known. */
-  changes(region: string, since: number): Promise<{ version: number; hard: number; soft: number; changes: Array<[number, string]> | null }>;
+  /**
+   * Marks (seconds) and the [version, key] changes after `since`, or null when they are no longer
+   * known; with tags, `shards`: the version of each tag shard's last change, indexed by shard (an
+   * isolate asks `tagChanges` of the shards that moved).
+   */
+  changes(
+    region: string,
+    since: number,
+  ): Promise<{ version: number; hard: number; soft: number; changes: Array<[number, string]> | null; shards?: number[] }>;
   /** Records writes or deletes of backend keys; returns the version of the last. */
   publish(region: string, keys: string[]): Promise<number | undefined>;
   invalidate(region: string, hard: boolean, at: number): Promise<void>;

@@ -294,6 +294,28 @@ describe("tags across isolates", () => {
     expect(plain).toEqual(tagged);
   });
 
+  it("a custom point with tag methods that answers no shards: told at once, not silently local", async () => {
+    const errors = [];
+    const point = {
+      changes: async () => ({ version: 0, hard: 0, soft: 0, changes: [] }), // no `shards`
+      publish: async () => 0,
+      invalidate: async () => {},
+      tagChanges: async () => ({ version: 0, marks: [] }),
+      invalidateTags: async () => {},
+    };
+    const r = makeRegion({ name: unique(), onError: (e) => errors.push(e) }).configure("edgepile.cloudflare_kv", {
+      expirationTime: 3600,
+      arguments: { namespace: env.CACHE },
+      l1: { maxEntries: 10, ttl: 60 },
+      coherence: { namespace: point, interval: 1 },
+    });
+    expect(await r.getOrCreate("k", () => "v", { tags: ["t"] })).toBe("v"); // the call goes on
+    expect(errors.map((e) => e.name)).toEqual(["ValidationError"]);
+    expect(errors[0].message).toContain("shards");
+    await expect(r.invalidateTags(["t"])).rejects.toThrow(ValidationError);
+    expect(await r.getOrCreate("k", () => "v2", { tags: ["t"] })).toBe("v2"); // applied here
+  });
+
   it("a failing coherence point: tagged reads still answer, the failure is counted", async () => {
     const broken = {
       changes: () => Promise.reject(new Error("down")),

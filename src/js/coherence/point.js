@@ -13,6 +13,9 @@ import { DurableObjectCoherence } from "./durable-object.js";
 import { KvCoherence } from "./kv.js";
 
 const OWN_MAX = 4096; // versions of this isolate's own writes remembered, to skip their echo
+const NO_SHARDS =
+  "the coherence point's changes() answered no `shards` (the version of each tag shard's last change, by shard): " +
+  "tag invalidations made through it would not reach other isolates";
 
 /** The transport for `coherence.namespace`: a CoherenceCoordinator binding, a KV namespace, or a custom point. */
 export function coherenceTransport(namespace) {
@@ -54,6 +57,7 @@ export class Coherence {
   /** @type {Promise<unknown> | undefined} */
   #watching = undefined; // the transport's watch (optional), started by the first check
   #shards = []; // the version of each tag shard this isolate has taken on
+  #noShards = false; // a point with tag methods answered changes() without `shards`
 
   /** `interval`, `timeout`: seconds. */
   constructor(transport, { region, interval, timeout }) {
@@ -119,6 +123,11 @@ export class Coherence {
         const tags = await this.#tagChanges(state.shards ?? []);
         apply({ hard: state.hard ?? 0, soft: state.soft ?? 0, keys, tags });
         this.#version = state.version;
+        if (!Array.isArray(state.shards) && typeof this.#transport.tagChanges === "function" && !this.#noShards) {
+          // Told once: without shards no isolate learns that a tag shard moved.
+          this.#noShards = true;
+          failed(new ValidationError(NO_SHARDS));
+        }
       } catch (e) {
         failed(e);
       } finally {
@@ -159,6 +168,7 @@ export class Coherence {
     if (typeof this.#transport.invalidateTags !== "function") {
       throw new ValidationError("this coherence point has no invalidateTags(region, shard, tags, hard, at): tags stay in this isolate");
     }
+    if (this.#noShards) throw new ValidationError(NO_SHARDS);
     const byShard = new Map();
     for (const tag of tags) {
       const s = tagShard(tag);
