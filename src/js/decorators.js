@@ -141,21 +141,12 @@ export function cacheMultiOnArguments(region, fn, options) {
       const creator = async (...missing) => {
         const missingArgs = missing.map((k) => argOf.get(k));
         const out = await fn.apply(this, missingArgs);
-        if (!asdict) return out;
-        if (out === null || typeof out !== "object") {
-          throw new ValidationError(`with asdict, the function must return an object or a Map, got ${describe(out)}`);
-        }
         // Arguments the function left out are returned as missing and not cached.
-        return missingArgs.map((a) => lookup(out, a));
+        return asdict ? valuesOf(out, missingArgs) : out;
       };
       const tags = tagsFor(args)?.tags; // shared by this call's entries
       const values = await region.getOrCreateMulti(ks, creator, { expirationTime, shouldCacheFn, tags, checkValue, migrate });
-      if (!asdict) return values;
-      const result = {};
-      args.forEach((a, i) => {
-        if (values[i] !== NO_VALUE) result[a] = values[i];
-      });
-      return result;
+      return asdict ? byArgument(args, values) : values;
     });
   }, fn);
   cached.original = fn;
@@ -177,7 +168,7 @@ export function cacheMultiOnArguments(region, fn, options) {
     return promised(async () => {
       const ks = keys(args);
       const out = await fn.apply(self, args);
-      const values = asdict ? args.map((a) => lookup(out, a)) : out;
+      const values = asdict ? valuesOf(out, args) : out;
       if (!Array.isArray(values) || values.length !== args.length) {
         throw new ValidationError("the function must return one value per argument");
       }
@@ -185,8 +176,26 @@ export function cacheMultiOnArguments(region, fn, options) {
         new Map(ks.map((k, i) => /** @type {[string, unknown]} */ ([k, values[i]])).filter(([, v]) => v !== NO_VALUE)),
         tagsFor(args),
       );
-      return asdict ? out : values;
+      // As a call answers: a plain object of argument → value, for the arguments returned.
+      return asdict ? byArgument(args, values) : values;
     });
   };
   return cached;
+}
+
+/** With asdict: the function's result (an object or a Map) as one value per argument. */
+function valuesOf(out, args) {
+  if (out === null || typeof out !== "object") {
+    throw new ValidationError(`with asdict, the function must return an object or a Map, got ${describe(out)}`);
+  }
+  return args.map((a) => lookup(out, a));
+}
+
+/** With asdict: what a call answers, argument → value, leaving out the missing. */
+function byArgument(args, values) {
+  const result = {};
+  args.forEach((a, i) => {
+    if (values[i] !== NO_VALUE) result[a] = values[i];
+  });
+  return result;
 }

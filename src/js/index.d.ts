@@ -130,11 +130,6 @@ export interface DurableObjectNamespaceLike {
 export interface LeaseArguments {
   /** The binding of the LeaseCoordinator Durable Object: exact leases. */
   lockNamespace?: DurableObjectNamespaceLike;
-  /**
-   * edgepile.cloudflare_kv: best-effort lease keys in the same namespace (default off).
-   * edgepile.redis: SET NX PX lease keys, on by default; `false` turns the lock off.
-   */
-  distributedLock?: boolean;
   /** Default "edgepile-lock:". */
   lockPrefix?: string;
   /** Seconds a caller with nothing to serve waits for another holder (default 10). */
@@ -145,6 +140,8 @@ export interface LeaseArguments {
 
 export interface KvArguments extends LeaseArguments {
   namespace: KVNamespaceLike;
+  /** Best-effort lease keys (`lockPrefix` + key) in the same namespace (default off). */
+  distributedLock?: boolean;
   /** Seconds a value is kept past its expiration to be served stale (default: its expiration, ≥ 60). */
   staleTtl?: number;
 }
@@ -382,7 +379,10 @@ export interface DegradationOptions {
   creatorSoftTimeout?: number;
   /** A caller waiting for a creation gets a TimeoutError after this long. */
   creatorTimeout?: number;
-  /** Each backend operation fails with a BackendError after this long. */
+  /**
+   * Each backend operation fails with a BackendError after this long. The lease client's calls
+   * are bounded by the region's value (configure's), not a call's.
+   */
   backendTimeout?: number;
 }
 

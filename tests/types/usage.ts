@@ -128,6 +128,9 @@ const redisRegion = makeRegion().configure("edgepile.redis", {
   arguments: { url: "redis://127.0.0.1:6379", staleTtl: 60, lockTimeout: 5, leaseTtl: 10 },
 });
 makeRegion().configure("edgepile.redis", { arguments: { client, distributedLock: false } });
+makeRegion().configure("edgepile.cloudflare_kv", { arguments: { namespace: env.CACHE, distributedLock: true } });
+// @ts-expect-error: KV lease keys need KV; a memory region takes lockNamespace
+makeRegion().configure("edgepile.memory", { arguments: { distributedLock: true } });
 void redisRegion.actualBackend.close?.();
 void redisRegion.actualBackend.bus?.subscribe("edgepile", (m: string) => console.log(m), { onReconnect: () => {} });
 const typedBackend: RedisBackend = new RedisBackend({ url: "redis://127.0.0.1:6379" });

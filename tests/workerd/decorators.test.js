@@ -226,6 +226,30 @@ describe("cacheMultiOnArguments", () => {
     expect(asked).toEqual([[1, 2, 3], [2]]);
   });
 
+  it("asdict: refresh answers as a call does, also when the function returns a Map", async () => {
+    const r = region();
+    let n = 0;
+    const lookup = r.cacheMultiOnArguments(
+      function lookup(...ids) {
+        n++;
+        return new Map(ids.filter((id) => id !== 2).map((id) => [id, `v${id}:${n}`]));
+      },
+      { asdict: true },
+    );
+    expect(await lookup(1, 2)).toEqual({ 1: "v1:1" });
+    const refreshed = await lookup.refresh(1, 2);
+    expect(refreshed).not.toBeInstanceOf(Map);
+    expect(refreshed).toEqual({ 1: "v1:2" });
+    expect(await lookup(1)).toEqual({ 1: "v1:2" });
+    const bad = r.cacheMultiOnArguments(
+      function bad() {
+        return null;
+      },
+      { asdict: true },
+    );
+    await expect(bad.refresh(1)).rejects.toBeInstanceOf(ValidationError);
+  });
+
   it("set, get, invalidate and refresh", async () => {
     const r = region();
     let n = 0;

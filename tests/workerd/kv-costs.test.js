@@ -91,6 +91,16 @@ describe("KV operations per call", () => {
     await kvRegion().region.set(`edgepile-lock:${victim}`, 1); // without KV leases, an ordinary key
   });
 
+  it("with KV leases, a key that leaves no room for lockPrefix: the error names the prefix and the room left", async () => {
+    const errors = [];
+    const { region } = kvRegion({ distributedLock: true }, {}, { sleep: () => Promise.resolve(), onError: (e) => errors.push(e) });
+    const long = `${key()}:`.padEnd(505, "x"); // a valid KV key, but not with "edgepile-lock:" before it
+    expect(await region.getOrCreate(long, () => "v")).toBe("v"); // created, without the lease
+    const [err] = errors;
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err.message).toMatch(/lockPrefix "edgepile-lock:".*keep keys to 498 bytes/);
+  });
+
   it("100 concurrent cold calls in one isolate: 1 read, 1 creator call, 1 write", async () => {
     const { kv, region } = kvRegion();
     const k = key();

@@ -9,6 +9,9 @@
 // holder. The Durable Object lease (lockNamespace) is exact everywhere.
 import { checkKvKey, DEFAULT_LOCK_PREFIX, kvMinTtl } from "../backends/kv.js";
 import { ValidationError } from "../errors.js";
+import { schema } from "../schema.js";
+
+const utf8 = new TextEncoder();
 
 export const DEFAULT_SETTLE_MS = 50;
 
@@ -39,8 +42,22 @@ export class KvLeases {
     return /** @type {{ token?: unknown, expires?: unknown } | null} */ (await this.namespace.get(lockKey, "json"));
   }
 
+  /** The lease key of `key`, which KV must accept: the prefix takes room from the key's 512 bytes. */
+  #lockKey(key) {
+    try {
+      return checkKvKey(this.prefix + key);
+    } catch (e) {
+      const room = schema().limits.kvMaxKeyBytes - utf8.encode(this.prefix).length;
+      throw new ValidationError(
+        `the KV lease key of ${JSON.stringify(key)} (lockPrefix ${JSON.stringify(this.prefix)} + the key) is not a valid KV key: ` +
+          `with distributedLock, keep keys to ${room} bytes, e.g. keyMangler: lengthConditionalMangler(${room}, sha256MangleKey)`,
+        { cause: e },
+      );
+    }
+  }
+
   async acquire(key, ttlSeconds) {
-    const lockKey = checkKvKey(this.prefix + key);
+    const lockKey = this.#lockKey(key);
     const current = await this.#read(lockKey);
     if (current && Number(current.expires) > Date.now()) return null;
     const token = crypto.randomUUID();
@@ -58,7 +75,7 @@ export class KvLeases {
   }
 
   async release(key, token) {
-    const lockKey = this.prefix + key;
+    const lockKey = this.#lockKey(key);
     const current = await this.#read(lockKey);
     if (current?.token === token) await this.namespace.delete(lockKey);
   }
