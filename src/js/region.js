@@ -186,7 +186,12 @@ export class CacheRegion {
     // FaultProxy's injected 429s included).
     const writes =
       backend === "edgepile.cloudflare_kv"
-        ? new KvWrites(outer, { clock: () => this.#now() * 1000, sleep, report: (type, key, error) => this.#writeEvent(type, key, error) })
+        ? new KvWrites(outer, {
+            clock: () => this.#now() * 1000,
+            sleep,
+            report: (type, key, error) => this.#writeEvent(type, key, error),
+            landed: (key) => this.#writeLanded(key),
+          })
         : undefined;
     this.#core = new RegionCore(this.name, writes ?? outer, memory, fixed, hooks);
     this.#writes = writes;
@@ -502,6 +507,11 @@ export class CacheRegion {
 
   /** What KvWrites did with a write: an event; a dropped write also reaches onError. */
   #writeEvent(type, key, error) {
+    if (type === "writeDropped" && this.#tiered) {
+      // This isolate's L1 holds a value KV never got: every isolate goes back to KV's.
+      /** @type {MemoryStore} */ (this.#memory).drop([key]);
+      this.#writeLanded(key);
+    }
     if (type === "writeDropped") {
       const dropped = new BackendError(`KV write of ${JSON.stringify(key)} dropped after retries`, { cause: error });
       try {
@@ -514,6 +524,16 @@ export class CacheRegion {
   }
 
   /** A coherence failure reaches no caller: it is counted, reported and an event. */
+  /**
+   * A write KV got after its caller returned (held for KV's one write a second, or retried after
+   * a 429), or one it never got: told again through the coherence point, since the isolates that
+   * dropped the key when it was first published may have read KV's old value back meanwhile.
+   */
+  #writeLanded(key) {
+    if (!this.#tiered || this.#coherence === undefined) return;
+    this.#coherence.publish([key]).catch((e) => this.#coherenceFailed(e));
+  }
+
   #coherenceFailed(error) {
     this.#coherenceErrors++;
     try {

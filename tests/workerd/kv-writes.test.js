@@ -186,4 +186,91 @@ describe("KV-aware writes", () => {
     expect(kv.puts.length).toBe(1);
     expect(await env.CACHE.get(key)).toBeNull();
   });
+
+  it("a failed write of a key that spells 429 is not taken for KV's limit: it reaches the caller", async () => {
+    const failing = {
+      get: (key, type) => env.CACHE.get(key, type),
+      put: () => Promise.reject(new Error("KV PUT failed: 413 Value too large")),
+      delete: (key) => env.CACHE.delete(key),
+    };
+    const region = makeRegion().configure("edgepile.cloudflare_kv", { expirationTime: 300, arguments: { namespace: failing } });
+    const err = await region.set(`user:429:${Math.random()}`, 1).catch((e) => e);
+    expect(err?.cause?.message).toMatch(/413/);
+    expect(region.stats().retriedWrites).toBe(0);
+  });
+
+  it("a held write on its way to KV is still served until it lands (never the older value)", async () => {
+    let release;
+    const gate = new Promise((resolve) => {
+      release = resolve;
+    });
+    let puts = 0;
+    const slow = {
+      get: (key, type) => env.CACHE.get(key, type),
+      put: async (key, value, opts) => {
+        if (++puts === 2) await gate; // the held write hangs on its way
+        return env.CACHE.put(key, value, opts);
+      },
+      delete: (key) => env.CACHE.delete(key),
+    };
+    const time = fakeTime();
+    const region = makeRegion({ clock: time.clock, sleep: time.sleep }).configure("edgepile.cloudflare_kv", {
+      expirationTime: 300,
+      arguments: { namespace: slow },
+    });
+    const key = fresh("sending");
+    await region.set(key, "v1");
+    await region.set(key, "v2"); // held
+    await time.tick(1.1); // now on its way, hanging
+    expect(puts).toBe(2);
+    expect(await region.get(key)).toBe("v2");
+    release();
+    await settle();
+    expect(await region.get(key)).toBe("v2");
+    expect(await env.CACHE.get(key)).not.toBeNull();
+  });
+
+  it("a held write keeps the value as it was set: changing the object afterwards changes nothing", async () => {
+    const { region, time } = kvRegion();
+    const key = fresh("copy");
+    await region.set(key, { n: 1 });
+    const value = { n: 2, at: new Date(5), tags: new Set(["a"]) };
+    await region.set(key, value); // held
+    value.n = 200;
+    value.tags.add("b");
+    expect(await region.get(key)).toEqual({ n: 2, at: new Date(5), tags: new Set(["a"]) });
+    await time.tick(1.1);
+    expect(await region.get(key)).toEqual({ n: 2, at: new Date(5), tags: new Set(["a"]) }); // as KV has it
+  });
+
+  it("a write after a delete still in flight waits for it: KV gets the delete, then the write", async () => {
+    const order = [];
+    let release;
+    const gate = new Promise((resolve) => {
+      release = resolve;
+    });
+    const slow = {
+      get: (key, type) => env.CACHE.get(key, type),
+      put: async (key, value, opts) => {
+        order.push("put");
+        return env.CACHE.put(key, value, opts);
+      },
+      delete: async (key) => {
+        await gate;
+        order.push("delete");
+        return env.CACHE.delete(key);
+      },
+    };
+    const region = makeRegion().configure("edgepile.cloudflare_kv", { expirationTime: 300, arguments: { namespace: slow } });
+    const key = fresh("delete-then-set");
+    const del = region.delete(key);
+    await region.set(key, "after"); // returns at once: held behind the delete, and served
+    expect(await region.get(key)).toBe("after");
+    expect(order).toEqual([]);
+    release();
+    await del;
+    for (let i = 0; i < 20 && order.length < 2; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(order).toEqual(["delete", "put"]);
+    expect(await region.get(key)).toBe("after");
+  });
 });

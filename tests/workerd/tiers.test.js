@@ -278,6 +278,30 @@ describe("coherence", () => {
     expect(await b.getOrCreate("k", () => "never")).toBe("a's");
   });
 
+  it("a write KV gets late (held for KV's one write a second) is told to every isolate again when it lands", async () => {
+    const point = memoryPoint();
+    const clock = fakeClock();
+    const timers = [];
+    const sleep = () => new Promise((resolve) => timers.push(resolve));
+    const prefix = unique();
+    const [a, b] = [0, 1].map(() =>
+      makeRegion({ name: prefix, clock, sleep, keyMangler: (k) => `${prefix}:${k}` }).configure("edgepile.cloudflare_kv", {
+        expirationTime: 3600,
+        arguments: { namespace: env.CACHE },
+        l1: { maxEntries: 100, ttl: 30 },
+        coherence: { namespace: point, interval: 1 },
+      }),
+    );
+    await a.set("k", "v1");
+    await a.set("k", "v2"); // held: KV takes one write a second; published at once all the same
+    clock.advance(1);
+    expect(await b.getOrCreate("k", () => "never")).toBe("v1"); // told, but KV still has v1
+    timers.splice(0).forEach((fire) => fire()); // the second passes: v2 lands in KV
+    await settle();
+    clock.advance(1);
+    expect(await b.getOrCreate("k", () => "never")).toBe("v2"); // told again: not v1 for l1.ttl
+  });
+
   it("hard invalidation in one isolate: every isolate's next call after the interval creates anew", async () => {
     const point = memoryPoint();
     const { regions, clock } = isolates(4, { coherence: point });

@@ -10,17 +10,38 @@
 // The caller whose write goes first awaits it (other failures reach it as before); later
 // callers return at once: their value exists and is served meanwhile.
 
+import { CachedValue } from "../cached-value.js";
+import { BackendError } from "../errors.js";
+
 export const KV_WRITE_INTERVAL_MS = 1000;
 const ignore = () => {};
 export const MAX_RETRIES = 4;
 const MAX_TRACKED = 1000; // keys whose last write time is kept before a sweep
 
-/** True for KV's "too many writes to this key" (the binding's 429, or a BackendError around it). */
+/**
+ * True for KV's "too many writes to this key": the binding's 429, found through the causes of the
+ * BackendErrors around it. A BackendError's own message is not read: it quotes the key, and a key
+ * such as "user:429" must not pass a failed write off as KV's limit.
+ */
 export function isTooManyWrites(error) {
   for (let e = error, depth = 0; e != null && depth < 4; e = e.cause, depth++) {
+    if (e instanceof BackendError) continue;
     if (/\b429\b/.test(String(e.message ?? e))) return true;
   }
   return false;
+}
+
+/**
+ * A held write's value, copied: the caller may change its object once its set has returned, and
+ * what is served meanwhile and written later must be what it set. A value the structured clone
+ * cannot copy is held as it is (the encoder refuses it when it is written).
+ */
+function snapshot(item) {
+  try {
+    return new CachedValue(structuredClone(item.payload), item.metadata);
+  } catch {
+    return item;
+  }
 }
 
 export class KvWrites {
@@ -28,18 +49,22 @@ export class KvWrites {
   #clock; // ms
   #sleep; // (ms) => Promise
   #report; // (type, key, error) => void: "writeDeferred", "writeRetried", "writeDropped"
-  // key → { last: ms of its last write, running, pending: the held write, writing: the write in
-  // flight, deletes: how many deletes of the key this isolate has made }
+  /** @type {(key: string) => void} a write KV got after its caller had returned */
+  #landed;
+  // key → { last: ms of its last write, running, pending: the held write, sending: the
+  // held write now on its way (served until it settles), writing: the write or delete in flight,
+  // deletes: how many deletes of the key this isolate has made }
   #keys = new Map();
   /** @type {import("../index.js").ExecutionContextLike | undefined} */
   #ctx = undefined; // the latest request context, for waitUntil
   counts = { deferred: 0, retried: 0, dropped: 0 };
 
-  constructor(inner, { clock, sleep, report }) {
+  constructor(inner, { clock, sleep, report, landed = ignore }) {
     this.#inner = inner;
     this.#clock = clock;
     this.#sleep = sleep;
     this.#report = report;
+    this.#landed = landed;
   }
 
   /** Background work from now on is kept alive by this request's `ctx.waitUntil`. */
@@ -47,31 +72,44 @@ export class KvWrites {
     this.#ctx = ctx;
   }
 
-  /** A held write's value (not yet in KV) is this isolate's newest: served as it is. */
+  /** A held write's value (not yet in KV, or on its way) is this isolate's newest: served as it is. */
   get(key) {
-    const held = this.#keys.get(key)?.pending;
+    const held = this.#held(key);
     return held !== undefined ? held.item : this.#inner.get(key);
   }
 
   async getMulti(keys) {
     const found = await this.#inner.getMulti(keys);
-    return keys.map((k, i) => this.#keys.get(k)?.pending?.item ?? found[i]);
+    return keys.map((k, i) => this.#held(k)?.item ?? found[i]);
   }
 
-  set(key, item, options) {
+  #held(key) {
+    const s = this.#keys.get(key);
+    return s === undefined ? undefined : (s.pending ?? s.sending);
+  }
+
+  /** The state of `key`, made when first needed (swept when idle: see #sweep). */
+  #state(key) {
     let s = this.#keys.get(key);
     if (s === undefined) {
       if (this.#keys.size >= MAX_TRACKED) this.#sweep();
-      s = { last: -Infinity, running: false, pending: undefined, writing: undefined, deletes: 0 };
+      s = { last: -Infinity, running: false, pending: undefined, sending: undefined, writing: undefined, deletes: 0 };
       this.#keys.set(key, s);
     }
-    s.pending = { item, options }; // a newer value takes the place of one still held
-    if (s.running || s.last + KV_WRITE_INTERVAL_MS > this.#clock()) {
-      // Held until this key may be written again, in the background.
+    return s;
+  }
+
+  set(key, item, options) {
+    const s = this.#state(key);
+    if (s.running || s.last + KV_WRITE_INTERVAL_MS > this.#clock() || s.writing !== undefined) {
+      // Held until this key may be written again, in the background; a newer value takes the
+      // place of one still held.
+      s.pending = { item: snapshot(item), options };
       this.#count("deferred", key);
       if (!s.running) this.#start(key, s, undefined);
       return undefined;
     }
+    s.pending = { item, options };
     let first;
     const firstDone = new Promise((resolve, reject) => {
       first = { resolve, reject };
@@ -89,29 +127,45 @@ export class KvWrites {
     await Promise.all(Object.keys(mapping).map((k) => this.set(k, mapping[k], options)));
   }
 
-  async delete(key) {
-    const writing = this.#forget(key);
-    if (writing !== undefined) await writing;
-    return this.#inner.delete(key);
+  delete(key) {
+    const s = this.#forget(key);
+    return this.#deleting([s], () => this.#inner.delete(key));
   }
 
-  async deleteMulti(keys) {
-    const writing = keys.map((k) => this.#forget(k)).filter((w) => w !== undefined);
-    if (writing.length > 0) await Promise.all(writing);
-    return this.#inner.deleteMulti(keys);
+  deleteMulti(keys) {
+    const states = keys.map((k) => this.#forget(k));
+    return this.#deleting(states, () => this.#inner.deleteMulti(keys));
+  }
+
+  /**
+   * Sends a delete once the writes in flight of its keys have settled, and marks it in flight
+   * itself: a write that follows waits for it (held meanwhile), so KV gets them in order.
+   */
+  async #deleting(states, send) {
+    const before = states.map((s) => s.writing).filter((w) => w !== undefined);
+    const done = (async () => {
+      if (before.length > 0) await Promise.all(before);
+      return send();
+    })();
+    const settled = done.then(ignore, ignore);
+    for (const s of states) s.writing = settled;
+    try {
+      return await done;
+    } finally {
+      for (const s of states) if (s.writing === settled) s.writing = undefined;
+    }
   }
 
   /**
    * A delete wins over writes still held for the key, and over one in flight: that one is not
-   * retried, and the delete is sent once it has settled (answered as that settles, never
-   * rejecting), so KV gets the two in order.
+   * retried (its value no longer served), and the delete is sent once it has settled.
    */
   #forget(key) {
-    const s = this.#keys.get(key);
-    if (s === undefined) return undefined;
+    const s = this.#state(key);
     s.pending = undefined;
+    s.sending = undefined;
     s.deletes++;
-    return s.writing;
+    return s;
   }
 
   /**
@@ -122,29 +176,36 @@ export class KvWrites {
     let retries = 0;
     try {
       while (s.pending !== undefined) {
+        // A delete in flight goes first; then one write a second.
+        while (s.writing !== undefined) await s.writing;
         const wait = s.last + KV_WRITE_INTERVAL_MS - this.#clock();
         if (wait > 0) await this.#sleep(wait);
+        if (s.writing !== undefined) continue;
         // Taken after the wait: what came meanwhile is newer (a delete leaves nothing).
         const entry = this.#next(s);
         if (entry === undefined) return;
+        s.sending = entry;
         s.last = this.#clock();
         const deletes = s.deletes;
         let error;
         // Called inside a promise: a set that throws at once (a codec refusing the value) fails
         // this write as a rejected one does.
         const write = Promise.resolve().then(() => this.#inner.set(key, entry.item, entry.options));
-        s.writing = write.then(ignore, ignore);
+        const writing = write.then(ignore, ignore);
+        s.writing = writing;
         try {
           await write;
         } catch (e) {
           error = e;
         } finally {
-          s.writing = undefined;
+          if (s.writing === writing) s.writing = undefined; // a delete since is in flight itself
+          if (s.sending === entry) s.sending = undefined;
         }
         if (error === undefined || !isTooManyWrites(error)) {
           // Written, or not KV's limit: the first caller hears of it as before, a held write's
           // failure is counted as dropped.
           if (error !== undefined && first === undefined) this.#count("dropped", key, error);
+          if (error === undefined && first === undefined) this.#landed(key);
           if (error === undefined) first?.resolve();
           else first?.reject(error);
           first = undefined;
@@ -164,7 +225,7 @@ export class KvWrites {
         } else {
           retries++;
           this.#count("retried", key, error);
-          s.pending = entry;
+          s.pending = { item: snapshot(entry.item), options: entry.options };
           // Beyond the one-second spacing: 1 s, 2 s, 4 s, … more before the next attempt.
           await this.#sleep(KV_WRITE_INTERVAL_MS * 2 ** (retries - 1));
         }
@@ -179,7 +240,7 @@ export class KvWrites {
   #sweep() {
     const now = this.#clock();
     for (const [key, s] of this.#keys) {
-      if (!s.running && s.last + KV_WRITE_INTERVAL_MS <= now) this.#keys.delete(key);
+      if (!s.running && s.writing === undefined && s.last + KV_WRITE_INTERVAL_MS <= now) this.#keys.delete(key);
     }
   }
 
