@@ -81,14 +81,27 @@ pub struct TieredBackend<P> {
     reporter: Option<TierReporter>,
     /// Reads from L2 fill L1 at once (nothing to check them; see `Backend::keep_reads`).
     keep_reads: Cell<bool>,
-    /// Reads of L2 awaiting the region's check: the key and `L1Store::dropped` when it began (a
-    /// short list, searched in order: no hash map in the wasm module for it).
-    checking: RefCell<Vec<(String, u64)>>,
+    /// Reads of L2 out, or answered and awaiting the region's check (a short list, searched in
+    /// order: no hash map in the wasm module for it).
+    reads: RefCell<Vec<Read>>,
+    next_read: Cell<u64>,
 }
 
-/// Reads awaiting a check that are remembered; past it, the list starts again (the values of
-/// the reads forgotten are served, not kept in L1).
-const CHECKING_MAX: usize = 256;
+/// A read of L2 whose value may yet fill L1: only if no write or delete of its key began in this
+/// isolate since it began (the read may have found what that replaced), nor a drop told by
+/// another isolate's change (`L1Store::dropped` as it was then).
+struct Read {
+    id: u64,
+    key: String,
+    dropped: u64,
+    written: bool,
+    /// Answered, its value waiting for the region's check (see `Backend::remember`).
+    checking: bool,
+}
+
+/// Reads remembered; past it, the list starts again (the values of the reads forgotten are
+/// served, not kept in L1).
+const READS_MAX: usize = 256;
 
 impl<P: Clone + 'static> TieredBackend<P> {
     /// `l1_ttl`: seconds an L1 entry is served after it was filled (`f64::INFINITY`: until
@@ -102,24 +115,57 @@ impl<P: Clone + 'static> TieredBackend<P> {
             on_change: None,
             reporter: None,
             keep_reads: Cell::new(true),
-            checking: RefCell::default(),
+            reads: RefCell::default(),
+            next_read: Cell::new(0),
         }
     }
 
-    /// Forgets a read of `key` awaiting its check: a write of the key (begun, not yet done) or a
-    /// rejection makes what it read not worth keeping.
-    fn not_awaiting(&self, key: &str) {
-        self.checking.borrow_mut().retain(|(k, _)| k != key);
+    /// A write or delete of `key` begins (or a rejection): what the reads of it out or awaiting
+    /// their check found is not worth keeping.
+    fn written(&self, key: &str) {
+        let mut reads = self.reads.borrow_mut();
+        reads.retain(|r| !(r.checking && r.key == key));
+        reads.iter_mut().filter(|r| r.key == key).for_each(|r| r.written = true);
     }
 
-    /// Notes a read of `key` whose value waits for the region's check (see `Backend::remember`).
-    fn awaiting_check(&self, key: &str, dropped: u64) {
-        let mut checking = self.checking.borrow_mut();
-        checking.retain(|(k, _)| k != key);
-        if checking.len() >= CHECKING_MAX {
-            checking.clear();
+    /// Notes a read of L2 beginning: its id.
+    fn read_begins(&self, key: &str) -> u64 {
+        let id = self.next_read.get() + 1;
+        self.next_read.set(id);
+        let mut reads = self.reads.borrow_mut();
+        if reads.len() >= READS_MAX {
+            reads.clear();
         }
-        checking.push((key.to_owned(), dropped));
+        reads.push(Read { id, key: key.to_owned(), dropped: self.l1.dropped(), written: false, checking: false });
+        id
+    }
+
+    /// The read `id` of `key` found `found` (`Err(())`: it failed): what that does to L1. Nothing,
+    /// for a read during which the key was written here or a change from another isolate was
+    /// told (it may have found what they replaced); else L1 takes the answer, or, when the region
+    /// checks values, the read waits for its check (in the place of an older one of its key) and
+    /// what L1 held (not usable: stale, say) goes, so that the value read can take its place.
+    fn read_ends(&self, id: u64, key: &str, found: std::result::Result<Option<&CachedValue<P>>, ()>, until: f64) {
+        let dropped = self.l1.dropped();
+        let check = !self.keep_reads.get() && matches!(found, Ok(Some(_)));
+        {
+            let mut reads = self.reads.borrow_mut();
+            let Some(at) = reads.iter().position(|r| r.id == id) else { return };
+            if reads[at].written || reads[at].dropped != dropped || found.is_err() {
+                reads.swap_remove(at);
+                return;
+            }
+            if check {
+                reads.retain(|r| r.id == id || !(r.checking && r.key == key));
+                reads.iter_mut().filter(|r| r.id == id).for_each(|r| r.checking = true);
+            } else {
+                reads.swap_remove(at);
+            }
+        }
+        match found {
+            Ok(Some(cv)) if !check => self.l1.write(key, cv.clone(), until),
+            _ => self.l1.remove(key),
+        }
     }
 
     pub fn on_change(mut self, hook: ChangeHook) -> Self {
@@ -163,29 +209,17 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
             if let Some(cv) = self.l1.read(key, (self.clock)()).filter(|cv| usable(cv)) {
                 return Ok(Some(cv));
             }
-            let dropped = self.l1.dropped();
-            let found = self.l2.get(key).await?;
-            match &found {
-                // Kept only if no change from another isolate was told while the read was out:
-                // it may concern this key, and the read may have found what it replaced.
-                Some(_) if self.l1.dropped() != dropped => {}
-                Some(cv) if self.keep_reads.get() => self.l1.write(key, cv.clone(), self.until()),
-                Some(_) => {
-                    // What L1 held is not usable (stale, say): gone, so that the value read can
-                    // take its place once it has passed the check.
-                    self.l1.remove(key);
-                    self.awaiting_check(key, dropped);
-                }
-                None => self.l1.remove(key),
-            }
-            Ok(found)
+            let read = self.read_begins(key);
+            let found = self.l2.get(key).await;
+            self.read_ends(read, key, found.as_ref().map(Option::as_ref).map_err(drop), self.until());
+            found
         }
         .boxed_local()
     }
 
     fn set<'a>(&'a self, key: &'a str, value: CachedValue<P>, ttl: Ttl) -> BackendFuture<'a, ()> {
         async move {
-            self.not_awaiting(key);
+            self.written(key);
             match self.l2.set(key, value.clone(), ttl).await {
                 Ok(()) => self.l1.write(key, value, self.until()),
                 Err(e) => {
@@ -202,7 +236,7 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
 
     fn delete<'a>(&'a self, key: &'a str) -> BackendFuture<'a, ()> {
         async move {
-            self.not_awaiting(key);
+            self.written(key);
             self.l1.remove(key);
             self.l2.delete(key).await?;
             self.changed(vec![key.to_owned()]).await;
@@ -216,7 +250,7 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
     }
 
     fn forget(&self, key: &str) {
-        self.not_awaiting(key);
+        self.written(key);
         self.l1.remove(key);
     }
 
@@ -228,12 +262,12 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
         // Only a value read from L2 here, with no change from another isolate told since the read
         // began; and not over something there already (newer, or this very value served from L1,
         // whose `until` stays as it was).
-        let began = {
-            let mut checking = self.checking.borrow_mut();
-            let at = checking.iter().position(|(k, _)| k == key);
-            at.map(|i| checking.swap_remove(i).1)
+        let current = {
+            let mut reads = self.reads.borrow_mut();
+            let at = reads.iter().position(|r| r.checking && r.key == key);
+            at.map(|i| reads.swap_remove(i)).is_some_and(|r| !r.written && r.dropped == self.l1.dropped())
         };
-        if began == Some(self.l1.dropped()) && self.l1.read(key, (self.clock)()).is_none() {
+        if current && self.l1.read(key, (self.clock)()).is_none() {
             self.l1.write(key, value.clone(), self.until());
         }
     }
@@ -256,24 +290,21 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
             if missing.is_empty() {
                 return Ok(out);
             }
-            let dropped = self.l1.dropped();
-            let mut fetched = self.l2.get_multi(&missing).await?.into_iter();
+            let reads: Vec<u64> = missing.iter().map(|k| self.read_begins(k)).collect();
+            let fetched = self.l2.get_multi(&missing).await;
             let until = self.until();
-            let current = self.l1.dropped() == dropped;
+            let Ok(fetched) = fetched else {
+                reads.iter().zip(&missing).for_each(|(&id, k)| self.read_ends(id, k, Err(()), until));
+                return fetched.map(|_| out);
+            };
+            let mut fetched = fetched.into_iter();
+            let mut reads = reads.into_iter();
             for (k, slot) in keys.iter().zip(out.iter_mut()) {
                 if slot.is_some() {
                     continue;
                 }
                 let found = fetched.next().flatten();
-                match &found {
-                    Some(_) if !current => {}
-                    Some(cv) if self.keep_reads.get() => self.l1.write(k, cv.clone(), until),
-                    Some(_) => {
-                        self.l1.remove(k);
-                        self.awaiting_check(k, dropped);
-                    }
-                    None => self.l1.remove(k),
-                }
+                self.read_ends(reads.next().unwrap_or_default(), k, Ok(found.as_ref()), until);
                 *slot = found;
             }
             Ok(out)
@@ -284,7 +315,7 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
     fn set_multi<'a>(&'a self, items: Vec<(String, CachedValue<P>)>, ttl: Ttl) -> BackendFuture<'a, ()> {
         async move {
             let keys: Vec<String> = items.iter().map(|(k, _)| k.clone()).collect();
-            keys.iter().for_each(|k| self.not_awaiting(k));
+            keys.iter().for_each(|k| self.written(k));
             if let Err(e) = self.l2.set_multi(items.clone(), ttl).await {
                 keys.iter().for_each(|k| self.l1.remove(k));
                 return Err(e);
@@ -302,7 +333,7 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
     fn delete_multi<'a>(&'a self, keys: &'a [String]) -> BackendFuture<'a, ()> {
         async move {
             keys.iter().for_each(|k| {
-                self.not_awaiting(k);
+                self.written(k);
                 self.l1.remove(k);
             });
             self.l2.delete_multi(keys).await?;

@@ -278,6 +278,22 @@ describe("coherence", () => {
     expect(await b.getOrCreate("k", () => "never")).toBe("a's");
   });
 
+  it("a read out while this isolate deletes or sets the key puts nothing older in L1", async () => {
+    const {
+      regions: [writer, r],
+    } = isolates(2);
+    await writer.set("gone", "v1");
+    const read = r.get("gone");
+    await r.delete("gone");
+    expect(await read).toBe("v1"); // answered before the delete
+    expect(await r.get("gone")).toBe(NO_VALUE);
+    await writer.set("replaced", "v1");
+    const again = r.get("replaced");
+    await r.set("replaced", "v2");
+    await again;
+    expect(await r.get("replaced")).toBe("v2");
+  });
+
   it("a write KV gets late (held for KV's one write a second) is told to every isolate again when it lands", async () => {
     const point = memoryPoint();
     const clock = fakeClock();
