@@ -10,7 +10,7 @@ import { barChart } from "./charts.mjs";
 import { costModel } from "./cost.mjs";
 import { redisSuite } from "./node/redis.mjs";
 import { peersTable, report, summaryTable } from "./report.mjs";
-import { EARLY_SUBJECTS, SUBJECTS } from "./subjects.mjs";
+import { EARLY_SUBJECTS, SUBJECTS, WARM_KV_SUBJECTS } from "./subjects.mjs";
 import { expiry } from "./suites/expiry.mjs";
 import { writeBurst } from "./suites/burst.mjs";
 import { acrossIsolates } from "./suites/isolates.mjs";
@@ -20,6 +20,7 @@ import { SCALE_LAUNCHES, scale } from "./suites/scale.mjs";
 import { KV_LAUNCHES, speed } from "./suites/speed.mjs";
 import { SHAPES, stored } from "./suites/stored.mjs";
 import { startup } from "./suites/startup.mjs";
+import { warmKv } from "./suites/warm-kv.mjs";
 import { targets } from "./targets.mjs";
 
 const { values } = parseArgs({
@@ -71,6 +72,7 @@ const suites = [
     "speed",
     () => speed(SUBJECTS, { n: config.n, kvN: config.kvN, rounds: Math.max(config.rounds, quick ? 1 : 5), launches: config.kvLaunches }),
   ],
+  ["warmKv", () => warmKv(WARM_KV_SUBJECTS, { n: quick ? 500 : 20_000, rounds: quick ? 1 : 9, launches: quick ? 1 : 3 })],
   [
     "scale",
     () =>

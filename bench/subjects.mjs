@@ -33,6 +33,15 @@ export const SUBJECTS = [
   { id: "cache-manager-kv", label: "cache-manager 7 + keyv (KV store)", store: "kv" },
 ];
 
+/**
+ * The KV subjects over a KV binding kept in the isolate (bench/workers/lib/memory-kv.js): the
+ * warm KV-hit suite, where the store's own cost nearly vanishes and the library's CPU is left.
+ */
+export const WARM_KV_SUBJECTS = ["kv-baseline", "edgepile-kv", "cachified-kv", "cache-manager-kv"].map((id) => {
+  const { label, baseline } = SUBJECTS.find((s) => s.id === id) ?? { label: id };
+  return { id: `warm-${id}`, label, store: "kv", ...(baseline ? { baseline } : {}) };
+});
+
 /** Subjects of the expiry suite alone: edgepile with early refresh, beside the others there. */
 export const EARLY_SUBJECTS = [
   { id: "edgepile-memory-early", label: "edgepile, early refresh", store: "memory" },

@@ -31,7 +31,11 @@ export function serve(setup) {
     creatorCalls++;
     return { n: ++scaleValue };
   };
-  const hitCreator = () => ({ id: 1, name: "value" });
+  let hitCreations = 0; // the hit routes' creator: once per isolate when every later call hits
+  const hitCreator = () => {
+    hitCreations++;
+    return { id: 1, name: "value" };
+  };
   const slowCreator = (ms, value) => async () => {
     creatorCalls++;
     if (ms > 0) await sleep(ms);
@@ -157,7 +161,7 @@ export function serve(setup) {
       return String(n);
     },
     async "/counts"() {
-      return { creatorCalls, ...kv?.counts };
+      return { creatorCalls, hitCreations, ...kv?.counts };
     },
     async "/reset"() {
       creatorCalls = 0;
