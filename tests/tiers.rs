@@ -7,6 +7,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use common::*;
+use edgepile::backend::Backend;
 use edgepile::backends::{MemoryL1, TieredBackend};
 use edgepile::{CreateOptions, GetOptions, Region, RegionBuilder, Ttl};
 use futures::FutureExt;
@@ -270,4 +271,104 @@ fn a_read_out_while_this_isolate_writes_the_key_leaves_the_write_in_l1() {
         }
         .boxed_local());
     }
+}
+
+/// A shared tier whose operations take turns to complete: a read answers what was stored when
+/// it began; a write or delete is applied when it completes (`set_turns`, `delete_turns`).
+struct Turns {
+    inner: Rc<MockBackend>,
+    set_turns: std::cell::Cell<usize>,
+    delete_turns: std::cell::Cell<usize>,
+}
+
+impl edgepile::backend::Backend<String> for Turns {
+    fn capabilities(&self) -> edgepile::backend::Capabilities {
+        self.inner.capabilities()
+    }
+    fn get<'a>(&'a self, key: &'a str) -> edgepile::backend::BackendFuture<'a, Option<edgepile::CachedValue<String>>> {
+        async move {
+            let found = self.inner.store.get(key).await;
+            yield_now().await;
+            found
+        }
+        .boxed_local()
+    }
+    fn set<'a>(
+        &'a self,
+        key: &'a str,
+        value: edgepile::CachedValue<String>,
+        ttl: Ttl,
+    ) -> edgepile::backend::BackendFuture<'a, ()> {
+        async move {
+            for _ in 0..self.set_turns.get() {
+                yield_now().await;
+            }
+            self.inner.store.set(key, value, ttl).await
+        }
+        .boxed_local()
+    }
+    fn delete<'a>(&'a self, key: &'a str) -> edgepile::backend::BackendFuture<'a, ()> {
+        async move {
+            for _ in 0..self.delete_turns.get() {
+                yield_now().await;
+            }
+            self.inner.store.delete(key).await
+        }
+        .boxed_local()
+    }
+}
+
+#[test]
+fn l1_never_keeps_what_a_write_or_delete_in_flight_replaces() {
+    let shared = Rc::new(MockBackend::new());
+    let clock = FakeClock::new();
+    let writer = isolate(&shared, &clock, 60.0);
+    let turns = Rc::new(Turns { inner: shared.clone(), set_turns: 1.into(), delete_turns: 8.into() });
+    let tiers = TieredBackend::new(Rc::new(MemoryL1::new(10)), turns.clone(), 60.0, clock.clock());
+    let r = RegionBuilder::new("tiers").ttl(Ttl::Seconds(3600.0)).clock(clock.clock()).build(Rc::new(tiers));
+    let get = |r: &Region<String>| {
+        let r = r.clone();
+        async move { r.get("k", GetOptions::default()).await.unwrap() }
+    };
+    run(async {
+        // A read that begins while a delete of the key is in flight finds the old value: it is not kept.
+        writer.set("k", "v1".into()).await.unwrap();
+        let deleter = r.clone();
+        futures::future::join(async move { deleter.delete("k").await.unwrap() }, get(&r)).await;
+        assert_eq!(shared.store.get("k").await.unwrap(), None);
+        assert_eq!(get(&r).await, None, "a read begun during the delete");
+        // A set still in flight when a delete of the key begins, done before it: the set's value
+        // does not enter L1 over the delete.
+        turns.set_turns.set(3);
+        let (setter, deleter) = (r.clone(), r.clone());
+        futures::future::join(async move { setter.set("k", "v2".into()).await.unwrap() }, async move {
+            yield_now().await;
+            deleter.delete("k").await.unwrap();
+        })
+        .await;
+        assert_eq!(shared.store.get("k").await.unwrap(), None);
+        assert_eq!(get(&r).await, None, "a set done during a later delete");
+    }
+    .boxed_local());
+}
+
+#[test]
+fn a_get_multi_of_a_thousand_keys_fills_l1() {
+    let shared = Rc::new(MockBackend::new());
+    let clock = FakeClock::new();
+    let writer = isolate(&shared, &clock, 60.0);
+    let tiers = TieredBackend::new(Rc::new(MemoryL1::new(2000)), shared.clone(), 60.0, clock.clock());
+    let r = RegionBuilder::new("tiers").ttl(Ttl::Seconds(3600.0)).clock(clock.clock()).build(Rc::new(tiers));
+    let keys: Vec<String> = (0..1000).map(|i| format!("k{i}")).collect();
+    run(async {
+        for k in &keys {
+            writer.set(k, format!("v{k}")).await.unwrap();
+        }
+        let found = r.get_multi(&keys, GetOptions::default()).await.unwrap();
+        assert!(found.iter().all(Option::is_some));
+        let reads = shared.counts();
+        r.get_multi(&keys, GetOptions::default()).await.unwrap();
+        assert_eq!(shared.counts().get_multis, reads.get_multis, "every key came from L1");
+    }
+    .boxed_local());
 }

@@ -10,12 +10,13 @@
 //! Expiry is not decided here: an L1 entry is the L2 entry as it was read, creation time
 //! included, and the region judges it exactly as it would judge the L2 copy.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::rc::Rc;
 
 use futures::future::LocalBoxFuture;
 use futures::FutureExt;
 
+use super::in_flight::{Answer, InFlight};
 use crate::api::{CachedValue, Ttl};
 use crate::backend::{Backend, BackendFuture, Capabilities, Usable};
 use crate::backends::MemoryStore;
@@ -81,27 +82,9 @@ pub struct TieredBackend<P> {
     reporter: Option<TierReporter>,
     /// Reads from L2 fill L1 at once (nothing to check them; see `Backend::keep_reads`).
     keep_reads: Cell<bool>,
-    /// Reads of L2 out, or answered and awaiting the region's check (a short list, searched in
-    /// order: no hash map in the wasm module for it).
-    reads: RefCell<Vec<Read>>,
-    next_read: Cell<u64>,
+    /// Reads and writes of L2 in flight in this isolate: what may enter L1 (see `in_flight.rs`).
+    flight: InFlight,
 }
-
-/// A read of L2 whose value may yet fill L1: only if no write or delete of its key began in this
-/// isolate since it began (the read may have found what that replaced), nor a drop told by
-/// another isolate's change (`L1Store::dropped` as it was then).
-struct Read {
-    id: u64,
-    key: String,
-    dropped: u64,
-    written: bool,
-    /// Answered, its value waiting for the region's check (see `Backend::remember`).
-    checking: bool,
-}
-
-/// Reads remembered; past it, the list starts again (the values of the reads forgotten are
-/// served, not kept in L1).
-const READS_MAX: usize = 256;
 
 impl<P: Clone + 'static> TieredBackend<P> {
     /// `l1_ttl`: seconds an L1 entry is served after it was filled (`f64::INFINITY`: until
@@ -115,56 +98,35 @@ impl<P: Clone + 'static> TieredBackend<P> {
             on_change: None,
             reporter: None,
             keep_reads: Cell::new(true),
-            reads: RefCell::default(),
-            next_read: Cell::new(0),
+            flight: InFlight::default(),
         }
     }
 
-    /// A write or delete of `key` begins (or a rejection): what the reads of it out or awaiting
-    /// their check found is not worth keeping.
-    fn written(&self, key: &str) {
-        let mut reads = self.reads.borrow_mut();
-        reads.retain(|r| !(r.checking && r.key == key));
-        reads.iter_mut().filter(|r| r.key == key).for_each(|r| r.written = true);
-    }
-
-    /// Notes a read of L2 beginning: its id.
+    /// A read of L2 begins: its id.
     fn read_begins(&self, key: &str) -> u64 {
-        let id = self.next_read.get() + 1;
-        self.next_read.set(id);
-        let mut reads = self.reads.borrow_mut();
-        if reads.len() >= READS_MAX {
-            reads.clear();
-        }
-        reads.push(Read { id, key: key.to_owned(), dropped: self.l1.dropped(), written: false, checking: false });
-        id
+        self.flight.read_begins(key, self.l1.dropped())
     }
 
-    /// The read `id` of `key` found `found` (`Err(())`: it failed): what that does to L1. Nothing,
-    /// for a read during which the key was written here or a change from another isolate was
-    /// told (it may have found what they replaced); else L1 takes the answer, or, when the region
-    /// checks values, the read waits for its check (in the place of an older one of its key) and
-    /// what L1 held (not usable: stale, say) goes, so that the value read can take its place.
-    fn read_ends(&self, id: u64, key: &str, found: std::result::Result<Option<&CachedValue<P>>, ()>, until: f64) {
-        let dropped = self.l1.dropped();
-        let check = !self.keep_reads.get() && matches!(found, Ok(Some(_)));
-        {
-            let mut reads = self.reads.borrow_mut();
-            let Some(at) = reads.iter().position(|r| r.id == id) else { return };
-            if reads[at].written || reads[at].dropped != dropped || found.is_err() {
-                reads.swap_remove(at);
-                return;
-            }
-            if check {
-                reads.retain(|r| r.id == id || !(r.checking && r.key == key));
-                reads.iter_mut().filter(|r| r.id == id).for_each(|r| r.checking = true);
-            } else {
-                reads.swap_remove(at);
-            }
-        }
-        match found {
-            Ok(Some(cv)) if !check => self.l1.write(key, cv.clone(), until),
+    /// The read `read` of `key` found `found` (`None`: it failed): what that does to L1.
+    fn read_ends(&self, read: u64, key: &str, found: Option<Option<&CachedValue<P>>>, until: f64) {
+        let Some(found) = found else { return self.flight.read_gone(read) };
+        let check = !self.keep_reads.get() && found.is_some();
+        match (self.flight.read_ends(read, self.l1.dropped(), check), found) {
+            (Answer::Fill, Some(cv)) => self.l1.write(key, cv.clone(), until),
+            (Answer::Skip, _) => {}
             _ => self.l1.remove(key),
+        }
+    }
+
+    /// The write or delete `ticket` of `key` is done (`stored`: the value L2 now has, if it
+    /// succeeded and was a write): L1 takes it only if no later write or delete of the key began.
+    fn write_ends(&self, key: &str, ticket: u64, stored: Option<CachedValue<P>>, until: f64) {
+        match stored {
+            Some(value) if self.flight.write_ends(ticket) => self.l1.write(key, value, until),
+            _ => {
+                self.flight.write_ends(ticket);
+                self.l1.remove(key);
+            }
         }
     }
 
@@ -211,7 +173,7 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
             }
             let read = self.read_begins(key);
             let found = self.l2.get(key).await;
-            self.read_ends(read, key, found.as_ref().map(Option::as_ref).map_err(drop), self.until());
+            self.read_ends(read, key, found.as_ref().ok().map(Option::as_ref), self.until());
             found
         }
         .boxed_local()
@@ -219,15 +181,11 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
 
     fn set<'a>(&'a self, key: &'a str, value: CachedValue<P>, ttl: Ttl) -> BackendFuture<'a, ()> {
         async move {
-            self.written(key);
-            match self.l2.set(key, value.clone(), ttl).await {
-                Ok(()) => self.l1.write(key, value, self.until()),
-                Err(e) => {
-                    // L1 never holds what L2 does not: the next read goes to L2.
-                    self.l1.remove(key);
-                    return Err(e);
-                }
-            }
+            let ticket = self.flight.write_begins(key);
+            let stored = self.l2.set(key, value.clone(), ttl).await;
+            // L1 never holds what L2 does not: after a failure the next read goes to L2.
+            self.write_ends(key, ticket, stored.as_ref().ok().map(|()| value), self.until());
+            stored?;
             self.changed(vec![key.to_owned()]).await;
             Ok(())
         }
@@ -236,9 +194,11 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
 
     fn delete<'a>(&'a self, key: &'a str) -> BackendFuture<'a, ()> {
         async move {
-            self.written(key);
+            let ticket = self.flight.write_begins(key);
             self.l1.remove(key);
-            self.l2.delete(key).await?;
+            let deleted = self.l2.delete(key).await;
+            self.write_ends(key, ticket, None, 0.0);
+            deleted?;
             self.changed(vec![key.to_owned()]).await;
             Ok(())
         }
@@ -250,7 +210,7 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
     }
 
     fn forget(&self, key: &str) {
-        self.written(key);
+        self.flight.forget(key);
         self.l1.remove(key);
     }
 
@@ -262,12 +222,7 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
         // Only a value read from L2 here, with no change from another isolate told since the read
         // began; and not over something there already (newer, or this very value served from L1,
         // whose `until` stays as it was).
-        let current = {
-            let mut reads = self.reads.borrow_mut();
-            let at = reads.iter().position(|r| r.checking && r.key == key);
-            at.map(|i| reads.swap_remove(i)).is_some_and(|r| !r.written && r.dropped == self.l1.dropped())
-        };
-        if current && self.l1.read(key, (self.clock)()).is_none() {
+        if self.flight.checked(key, self.l1.dropped()) && self.l1.read(key, (self.clock)()).is_none() {
             self.l1.write(key, value.clone(), self.until());
         }
     }
@@ -293,18 +248,20 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
             let reads: Vec<u64> = missing.iter().map(|k| self.read_begins(k)).collect();
             let fetched = self.l2.get_multi(&missing).await;
             let until = self.until();
-            let Ok(fetched) = fetched else {
-                reads.iter().zip(&missing).for_each(|(&id, k)| self.read_ends(id, k, Err(()), until));
-                return fetched.map(|_| out);
+            let mut fetched = match fetched {
+                Ok(found) => found.into_iter(),
+                Err(e) => {
+                    reads.into_iter().for_each(|read| self.flight.read_gone(read));
+                    return Err(e);
+                }
             };
-            let mut fetched = fetched.into_iter();
             let mut reads = reads.into_iter();
             for (k, slot) in keys.iter().zip(out.iter_mut()) {
                 if slot.is_some() {
                     continue;
                 }
                 let found = fetched.next().flatten();
-                self.read_ends(reads.next().unwrap_or_default(), k, Ok(found.as_ref()), until);
+                self.read_ends(reads.next().unwrap_or_default(), k, Some(found.as_ref()), until);
                 *slot = found;
             }
             Ok(out)
@@ -315,15 +272,13 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
     fn set_multi<'a>(&'a self, items: Vec<(String, CachedValue<P>)>, ttl: Ttl) -> BackendFuture<'a, ()> {
         async move {
             let keys: Vec<String> = items.iter().map(|(k, _)| k.clone()).collect();
-            keys.iter().for_each(|k| self.written(k));
-            if let Err(e) = self.l2.set_multi(items.clone(), ttl).await {
-                keys.iter().for_each(|k| self.l1.remove(k));
-                return Err(e);
-            }
+            let tickets: Vec<u64> = keys.iter().map(|k| self.flight.write_begins(k)).collect();
+            let stored = self.l2.set_multi(items.clone(), ttl).await;
             let until = self.until();
-            for (k, v) in items {
-                self.l1.write(&k, v, until);
+            for ((k, v), ticket) in items.into_iter().zip(tickets) {
+                self.write_ends(&k, ticket, stored.as_ref().ok().map(|()| v), until);
             }
+            stored?;
             self.changed(keys).await;
             Ok(())
         }
@@ -332,11 +287,11 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
 
     fn delete_multi<'a>(&'a self, keys: &'a [String]) -> BackendFuture<'a, ()> {
         async move {
-            keys.iter().for_each(|k| {
-                self.written(k);
-                self.l1.remove(k);
-            });
-            self.l2.delete_multi(keys).await?;
+            let tickets: Vec<u64> = keys.iter().map(|k| self.flight.write_begins(k)).collect();
+            keys.iter().for_each(|k| self.l1.remove(k));
+            let deleted = self.l2.delete_multi(keys).await;
+            keys.iter().zip(tickets).for_each(|(k, ticket)| self.write_ends(k, ticket, None, 0.0));
+            deleted?;
             self.changed(keys.to_vec()).await;
             Ok(())
         }

@@ -9,7 +9,7 @@
 //! - what a call joining the first call's read would get (its value and event, or its error), so
 //!   that calls that shared the outside read can take exactly that, and be counted as such.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use crate::backends::key_hash as hash;
 
 use super::{Inner, Region};
 use crate::error::Error;
@@ -108,10 +108,4 @@ impl<P: Clone + 'static> Inner<P> {
             }
         }
     }
-}
-
-fn hash(key: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    key.hash(&mut h);
-    h.finish()
 }

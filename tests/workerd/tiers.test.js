@@ -287,11 +287,57 @@ describe("coherence", () => {
     await r.delete("gone");
     expect(await read).toBe("v1"); // answered before the delete
     expect(await r.get("gone")).toBe(NO_VALUE);
-    await writer.set("replaced", "v1");
-    const again = r.get("replaced");
-    await r.set("replaced", "v2");
-    await again;
-    expect(await r.get("replaced")).toBe("v2");
+  });
+
+  it("writes and deletes of one key in flight together: L1 and reads end as KV does", async () => {
+    // KV puts wait for the test (`open`), and KV's one write a second waits on a timer it fires.
+    const gates = [];
+    const open = async () => {
+      while (gates.length > 0) {
+        gates.shift()();
+        await settle();
+      }
+    };
+    const kv = {
+      get: (k, t) => env.CACHE.get(k, t),
+      put: (k, v, o) => new Promise((resolve) => gates.push(() => resolve(env.CACHE.put(k, v, o)))),
+      delete: (k) => env.CACHE.delete(k),
+    };
+    const timers = [];
+    const sleep = () => new Promise((resolve) => timers.push(resolve));
+    const fire = async () => {
+      timers.splice(0).forEach((f) => f());
+      await settle();
+    };
+    const prefix = unique();
+    const r = makeRegion({ name: prefix, clock: fakeClock(), sleep, keyMangler: (k) => `${prefix}:${k}` }).configure(
+      "edgepile.cloudflare_kv",
+      { expirationTime: 3600, arguments: { namespace: kv }, l1: { maxEntries: 100, ttl: 30 } },
+    );
+    // A set in flight, then another held behind it: the first landing does not put itself in L1
+    // over the second, which KV gets next.
+    const first = r.set("a", "A");
+    await settle();
+    await r.set("a", "B"); // held: returns at once
+    await open();
+    await first;
+    expect(await r.get("a")).toBe("B");
+    await fire();
+    await open();
+    expect(await r.get("a")).toBe("B");
+    // v1 written, v2 held then on its way, then a delete: from the delete on, the key is gone,
+    // also for a read made while the delete waits for v2's write to settle.
+    const written = r.set("b", "v1");
+    await settle();
+    await open();
+    await written;
+    await r.set("b", "v2"); // held
+    await fire(); // v2 on its way, its put waiting
+    const deleted = r.delete("b");
+    expect(await r.get("b")).toBe(NO_VALUE);
+    await open();
+    await deleted;
+    expect(await r.get("b")).toBe(NO_VALUE);
   });
 
   it("a write KV gets late (held for KV's one write a second) is told to every isolate again when it lands", async () => {

@@ -12,8 +12,10 @@
 
 import { CachedValue } from "../cached-value.js";
 import { BackendError } from "../errors.js";
+import { NO_VALUE } from "../no-value.js";
 
 export const KV_WRITE_INTERVAL_MS = 1000;
+const DELETING = { item: NO_VALUE }; // read while a delete of the key is on its way
 const ignore = () => {};
 export const MAX_RETRIES = 4;
 const MAX_TRACKED = 1000; // keys whose last write time is kept before a sweep
@@ -53,7 +55,8 @@ export class KvWrites {
   #landed;
   // key → { last: ms of its last write, running, pending: the held write, sending: the
   // held write now on its way (served until it settles), writing: the write or delete in flight,
-  // deletes: how many deletes of the key this isolate has made }
+  // deletes: how many deletes of the key this isolate has made, deleting: how many are on their
+  // way (the key reads as missing meanwhile) }
   #keys = new Map();
   /** @type {import("../index.js").ExecutionContextLike | undefined} */
   #ctx = undefined; // the latest request context, for waitUntil
@@ -83,9 +86,11 @@ export class KvWrites {
     return keys.map((k, i) => this.#held(k)?.item ?? found[i]);
   }
 
+  /** What this isolate knows better than KV: a held value, or none while a delete is on its way. */
   #held(key) {
     const s = this.#keys.get(key);
-    return s === undefined ? undefined : (s.pending ?? s.sending);
+    if (s === undefined) return undefined;
+    return s.pending ?? (s.deleting > 0 ? DELETING : s.sending);
   }
 
   /** The state of `key`, made when first needed (swept when idle: see #sweep). */
@@ -93,7 +98,7 @@ export class KvWrites {
     let s = this.#keys.get(key);
     if (s === undefined) {
       if (this.#keys.size >= MAX_TRACKED) this.#sweep();
-      s = { last: -Infinity, running: false, pending: undefined, sending: undefined, writing: undefined, deletes: 0 };
+      s = { last: -Infinity, running: false, pending: undefined, sending: undefined, writing: undefined, deletes: 0, deleting: 0 };
       this.#keys.set(key, s);
     }
     return s;
@@ -148,11 +153,17 @@ export class KvWrites {
       return send();
     })();
     const settled = done.then(ignore, ignore);
-    for (const s of states) s.writing = settled;
+    for (const s of states) {
+      s.writing = settled;
+      s.deleting++;
+    }
     try {
       return await done;
     } finally {
-      for (const s of states) if (s.writing === settled) s.writing = undefined;
+      for (const s of states) {
+        s.deleting--;
+        if (s.writing === settled) s.writing = undefined;
+      }
     }
   }
 
@@ -240,7 +251,7 @@ export class KvWrites {
   #sweep() {
     const now = this.#clock();
     for (const [key, s] of this.#keys) {
-      if (!s.running && s.writing === undefined && s.last + KV_WRITE_INTERVAL_MS <= now) this.#keys.delete(key);
+      if (!s.running && s.writing === undefined && s.deleting === 0 && s.last + KV_WRITE_INTERVAL_MS <= now) this.#keys.delete(key);
     }
   }
 

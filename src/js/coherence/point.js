@@ -57,7 +57,7 @@ export class Coherence {
   /** @type {Promise<unknown> | undefined} */
   #watching = undefined; // the transport's watch (optional), started by the first check
   #shards = []; // the version of each tag shard this isolate has taken on
-  #noShards = false; // a point with tag methods answered changes() without `shards`
+  #noShards = false; // a point with tag methods answered its last changes() without `shards`
 
   /** `interval`, `timeout`: seconds. */
   constructor(transport, { region, interval, timeout }) {
@@ -123,11 +123,10 @@ export class Coherence {
         const tags = await this.#tagChanges(state.shards ?? []);
         apply({ hard: state.hard ?? 0, soft: state.soft ?? 0, keys, tags });
         this.#version = state.version;
-        if (!Array.isArray(state.shards) && typeof this.#transport.tagChanges === "function" && !this.#noShards) {
-          // Told once: without shards no isolate learns that a tag shard moved.
-          this.#noShards = true;
-          failed(new ValidationError(NO_SHARDS));
-        }
+        const noShards = !Array.isArray(state.shards) && typeof this.#transport.tagChanges === "function";
+        // Told once (and again if it comes back): without shards no isolate learns that a tag shard moved.
+        if (noShards && !this.#noShards) failed(new ValidationError(NO_SHARDS));
+        this.#noShards = noShards;
       } catch (e) {
         failed(e);
       } finally {
