@@ -274,9 +274,12 @@ fn a_read_out_while_this_isolate_writes_the_key_leaves_the_write_in_l1() {
 }
 
 /// A shared tier whose operations take turns to complete: a read answers what was stored when
-/// it began; a write or delete is applied when it completes (`set_turns`, `delete_turns`).
+/// it began, `get_turns` later; a write is applied when it begins and answers `set_turns` later
+/// (as a KV put that lands before its caller hears of it); a delete is applied when it completes,
+/// `delete_turns` after it began.
 struct Turns {
     inner: Rc<MockBackend>,
+    get_turns: std::cell::Cell<usize>,
     set_turns: std::cell::Cell<usize>,
     delete_turns: std::cell::Cell<usize>,
 }
@@ -288,7 +291,9 @@ impl edgepile::backend::Backend<String> for Turns {
     fn get<'a>(&'a self, key: &'a str) -> edgepile::backend::BackendFuture<'a, Option<edgepile::CachedValue<String>>> {
         async move {
             let found = self.inner.store.get(key).await;
-            yield_now().await;
+            for _ in 0..self.get_turns.get() {
+                yield_now().await;
+            }
             found
         }
         .boxed_local()
@@ -300,10 +305,11 @@ impl edgepile::backend::Backend<String> for Turns {
         ttl: Ttl,
     ) -> edgepile::backend::BackendFuture<'a, ()> {
         async move {
+            let stored = self.inner.store.set(key, value, ttl).await;
             for _ in 0..self.set_turns.get() {
                 yield_now().await;
             }
-            self.inner.store.set(key, value, ttl).await
+            stored
         }
         .boxed_local()
     }
@@ -323,7 +329,8 @@ fn l1_never_keeps_what_a_write_or_delete_in_flight_replaces() {
     let shared = Rc::new(MockBackend::new());
     let clock = FakeClock::new();
     let writer = isolate(&shared, &clock, 60.0);
-    let turns = Rc::new(Turns { inner: shared.clone(), set_turns: 1.into(), delete_turns: 8.into() });
+    let turns =
+        Rc::new(Turns { inner: shared.clone(), get_turns: 8.into(), set_turns: 1.into(), delete_turns: 3.into() });
     let tiers = TieredBackend::new(Rc::new(MemoryL1::new(10)), turns.clone(), 60.0, clock.clock());
     let r = RegionBuilder::new("tiers").ttl(Ttl::Seconds(3600.0)).clock(clock.clock()).build(Rc::new(tiers));
     let get = |r: &Region<String>| {
@@ -331,15 +338,23 @@ fn l1_never_keeps_what_a_write_or_delete_in_flight_replaces() {
         async move { r.get("k", GetOptions::default()).await.unwrap() }
     };
     run(async {
-        // A read that begins while a delete of the key is in flight finds the old value: it is not kept.
+        // A read that begins while a delete of the key is in flight, and answers after it is done,
+        // finds the old value: it is not kept.
         writer.set("k", "v1".into()).await.unwrap();
         let deleter = r.clone();
-        futures::future::join(async move { deleter.delete("k").await.unwrap() }, get(&r)).await;
+        let (_, found) = futures::future::join(async move { deleter.delete("k").await.unwrap() }, async {
+            yield_now().await;
+            get(&r).await
+        })
+        .await;
+        assert_eq!(found.as_deref(), Some("v1"), "the read began before the delete was applied");
         assert_eq!(shared.store.get("k").await.unwrap(), None);
+        turns.get_turns.set(1);
         assert_eq!(get(&r).await, None, "a read begun during the delete");
-        // A set still in flight when a delete of the key begins, done before it: the set's value
-        // does not enter L1 over the delete.
-        turns.set_turns.set(3);
+        // A set whose value lands at once but whose answer comes after a later delete of the key
+        // is done: the set's value does not enter L1 over the delete.
+        turns.set_turns.set(6);
+        turns.delete_turns.set(1);
         let (setter, deleter) = (r.clone(), r.clone());
         futures::future::join(async move { setter.set("k", "v2".into()).await.unwrap() }, async move {
             yield_now().await;
@@ -347,7 +362,7 @@ fn l1_never_keeps_what_a_write_or_delete_in_flight_replaces() {
         })
         .await;
         assert_eq!(shared.store.get("k").await.unwrap(), None);
-        assert_eq!(get(&r).await, None, "a set done during a later delete");
+        assert_eq!(get(&r).await, None, "a set answered after a later delete");
     }
     .boxed_local());
 }

@@ -40,6 +40,9 @@ struct Entry {
     key: u64,
     dropped: u64,
     kind: Kind,
+    /// Checking: which value the read found (its creation time's bits), so that only that value
+    /// is let into L1 when it passes.
+    value: u64,
 }
 
 /// What a read's answer does to L1.
@@ -79,15 +82,16 @@ impl InFlight {
                 entries.remove(at);
             }
         }
-        entries.push(Entry { id, key, dropped, kind });
+        entries.push(Entry { id, key, dropped, kind, value: 0 });
         id
     }
 
-    /// Takes entry `id` out of the list (and what it was), if it is there.
+    /// Takes entry `id` out of the list (and what it was), if it is there. The others keep their
+    /// order, oldest first, which eviction relies on.
     fn take(&self, id: u64) -> Option<Entry> {
         let mut entries = self.entries.borrow_mut();
         let at = entries.iter().position(|e| e.id == id)?;
-        Some(entries.swap_remove(at))
+        Some(entries.remove(at))
     }
 
     /// A read of `key` begins (`dropped`: the L1's count now): its id.
@@ -97,34 +101,34 @@ impl InFlight {
         self.push(key, dropped, if writing { Kind::Written } else { Kind::Read })
     }
 
-    /// The read `id` has its answer (`dropped`: the L1's count now; `check`: a value the region
-    /// checks before it may be kept).
-    pub fn read_ends(&self, id: u64, dropped: u64, check: bool) -> Answer {
+    /// The read `id` has its answer (`dropped`: the L1's count now; `check`: the value found, by
+    /// its creation time's bits, when the region checks it before it may be kept).
+    pub fn read_ends(&self, id: u64, dropped: u64, check: Option<u64>) -> Answer {
         let Some(read) = self.take(id) else { return Answer::Skip };
         if read.kind != Kind::Read || read.dropped != dropped {
             return Answer::Skip;
         }
-        if !check {
-            return Answer::Fill;
-        }
+        let Some(value) = check else { return Answer::Fill };
         // In the place of an older read of the key awaiting its check.
-        self.entries.borrow_mut().retain(|e| !(e.kind == Kind::Checking && e.key == read.key));
-        self.entries.borrow_mut().push(Entry { kind: Kind::Checking, ..read });
+        let mut entries = self.entries.borrow_mut();
+        entries.retain(|e| !(e.kind == Kind::Checking && e.key == read.key));
+        entries.push(Entry { kind: Kind::Checking, value, ..read });
         Answer::Await
     }
 
     /// A read that failed: forgotten. (One dropped at a timeout stays until the list is full,
-    /// and only its own answer, never given, is kept out of L1.)
+    /// evicted as the oldest read; only its own answer, never given, was at stake.)
     pub fn read_gone(&self, id: u64) {
         self.take(id);
     }
 
-    /// The value read of `key` passed the region's check: whether it may enter L1 now.
-    pub fn checked(&self, key: &str, dropped: u64) -> bool {
+    /// A value of `key` (`value`: its creation time's bits) passed the region's check: whether it
+    /// may enter L1 now, being the value the read awaiting its check found.
+    pub fn checked(&self, key: &str, dropped: u64, value: u64) -> bool {
         let key = hash(key);
         let mut entries = self.entries.borrow_mut();
         let at = entries.iter().position(|e| e.kind == Kind::Checking && e.key == key);
-        at.map(|i| entries.swap_remove(i)).is_some_and(|e| e.dropped == dropped)
+        at.map(|i| entries.remove(i)).is_some_and(|e| e.dropped == dropped && e.value == value)
     }
 
     /// What the reads of `key` found is not to be kept (a write or delete begins, or the region's
@@ -158,5 +162,66 @@ impl InFlight {
             entries.retain(|e| !(e.kind == Kind::Done && e.key == done.key));
         }
         latest
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Answer, InFlight};
+
+    #[test]
+    fn a_checked_value_enters_only_if_it_is_the_one_its_read_found() {
+        let f = InFlight::default();
+        let a = f.read_begins("k", 0);
+        assert!(f.read_ends(a, 0, Some(1)) == Answer::Await);
+        f.forget("k"); // deleted here while a's value was being checked
+        let b = f.read_begins("k", 0);
+        assert!(f.read_ends(b, 0, Some(2)) == Answer::Await);
+        assert!(!f.checked("k", 0, 1), "a's value, checked late, is not b's");
+        let c = f.read_begins("k", 0);
+        assert!(f.read_ends(c, 0, Some(3)) == Answer::Await);
+        assert!(f.checked("k", 0, 3));
+        assert!(!f.checked("k", 0, 3), "taken once");
+    }
+
+    #[test]
+    fn reads_begun_or_out_during_a_write_are_skipped() {
+        let f = InFlight::default();
+        let out = f.read_begins("k", 0);
+        let w = f.write_begins("k");
+        let during = f.read_begins("k", 0);
+        let other = f.read_begins("j", 0);
+        assert!(f.write_ends(w));
+        assert!(f.read_ends(out, 0, None) == Answer::Skip);
+        assert!(f.read_ends(during, 0, None) == Answer::Skip);
+        assert!(f.read_ends(other, 0, None) == Answer::Fill);
+        let after = f.read_begins("k", 0);
+        assert!(f.read_ends(after, 0, None) == Answer::Fill);
+        let dropped = f.read_begins("k", 0);
+        assert!(f.read_ends(dropped, 1, None) == Answer::Skip, "a coherence drop meanwhile");
+    }
+
+    #[test]
+    fn only_the_latest_write_of_a_key_is_latest_whichever_ends_first() {
+        let f = InFlight::default();
+        let (a, b) = (f.write_begins("k"), f.write_begins("k"));
+        assert!(f.write_ends(b), "b began last");
+        assert!(!f.write_ends(a), "a ends after b, which began later");
+        let c = f.write_begins("k");
+        assert!(f.write_ends(c), "no later write left in the books");
+        assert!(f.entries.borrow().is_empty());
+    }
+
+    #[test]
+    fn the_list_is_bounded_and_keeps_writes() {
+        let f = InFlight::default();
+        let w = f.write_begins("k");
+        for i in 0..3000 {
+            f.read_begins(&format!("r{i}"), 0);
+        }
+        assert!(f.entries.borrow().len() <= super::ENTRIES_MAX);
+        let r = f.read_begins("k", 0);
+        assert!(f.read_ends(r, 0, None) == Answer::Skip, "the write is still in flight");
+        assert!(f.write_ends(w));
     }
 }

@@ -73,6 +73,32 @@ impl<P: Clone> L1Store<P> for MemoryL1<P> {
     }
 }
 
+/// Writes or deletes of L2 begun here. One whose future is dropped before it ends (at a
+/// `backendTimeout`) ends when this is dropped: its key leaves L1 (the write may still land) and
+/// stops counting as in flight, which would otherwise keep every later read of it out of L1.
+struct Writes<'a, P: Clone + 'static> {
+    tiers: &'a TieredBackend<P>,
+    begun: Vec<(String, u64)>,
+}
+
+impl<P: Clone + 'static> Writes<'_, P> {
+    /// Ends them: `stored(i)` is the value L2 now has for the i-th key, if any.
+    fn end(mut self, mut stored: impl FnMut(usize) -> Option<CachedValue<P>>) {
+        let until = self.tiers.until();
+        for (i, (key, ticket)) in std::mem::take(&mut self.begun).into_iter().enumerate() {
+            self.tiers.write_ends(&key, ticket, stored(i), until);
+        }
+    }
+}
+
+impl<P: Clone + 'static> Drop for Writes<'_, P> {
+    fn drop(&mut self) {
+        for (key, ticket) in std::mem::take(&mut self.begun) {
+            self.tiers.write_ends(&key, ticket, None, 0.0);
+        }
+    }
+}
+
 pub struct TieredBackend<P> {
     l1: Rc<dyn L1Store<P>>,
     l2: Rc<dyn Backend<P>>,
@@ -110,7 +136,7 @@ impl<P: Clone + 'static> TieredBackend<P> {
     /// The read `read` of `key` found `found` (`None`: it failed): what that does to L1.
     fn read_ends(&self, read: u64, key: &str, found: Option<Option<&CachedValue<P>>>, until: f64) {
         let Some(found) = found else { return self.flight.read_gone(read) };
-        let check = !self.keep_reads.get() && found.is_some();
+        let check = found.filter(|_| !self.keep_reads.get()).map(|cv| cv.metadata.ct.to_bits());
         match (self.flight.read_ends(read, self.l1.dropped(), check), found) {
             (Answer::Fill, Some(cv)) => self.l1.write(key, cv.clone(), until),
             (Answer::Skip, _) => {}
@@ -118,15 +144,18 @@ impl<P: Clone + 'static> TieredBackend<P> {
         }
     }
 
+    /// Writes or deletes of `keys` begin: ended by `Writes::end`, or when dropped unended.
+    fn writes_begin<'k>(&self, keys: impl Iterator<Item = &'k str>) -> Writes<'_, P> {
+        Writes { tiers: self, begun: keys.map(|k| (k.to_owned(), self.flight.write_begins(k))).collect() }
+    }
+
     /// The write or delete `ticket` of `key` is done (`stored`: the value L2 now has, if it
     /// succeeded and was a write): L1 takes it only if no later write or delete of the key began.
     fn write_ends(&self, key: &str, ticket: u64, stored: Option<CachedValue<P>>, until: f64) {
+        let latest = self.flight.write_ends(ticket);
         match stored {
-            Some(value) if self.flight.write_ends(ticket) => self.l1.write(key, value, until),
-            _ => {
-                self.flight.write_ends(ticket);
-                self.l1.remove(key);
-            }
+            Some(value) if latest => self.l1.write(key, value, until),
+            _ => self.l1.remove(key),
         }
     }
 
@@ -181,10 +210,11 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
 
     fn set<'a>(&'a self, key: &'a str, value: CachedValue<P>, ttl: Ttl) -> BackendFuture<'a, ()> {
         async move {
-            let ticket = self.flight.write_begins(key);
+            let writes = self.writes_begin(std::iter::once(key));
             let stored = self.l2.set(key, value.clone(), ttl).await;
             // L1 never holds what L2 does not: after a failure the next read goes to L2.
-            self.write_ends(key, ticket, stored.as_ref().ok().map(|()| value), self.until());
+            let mut value = stored.is_ok().then_some(value);
+            writes.end(|_| value.take());
             stored?;
             self.changed(vec![key.to_owned()]).await;
             Ok(())
@@ -194,10 +224,10 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
 
     fn delete<'a>(&'a self, key: &'a str) -> BackendFuture<'a, ()> {
         async move {
-            let ticket = self.flight.write_begins(key);
+            let writes = self.writes_begin(std::iter::once(key));
             self.l1.remove(key);
             let deleted = self.l2.delete(key).await;
-            self.write_ends(key, ticket, None, 0.0);
+            writes.end(|_| None);
             deleted?;
             self.changed(vec![key.to_owned()]).await;
             Ok(())
@@ -222,7 +252,9 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
         // Only a value read from L2 here, with no change from another isolate told since the read
         // began; and not over something there already (newer, or this very value served from L1,
         // whose `until` stays as it was).
-        if self.flight.checked(key, self.l1.dropped()) && self.l1.read(key, (self.clock)()).is_none() {
+        let dropped = self.l1.dropped();
+        if self.flight.checked(key, dropped, value.metadata.ct.to_bits()) && self.l1.read(key, (self.clock)()).is_none()
+        {
             self.l1.write(key, value.clone(), self.until());
         }
     }
@@ -272,12 +304,10 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
     fn set_multi<'a>(&'a self, items: Vec<(String, CachedValue<P>)>, ttl: Ttl) -> BackendFuture<'a, ()> {
         async move {
             let keys: Vec<String> = items.iter().map(|(k, _)| k.clone()).collect();
-            let tickets: Vec<u64> = keys.iter().map(|k| self.flight.write_begins(k)).collect();
+            let writes = self.writes_begin(keys.iter().map(String::as_str));
             let stored = self.l2.set_multi(items.clone(), ttl).await;
-            let until = self.until();
-            for ((k, v), ticket) in items.into_iter().zip(tickets) {
-                self.write_ends(&k, ticket, stored.as_ref().ok().map(|()| v), until);
-            }
+            let ok = stored.is_ok();
+            writes.end(|i| items.get(i).filter(|_| ok).map(|(_, v)| v.clone()));
             stored?;
             self.changed(keys).await;
             Ok(())
@@ -287,10 +317,10 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
 
     fn delete_multi<'a>(&'a self, keys: &'a [String]) -> BackendFuture<'a, ()> {
         async move {
-            let tickets: Vec<u64> = keys.iter().map(|k| self.flight.write_begins(k)).collect();
+            let writes = self.writes_begin(keys.iter().map(String::as_str));
             keys.iter().for_each(|k| self.l1.remove(k));
             let deleted = self.l2.delete_multi(keys).await;
-            keys.iter().zip(tickets).for_each(|(k, ticket)| self.write_ends(k, ticket, None, 0.0));
+            writes.end(|_| None);
             deleted?;
             self.changed(keys.to_vec()).await;
             Ok(())
