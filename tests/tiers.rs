@@ -201,45 +201,16 @@ fn with_a_value_check_a_newer_value_read_past_a_stale_l1_entry_takes_its_place()
     .boxed_local());
 }
 
-/// A shared tier whose reads answer what was stored when they began, a few turns later: a KV read
-/// in flight while this isolate writes or deletes the key.
-struct SlowReads(Rc<MockBackend>);
-
-impl edgepile::backend::Backend<String> for SlowReads {
-    fn capabilities(&self) -> edgepile::backend::Capabilities {
-        self.0.capabilities()
-    }
-    fn get<'a>(&'a self, key: &'a str) -> edgepile::backend::BackendFuture<'a, Option<edgepile::CachedValue<String>>> {
-        async move {
-            let found = self.0.store.get(key).await;
-            for _ in 0..5 {
-                yield_now().await;
-            }
-            found
-        }
-        .boxed_local()
-    }
-    fn set<'a>(
-        &'a self,
-        key: &'a str,
-        value: edgepile::CachedValue<String>,
-        ttl: Ttl,
-    ) -> edgepile::backend::BackendFuture<'a, ()> {
-        self.0.set(key, value, ttl)
-    }
-    fn delete<'a>(&'a self, key: &'a str) -> edgepile::backend::BackendFuture<'a, ()> {
-        self.0.delete(key)
-    }
-}
-
 #[test]
 fn a_read_out_while_this_isolate_writes_the_key_leaves_the_write_in_l1() {
     for check in [false, true] {
         let shared = Rc::new(MockBackend::new());
         let clock = FakeClock::new();
         let writer = isolate(&shared, &clock, 60.0);
-        let tiers =
-            TieredBackend::new(Rc::new(MemoryL1::new(10)), Rc::new(SlowReads(shared.clone())), 60.0, clock.clock());
+        // Reads answer what was stored when they began, a few turns later: a KV read in flight.
+        let slow_reads =
+            Turns { inner: shared.clone(), get_turns: 5.into(), set_turns: 1.into(), delete_turns: 1.into() };
+        let tiers = TieredBackend::new(Rc::new(MemoryL1::new(10)), Rc::new(slow_reads), 60.0, clock.clock());
         let r = RegionBuilder::new("tiers").ttl(Ttl::Seconds(3600.0)).clock(clock.clock()).build(Rc::new(tiers));
         if check {
             r.set_value_check(Some(good_only(Rc::new(RefCell::new(None)))));
