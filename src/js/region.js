@@ -10,6 +10,7 @@ import { checkFunction, checkKey, checkKeys, checkOptions, describe, seconds } f
 import { buildChain } from "./proxy.js";
 import { CORE_BACKENDS, knownBackends, makeBackend } from "./backends/registry.js";
 import { DurableObjectLeases } from "./leases/durable-object.js";
+import { boundedLeases } from "./leases/bounded.js";
 import { KvLeases } from "./leases/kv.js";
 import { checkStorable } from "./storable.js";
 import { checkValueVersion, valueCheck } from "./check-value.js";
@@ -163,6 +164,7 @@ export class CacheRegion {
     if (chained) memory = l1 === undefined ? undefined : new MemoryStore(l1.maxEntries);
     const { keyMangler, clock, onError, asyncCreationRunner, sleep = defaultSleep, random } = this.#options;
     const runner = asyncCreationRunner === undefined ? undefined : (key, run) => asyncCreationRunner(this, key, run, { key });
+    const backendTimeout = degradationSeconds(opts, "backendTimeout");
     const hooks = {
       clock,
       keyMangler,
@@ -172,7 +174,7 @@ export class CacheRegion {
       keepAlive,
       random,
       earlyRefresh: beta > 0 ? beta : undefined,
-      leases,
+      leases: leases !== undefined && backendTimeout !== undefined ? boundedLeases(leases, backendTimeout, sleep) : leases,
       leaseTtl: args.leaseTtl,
       lockTimeout: args.lockTimeout,
       checkValue,

@@ -16,6 +16,7 @@ use std::rc::Rc;
 use futures::future::{LocalBoxFuture, Shared};
 use futures::FutureExt;
 
+use super::degrade::timed_out;
 use super::inflight::Creation;
 use super::leasing::Waited;
 use super::{CreateOptions, Creator, Inner, Joined, Region};
@@ -350,6 +351,10 @@ async fn leased_creation<P: Clone + 'static>(
     opts: &CreateOptions<P>,
     plan: LeasePlan<P>,
 ) -> Result<P> {
+    // creatorTimeout bounds the whole creation, a wait for another isolate's lease included: its
+    // callers wait no longer, and one that gave up must not be left with an error no one counts.
+    let timeout = opts.degradation.or(inner.degradation).creator_timeout;
+    let until = timeout.map_or(f64::INFINITY, |t| inner.now() + t);
     let token = match plan {
         LeasePlan::Local => None,
         LeasePlan::Early(current) => match early_lease(inner, key, opts, current).await {
@@ -367,8 +372,13 @@ async fn leased_creation<P: Clone + 'static>(
                 let found = inner.checked(key, found, state, opts.check.as_ref(), ttl, &opts.degradation).await?;
                 Ok(found.filter(|_| state == State::Fresh).map(|cv| cv.payload))
             };
-            match inner.wait_for_lease(key, look).await {
+            match inner.wait_for_lease(key, look, until).await {
                 Waited::Found(value) => return Ok(value),
+                Waited::Expired => {
+                    let e = timed_out("the creation", timeout.unwrap_or_default());
+                    inner.event(Event { kind: EventKind::CreatorError, key, error: Some(&e), ok: false });
+                    return Err(e);
+                }
                 Waited::Lease(token, true) => match look().await {
                     Ok(None) => token,
                     Ok(Some(value)) => {
@@ -385,7 +395,7 @@ async fn leased_creation<P: Clone + 'static>(
         }
     };
     inner.emit(EventKind::RegenerationStart, key);
-    let result = create_and_store(inner, key, ttl, creator, opts).await;
+    let result = create_and_store(inner, key, ttl, creator, opts, until).await;
     inner.event(Event { kind: EventKind::RegenerationEnd, key, error: result.as_ref().err(), ok: result.is_ok() });
     if let Err(e) = &result {
         // A creator that did not finish within creatorTimeout failed as much as one that threw.
@@ -442,13 +452,18 @@ async fn create_and_store<P: Clone + 'static>(
     ttl: Ttl,
     creator: Creator<P>,
     opts: &CreateOptions<P>,
+    until: f64,
 ) -> Result<P> {
     let started = inner.now();
-    // The creation itself ends at creatorTimeout, not only its callers' wait: a creator that
-    // never settles would otherwise stay registered, and every later caller in the isolate would
-    // wait on it (or be served stale past any bound) instead of trying again.
+    // The creation itself ends at creatorTimeout (`until`), not only its callers' wait: a creator
+    // that never settles would otherwise stay registered, and every later caller in the isolate
+    // would wait on it (or be served stale past any bound) instead of trying again.
     let timeout = opts.degradation.or(inner.degradation).creator_timeout;
-    let value = inner.within(timeout, "the creation", creator()).await?;
+    let left = until.is_finite().then(|| (until - started).max(0.0));
+    let value = inner.within(left, "the creation", creator()).await.map_err(|e| match e.kind() {
+        ErrorKind::Timeout => timed_out("the creation", timeout.unwrap_or_default()),
+        _ => e,
+    })?;
     // δ for early refresh. A clock that stood still (a Worker's during pure computation) gives
     // 0: nothing is recorded and such a value is never refreshed early.
     let took = inner.now() - started;

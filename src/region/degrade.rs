@@ -36,9 +36,7 @@ impl<P: Clone + 'static> Inner<P> {
         match (timeout, &self.sleep) {
             (Some(secs), Some(sleep)) => match futures::future::select(op, sleep(secs)).await {
                 futures::future::Either::Left((result, _)) => result,
-                futures::future::Either::Right(_) => {
-                    Err(Error::backend(format!("the backend did not answer within {} ms", (secs * 1000.0) as u64)))
-                }
+                futures::future::Either::Right(_) => Err(no_answer(secs)),
             },
             _ => op.await,
         }
@@ -56,10 +54,7 @@ impl<P: Clone + 'static> Inner<P> {
                 let work = std::pin::pin!(work);
                 match futures::future::select(work, sleep(secs)).await {
                     futures::future::Either::Left((result, _)) => result,
-                    futures::future::Either::Right(_) => Err(Error::new(
-                        ErrorKind::Timeout,
-                        format!("{what} took longer than {} ms", (secs * 1000.0) as u64),
-                    )),
+                    futures::future::Either::Right(_) => Err(timed_out(what, secs)),
                 }
             }
             _ => work.await,
@@ -111,4 +106,15 @@ impl<P: Clone + 'static> Inner<P> {
             }
         }
     }
+}
+
+/// `what` took longer than `secs` seconds: a `Timeout` error (whole milliseconds: formatting an f64
+/// would pull float printing into the module).
+pub(super) fn timed_out(what: &str, secs: f64) -> Error {
+    Error::new(ErrorKind::Timeout, format!("{what} took longer than {} ms", (secs * 1000.0) as u64))
+}
+
+/// A backend operation that did not answer within `secs` seconds.
+pub(super) fn no_answer(secs: f64) -> Error {
+    Error::backend(format!("the backend did not answer within {} ms", (secs * 1000.0) as u64))
 }

@@ -14,6 +14,8 @@ pub(super) enum Waited<P> {
     Lease(Option<String>, bool),
     /// The value, fresh, stored meanwhile by whoever holds the lease.
     Found(P),
+    /// The creation's own time (creatorTimeout, counted from its start) ran out first.
+    Expired,
 }
 
 impl<P: Clone + 'static> Inner<P> {
@@ -25,10 +27,12 @@ impl<P: Clone + 'static> Inner<P> {
     /// still hold the lease (KV refuses a lease key's delete within a second of its write; a
     /// holder can die between its write and its release), and waiting for the lease then
     /// would cost lockTimeout and a second creation.
+    /// `until`: when the creation's own time runs out (region clock), if it has a limit.
     pub(super) async fn wait_for_lease<F: std::future::Future<Output = Result<Option<P>>>>(
         &self,
         key: &str,
         look: impl Fn() -> F,
+        until: f64,
     ) -> Waited<P> {
         let Some(lease) = &self.lease else { return Waited::Lease(None, false) };
         let deadline = self.now() + lease.lock_timeout;
@@ -57,8 +61,11 @@ impl<P: Clone + 'static> Inner<P> {
                     return Waited::Found(value);
                 }
             }
-            let left = deadline - self.now();
-            if left <= 0.0 {
+            if until <= self.now() {
+                return Waited::Expired;
+            }
+            let left = deadline.min(until) - self.now();
+            if deadline <= self.now() {
                 self.report(
                     key,
                     &Error::new(

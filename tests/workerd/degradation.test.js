@@ -167,6 +167,67 @@ describe("degradation", () => {
     expect(errors.map((e) => e.message).join()).toContain("did not answer within 100 ms");
   });
 
+  it("a lease granted after backendTimeout is given back at once, not left held until its TTL", async () => {
+    const sleep = manualTimers();
+    const map = new Map();
+    const granted = deferred();
+    const released = [];
+    registerBackend("test.late-lease", () => ({
+      get: (k) => (map.has(k) ? map.get(k) : NO_VALUE),
+      set: (k, v) => void map.set(k, v),
+      delete: (k) => void map.delete(k),
+      leases: { acquire: () => granted.promise, release: async (k, token) => void released.push([k, token]) },
+    }));
+    const r = makeRegion({ sleep }).configure("test.late-lease", { backendTimeout: 0.1 });
+    const call = r.getOrCreate("k", () => "made");
+    for (let i = 0; i < 5; i++) {
+      await settle();
+      sleep.fireAll();
+    }
+    expect(await call).toBe("made"); // went ahead without the lease
+    expect(released).toEqual([]);
+    granted.resolve("late-token"); // the lease store answers at last: that lease is ours
+    await settle();
+    expect(released).toEqual([["k", "late-token"]]);
+  });
+
+  it("creatorTimeout bounds a creation's wait for another isolate's lease too: one TimeoutError, counted once", async () => {
+    // Timers that fire when the fake clock passes them.
+    const clock = fakeClock();
+    let timers = [];
+    const sleep = (ms) => new Promise((resolve) => timers.push({ at: clock() + ms, resolve }));
+    const tick = async (seconds) => {
+      for (let t = 0; t < seconds; t += 0.05) {
+        clock.advance(0.05);
+        const due = timers.filter((x) => x.at <= clock());
+        timers = timers.filter((x) => x.at > clock());
+        due.forEach((x) => x.resolve());
+        await settle();
+      }
+    };
+    const map = new Map();
+    registerBackend("test.held-lease", () => ({
+      get: (k) => (map.has(k) ? map.get(k) : NO_VALUE),
+      set: (k, v) => void map.set(k, v),
+      delete: (k) => void map.delete(k),
+      leases: { acquire: async () => null, release: async () => {} }, // always held elsewhere
+    }));
+    const r = makeRegion({ clock, sleep }).configure("test.held-lease", { creatorTimeout: 2, arguments: { lockTimeout: 10 } });
+    let made = 0;
+    const call = r.getOrCreate("k", () => ++made).catch((e) => e);
+    await tick(2.5);
+    const err = await call;
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(err.message).toContain("2000 ms");
+    expect(made).toBe(0); // it never got the lease, nor waited out lockTimeout to create anyway
+    expect(r.stats()).toMatchObject({ creatorErrors: 1, leaseTimeouts: 0, backendErrors: 0 });
+    // The creation is over: the next call starts one of its own, which ends alike.
+    const next = r.getOrCreate("k", () => ++made).catch((e) => e);
+    await tick(2.5);
+    expect(await next).toBeInstanceOf(TimeoutError);
+    expect(r.stats().creatorErrors).toBe(2);
+  });
+
   it("FaultProxy refuses nonsense rates", () => {
     expect(() => new FaultProxy({ errorRate: 2 })).toThrow();
     expect(() => new FaultProxy({ corruptRate: -1 })).toThrow();
