@@ -133,9 +133,8 @@ impl<P: Clone + 'static> TieredBackend<P> {
         self.flight.read_begins(key, self.l1.dropped())
     }
 
-    /// The read `read` of `key` found `found` (`None`: it failed): what that does to L1.
-    fn read_ends(&self, read: u64, key: &str, found: Option<Option<&CachedValue<P>>>, until: f64) {
-        let Some(found) = found else { return self.flight.read_gone(read) };
+    /// The read `read` of `key` found `found`: what that does to L1.
+    fn read_ends(&self, read: u64, key: &str, found: Option<&CachedValue<P>>, until: f64) {
         let check = found.filter(|_| !self.keep_reads.get()).map(|cv| cv.metadata.ct.to_bits());
         match (self.flight.read_ends(read, self.l1.dropped(), check), found) {
             (Answer::Fill, Some(cv)) => self.l1.write(key, cv.clone(), until),
@@ -202,7 +201,10 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
             }
             let read = self.read_begins(key);
             let found = self.l2.get(key).await;
-            self.read_ends(read, key, found.as_ref().ok().map(Option::as_ref), self.until());
+            match &found {
+                Ok(found) => self.read_ends(read, key, found.as_ref(), self.until()),
+                Err(_) => self.flight.read_gone(read),
+            }
             found
         }
         .boxed_local()
@@ -293,7 +295,7 @@ impl<P: Clone + 'static> Backend<P> for TieredBackend<P> {
                     continue;
                 }
                 let found = fetched.next().flatten();
-                self.read_ends(reads.next().unwrap_or_default(), k, Some(found.as_ref()), until);
+                self.read_ends(reads.next().unwrap_or_default(), k, found.as_ref(), until);
                 *slot = found;
             }
             Ok(out)

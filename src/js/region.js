@@ -525,7 +525,6 @@ export class CacheRegion {
     if (this.#listening) this.#listeners.dispatch(type, key, type === "writeDeferred", error);
   }
 
-  /** A coherence failure reaches no caller: it is counted, reported and an event. */
   /**
    * A write KV got after its caller returned (held for KV's one write a second, or retried after
    * a 429), or one it never got: told again through the coherence point, since the isolates that
@@ -536,6 +535,7 @@ export class CacheRegion {
     this.#coherence.publish([key]).catch((e) => this.#coherenceFailed(e));
   }
 
+  /** A coherence failure reaches no caller: it is counted, reported and an event. */
   #coherenceFailed(error) {
     this.#coherenceErrors++;
     try {

@@ -36,7 +36,9 @@ impl<P: Clone + 'static> Inner<P> {
         match (timeout, &self.sleep) {
             (Some(secs), Some(sleep)) => match futures::future::select(op, sleep(secs)).await {
                 futures::future::Either::Left((result, _)) => result,
-                futures::future::Either::Right(_) => Err(no_answer(secs)),
+                futures::future::Either::Right(_) => {
+                    Err(Error::backend(format!("the backend did not answer within {} ms", (secs * 1000.0) as u64)))
+                }
             },
             _ => op.await,
         }
@@ -112,9 +114,4 @@ impl<P: Clone + 'static> Inner<P> {
 /// would pull float printing into the module).
 pub(super) fn timed_out(what: &str, secs: f64) -> Error {
     Error::new(ErrorKind::Timeout, format!("{what} took longer than {} ms", (secs * 1000.0) as u64))
-}
-
-/// A backend operation that did not answer within `secs` seconds.
-pub(super) fn no_answer(secs: f64) -> Error {
-    Error::backend(format!("the backend did not answer within {} ms", (secs * 1000.0) as u64))
 }
