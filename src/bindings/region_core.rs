@@ -16,6 +16,7 @@ use super::callbacks::{
 use super::chain::{ChainBackend, Prefetched, Reporter};
 use super::errors::{from_backend_js, no_value, to_js};
 use super::executor;
+use super::js_codec;
 use super::js_leases;
 use super::js_memory::{JsMemory, JsMemoryStore};
 use super::tags::{tags_from_js, tags_of};
@@ -313,6 +314,21 @@ impl RegionCore {
     #[wasm_bindgen(js_name = unwatchRead)]
     pub fn unwatch_read(&self, key: &str) {
         self.region.unwatch_read(key);
+    }
+
+    /// getOrCreateRead's quick way, for a plain call (no options) alone on its read of `key`
+    /// (mangled), which found `bytes`: the value when they hold a fresh hit (counted as one, the
+    /// read's watch ended), NO_VALUE when anything is left to decide (the watch kept:
+    /// getOrCreateRead follows with the same bytes).
+    #[wasm_bindgen(js_name = readHit)]
+    pub fn read_hit(&self, key: &str, bytes: &[u8]) -> JsValue {
+        if self.memory.is_some() {
+            return no_value();
+        }
+        match js_codec::decode(bytes) {
+            Ok(found) => self.region.outside_hit(key, found).unwrap_or_else(no_value),
+            Err(_) => no_value(), // reported by the whole way
+        }
     }
 
     /// `getOrCreate`, with how the chain answered the JS layer's own read of `mkey` (the mangled

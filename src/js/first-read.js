@@ -24,20 +24,44 @@
 // - bounded reads: a region or call with a backendTimeout leaves its reads to the core, which
 //   times them out.
 import { keepAlive } from "./keep-alive.js";
+import { NO_VALUE } from "./no-value.js";
 import { schema } from "./schema.js";
 
+/** Keys whose read slots are kept between reads (then the slots start again). */
+const MAX_SLOTS = 1024;
+
+/**
+ * One key's read: the chain's answer to come, the calls sharing it, and the outcome of the call
+ * that began it once that call was answered at once. Kept in the map after its read, for the
+ * key's next one: a hit then writes fields instead of adding and removing a map entry (about
+ * 90 ns of a ~1.5 µs KV hit).
+ */
+class Read {
+  out = false; // a read is out: a call now shares it
+  /** @type {unknown} */
+  item = undefined;
+  raw = false; // item is the KV namespace's own answer (KvBackend.answer makes it the chain's)
+  sharers = 0;
+  /** @type {Joined | undefined} */
+  done = undefined;
+  released = false;
+}
+
 export class FirstReads {
-  /**
-   * Reads out, by mangled key: the chain's answer to come, the calls sharing it, and the outcome
-   * of the call that began it once that call was answered at once.
-   * @type {Map<string, { item: unknown, sharers: number, done?: Joined, released: boolean }>}
-   */
+  /** @type {Map<string, Read>} by mangled key */
   #reads = new Map();
   #chain;
+  #kv;
 
-  /** @param {{ get(key: string): unknown }} chain the object the core calls: the top of the chain */
-  constructor(chain) {
+  /**
+   * @param {{ get(key: string): unknown, getRaw?(key: string): unknown }} chain the object the
+   *   core calls: the top of the chain
+   * @param {import("./backends/kv.js").KvBackend} [kv] the KV backend when the chain is KvWrites
+   *   right on it: a read then awaits the namespace's own promise (`getRaw`), one fewer
+   */
+  constructor(chain, kv) {
     this.#chain = chain;
+    this.#kv = kv;
   }
 
   /**
@@ -45,20 +69,39 @@ export class FirstReads {
    * @param {import("../../pkg/edgepile.js").RegionCore} core
    */
   async getOrCreate(core, key, mkey, create, call) {
-    let read = this.#reads.get(mkey);
-    const starter = read === undefined;
+    const found = this.#reads.get(mkey);
+    const starter = found === undefined || !found.out;
     let end; // the keep-alive of a call waiting on another call's read
-    if (read === undefined) {
+    /** @type {Read} */
+    let read;
+    if (starter) {
       if (!core.watchRead(mkey)) return core.getOrCreate(key, create, call);
-      let item;
-      try {
-        item = this.#chain.get(mkey);
-      } catch (error) {
-        item = Promise.reject(error);
+      // A slot still held by calls of an earlier read is left to them.
+      if (found === undefined || found.sharers !== 0) {
+        if (this.#reads.size >= MAX_SLOTS) this.#reads.clear();
+        read = new Read();
+        this.#reads.set(mkey, read);
+      } else {
+        read = found;
       }
-      read = { item, sharers: 1, done: undefined, released: false };
-      this.#reads.set(mkey, read);
+      read.out = true;
+      read.sharers = 1;
+      read.done = undefined;
+      read.released = false;
+      read.raw = false;
+      try {
+        if (this.#kv === undefined) {
+          read.item = this.#chain.get(mkey);
+        } else {
+          read.item = /** @type {any} */ (this.#chain).getRaw(mkey);
+          read.raw = read.item instanceof Promise; // a held value is never one
+        }
+      } catch (error) {
+        read.item = Promise.reject(error);
+        read.raw = false;
+      }
     } else {
+      read = found;
       read.sharers++;
       end = keepAlive();
     }
@@ -71,6 +114,7 @@ export class FirstReads {
         item = error;
         failed = true;
       }
+      if (read.raw) item = failed ? /** @type {any} */ (this.#kv).readFailed(mkey, item) : /** @type {any} */ (this.#kv).answer(item);
       // The starter resumes first (its await was the first): a call sharing its read takes
       // what a call joining that read gets in the core, when the core has settled it.
       const done = read.done;
@@ -87,7 +131,14 @@ export class FirstReads {
       const shared = starter && read.sharers > 1;
       // Alone on this read: the core ends its watch with the call (no call of its own for that).
       const release = read.sharers === 1 && !read.released;
-      if (release) read.released = true;
+      if (release) {
+        read.released = true;
+        // A plain call's fresh hit, judged without the rest of the get-or-create.
+        if (bytes !== undefined && call === undefined) {
+          const hit = core.readHit(mkey, bytes);
+          if (hit !== NO_VALUE) return hit;
+        }
+      }
       let out;
       try {
         out = core.getOrCreateRead(key, create, call, mkey === key ? undefined : mkey, bytes, other, failed, shared, release);
@@ -98,7 +149,10 @@ export class FirstReads {
       if (shared) read.done = joinedOutcome(core, undefined);
       return out;
     } finally {
-      if (starter) this.#reads.delete(mkey);
+      if (starter) {
+        read.out = false;
+        read.item = undefined;
+      }
       end?.();
       if (--read.sharers === 0 && !read.released) core.unwatchRead(mkey);
     }

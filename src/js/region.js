@@ -71,6 +71,7 @@ export class CacheRegion {
   #plainHits = false; // getOrCreate without options can judge a hit before anything else
   /** @type {FirstReads | undefined} */
   #firstReads = undefined; // a chain with nothing in the isolate: getOrCreate reads it in JS
+  #plainReads = false; // getOrCreate without options goes straight to #firstReads
   #options;
   /** @type {import("./index.js").BackendLike | undefined} */
   #backend = undefined;
@@ -213,8 +214,12 @@ export class CacheRegion {
     // Reads in JS need bounded-time reads: a region with a backendTimeout leaves them to the core.
     this.#firstReads =
       memory === undefined && outer !== undefined && degradationSeconds(opts, "backendTimeout") === undefined
-        ? new FirstReads(writes ?? outer)
+        ? new FirstReads(
+            writes ?? outer,
+            writes !== undefined && outer === terminal && typeof terminal.getRaw === "function" ? terminal : undefined,
+          )
         : undefined;
+    this.#plainReads = this.#firstReads !== undefined && coherence === undefined && typeof expirationTime !== "function";
     this.#mangled = (memory !== undefined || this.#firstReads !== undefined) && keyMangler !== undefined ? new Map() : undefined;
     this.#backend = outer ?? terminal;
     this.#actualBackend = terminal;
@@ -346,6 +351,12 @@ export class CacheRegion {
       } catch (error) {
         return Promise.reject(error); // a clock or listener that throws: as from the whole path
       }
+    }
+    // A plain call over a shared store: what #getOrCreate would do, without its async layer.
+    if (options === undefined && this.#plainReads && typeof key === "string" && key.isWellFormed() && typeof creator === "function") {
+      const mkey = this.#mangled === undefined ? key : this.#mangledKey(key);
+      const reads = /** @type {FirstReads} */ (this.#firstReads);
+      if (mkey !== undefined) return reads.getOrCreate(this.#ready(), key, mkey, storableCreator(creator, undefined), undefined);
     }
     return this.#getOrCreate(key, creator, options);
   }

@@ -12,8 +12,10 @@
 use crate::backends::key_hash as hash;
 
 use super::{Inner, Region};
+use crate::api::CachedValue;
 use crate::error::Error;
 use crate::events::EventKind;
+use crate::lock::State;
 
 /// What a call joining a get-or-create's read gets: the value and the event it is counted as, or
 /// the read's error.
@@ -53,6 +55,26 @@ impl<P: Clone + 'static> Region<P> {
     pub fn read_current(&self, key: &str) -> bool {
         let h = hash(key);
         self.inner.watched.borrow().iter().any(|(k, w)| *k == h && !w.superseded)
+    }
+
+    /// A plain get-or-create's fresh hit (no per-call options), judged from what the outside
+    /// read of `key` (mangled) found, `found`, when nothing else is left to decide: no early
+    /// refresh, no value check, no write of the key since the read began. Counted as a hit, and
+    /// the read's watch ended (its caller was alone on it). `None` changes nothing: the caller
+    /// goes on through the whole get-or-create with the same answer. Why: a hit that skips the
+    /// get-or-create machinery (options, the creator, the load) costs half as much.
+    pub fn outside_hit(&self, key: &str, found: CachedValue<P>) -> Option<P> {
+        let inner = &self.inner;
+        if inner.early_beta.is_some() || inner.check.borrow().is_some() || !self.read_current(key) {
+            return None;
+        }
+        if !matches!(inner.state(Some(&found), inner.ttl), State::Fresh) {
+            return None;
+        }
+        // The watch first: a listener's call of this key begins a watch of its own.
+        self.unwatch_read(key);
+        inner.emit(EventKind::Hit, key);
+        Some(found.payload)
     }
 
     pub fn unwatch_read(&self, key: &str) {

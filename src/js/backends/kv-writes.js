@@ -81,6 +81,15 @@ export class KvWrites {
     return held !== undefined ? held.item : this.#inner.get(key);
   }
 
+  /**
+   * `get` for the hit path (first-read.js) when the inner backend is a KvBackend: a held value as
+   * `get` gives it, else the KV namespace's own promise (KvBackend.getRaw).
+   */
+  getRaw(key) {
+    const held = this.#held(key);
+    return held !== undefined ? held.item : /** @type {any} */ (this.#inner).getRaw(key);
+  }
+
   async getMulti(keys) {
     const found = await this.#inner.getMulti(keys);
     return keys.map((k, i) => this.#held(k)?.item ?? found[i]);

@@ -87,7 +87,31 @@ export class KvBackend {
     } catch (e) {
       throw fail("read", key, e);
     }
+    return this.answer(buf);
+  }
+
+  /**
+   * `get` in parts, for the hit path (first-read.js), which awaits the namespace's own promise
+   * rather than one more around it: the key checked (a bad key throws here), then KV's promise;
+   * `answer` makes what it resolves to what `get` answers, `readFailed` what it rejects with.
+   */
+  getRaw(key) {
+    this.#check(key);
+    try {
+      return this.namespace.get(key, "arrayBuffer");
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** What `get` answers for KV's answer `buf` (an ArrayBuffer, or null when missing). */
+  answer(buf) {
     return buf === null ? NO_VALUE : fromKv(new Uint8Array(buf));
+  }
+
+  /** What `get` throws when KV's read of `key` failed with `cause`. */
+  readFailed(key, cause) {
+    return fail("read", key, cause);
   }
 
   getMulti(keys) {
