@@ -348,14 +348,34 @@ pub fn decode(bytes: &[u8]) -> Result<CachedValue<JsValue>> {
     if r.token() != Some(Token::Array(2)) {
         return Err(corrupt("not a [payload, metadata] pair"));
     }
-    let payload = Decoder { objects: Vec::new() }
-        .value(&mut r, MAX_DEPTH)
-        .ok_or_else(|| corrupt("the payload is not a value edgepile wrote"))?;
+    // The objects table is kept between decodes: a hit then allocates nothing for it. A decode
+    // run from inside another (a setter on Object.prototype reaching the region) takes a new one.
+    let mut objects = OBJECTS.with(|o| o.try_borrow_mut().map(|mut o| std::mem::take(&mut *o)).unwrap_or_default());
+    let mut decoder = Decoder { objects };
+    let payload = decoder.value(&mut r, MAX_DEPTH);
+    objects = decoder.objects;
+    objects.clear();
+    if objects.capacity() <= KEPT_OBJECTS {
+        OBJECTS.with(|o| {
+            if let Ok(mut o) = o.try_borrow_mut() {
+                *o = objects;
+            }
+        });
+    }
+    let payload = payload.ok_or_else(|| corrupt("the payload is not a value edgepile wrote"))?;
     let (metadata, tags, duration) = r.metadata_timed().ok_or_else(|| corrupt("bad metadata"))?;
     if r.remaining() != 0 {
         return Err(corrupt("trailing data"));
     }
     Ok(CachedValue { payload, metadata, tags, duration })
+}
+
+/// The most objects the kept table holds room for between decodes (a large value's table is
+/// dropped, not kept).
+const KEPT_OBJECTS: usize = 64;
+
+thread_local! {
+    static OBJECTS: RefCell<Vec<Option<JsValue>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// MessagePack → JS values. Map keys of objects must be strings; a key `__proto__` stays data
