@@ -191,6 +191,41 @@ describe("degradation", () => {
     expect(released).toEqual([["k", "late-token"]]);
   });
 
+  it("a lease granted between the core's bound and the lease client's is given back too", async () => {
+    // Timers kept as a runtime keeps them: by deadline, then in the order they were set; fired one
+    // at a time, so the lease store can answer between two timers due at once.
+    let timers = [];
+    const sleep = (ms) => new Promise((resolve) => timers.push({ at: ms, resolve }));
+    const fireNext = async () => {
+      const next = timers.reduce((a, b) => (b.at < a.at ? b : a));
+      timers = timers.filter((x) => x !== next);
+      next.resolve();
+      await settle();
+    };
+    const map = new Map();
+    const granted = deferred();
+    const released = [];
+    registerBackend("test.lease-between-bounds", () => ({
+      get: (k) => (map.has(k) ? map.get(k) : NO_VALUE),
+      set: (k, v) => void map.set(k, v),
+      delete: (k) => void map.delete(k),
+      leases: { acquire: () => granted.promise, release: async (k, token) => void released.push([k, token]) },
+    }));
+    const r = makeRegion({ sleep }).configure("test.lease-between-bounds", { backendTimeout: 0.1 });
+    const call = r.getOrCreate("k", () => "made");
+    let answered = false;
+    call.then(() => {
+      answered = true;
+    });
+    await settle();
+    while (!answered) await fireNext(); // until a bound gives up on the acquire and the call goes on…
+    granted.resolve("token"); // …then the lease store answers…
+    await settle();
+    while (timers.length > 0) await fireNext(); // …and the other bounds fire
+    expect(await call).toBe("made");
+    expect(released).toEqual([["k", "token"]]); // no one held it: given back at once
+  });
+
   it("creatorTimeout bounds a creation's wait for another isolate's lease too: one TimeoutError, counted once", async () => {
     // Timers that fire when the fake clock passes them.
     const clock = fakeClock();

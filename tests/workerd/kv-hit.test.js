@@ -199,7 +199,10 @@ describe("a plain KV hit", () => {
   it("a key KV refuses is a ValidationError, before any read", async () => {
     let reads = 0;
     const counting = {
-      get: (...a) => (reads++, env.CACHE.get(...a)),
+      get: (...a) => {
+        reads++;
+        return env.CACHE.get(...a);
+      },
       put: env.CACHE.put.bind(env.CACHE),
       delete: env.CACHE.delete.bind(env.CACHE),
     };
