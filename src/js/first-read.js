@@ -154,7 +154,10 @@ export class FirstReads {
         read.item = undefined;
       }
       end?.();
-      if (--read.sharers === 0 && !read.released) core.unwatchRead(mkey);
+      if (--read.sharers === 0) {
+        read.done = undefined; // the slot stays in the map: it keeps no value
+        if (!read.released) core.unwatchRead(mkey);
+      }
     }
   }
 }
