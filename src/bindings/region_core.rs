@@ -325,10 +325,8 @@ impl RegionCore {
         if self.memory.is_some() {
             return no_value();
         }
-        match js_codec::decode(bytes) {
-            Ok(found) => self.region.outside_hit(key, found).unwrap_or_else(no_value),
-            Err(_) => no_value(), // reported by the whole way
-        }
+        // Bytes that do not decode are left to the whole way, which reports them.
+        self.region.outside_hit(key, || js_codec::decode(bytes).ok()).unwrap_or_else(no_value)
     }
 
     /// `getOrCreate`, with how the chain answered the JS layer's own read of `mkey` (the mangled

@@ -64,6 +64,11 @@ export class FirstReads {
     this.#kv = kv;
   }
 
+  /** Forgets the slots no call is using (a slot whose read is out stays: calls still join it). */
+  #sweep() {
+    for (const [k, r] of this.#reads) if (!r.out && r.sharers === 0) this.#reads.delete(k);
+  }
+
   /**
    * The core's getOrCreate of `key` (`mkey` once mangled), its first read made here.
    * @param {import("../../pkg/edgepile.js").RegionCore} core
@@ -78,7 +83,7 @@ export class FirstReads {
       if (!core.watchRead(mkey)) return core.getOrCreate(key, create, call);
       // A slot still held by calls of an earlier read is left to them.
       if (found === undefined || found.sharers !== 0) {
-        if (this.#reads.size >= MAX_SLOTS) this.#reads.clear();
+        if (this.#reads.size >= MAX_SLOTS) this.#sweep();
         read = new Read();
         this.#reads.set(mkey, read);
       } else {
@@ -110,11 +115,11 @@ export class FirstReads {
       let failed = false;
       try {
         item = await read.item;
+        if (read.raw) item = /** @type {any} */ (this.#kv).answer(item);
       } catch (error) {
-        item = error;
+        item = read.raw ? /** @type {any} */ (this.#kv).readFailed(mkey, error) : error;
         failed = true;
       }
-      if (read.raw) item = failed ? /** @type {any} */ (this.#kv).readFailed(mkey, item) : /** @type {any} */ (this.#kv).answer(item);
       // The starter resumes first (its await was the first): a call sharing its read takes
       // what a call joining that read gets in the core, when the core has settled it.
       const done = read.done;

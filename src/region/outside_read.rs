@@ -58,20 +58,24 @@ impl<P: Clone + 'static> Region<P> {
     }
 
     /// A plain get-or-create's fresh hit (no per-call options), judged from what the outside
-    /// read of `key` (mangled) found, `found`, when nothing else is left to decide: no early
+    /// read of `key` (mangled) found, when nothing else is left to decide: no early
     /// refresh, no value check, no write of the key since the read began. Counted as a hit, and
     /// the read's watch ended (its caller was alone on it). `None` changes nothing: the caller
     /// goes on through the whole get-or-create with the same answer. Why: a hit that skips the
     /// get-or-create machinery (options, the creator, the load) costs half as much.
-    pub fn outside_hit(&self, key: &str, found: CachedValue<P>) -> Option<P> {
+    /// `found` decodes the read's answer, only once the rest allows a quick answer.
+    pub fn outside_hit(&self, key: &str, found: impl FnOnce() -> Option<CachedValue<P>>) -> Option<P> {
         let inner = &self.inner;
         if inner.early_beta.is_some() || inner.check.borrow().is_some() || !self.read_current(key) {
             return None;
         }
+        let found = found()?;
         if !matches!(inner.state(Some(&found), inner.ttl), State::Fresh) {
             return None;
         }
-        // The watch first: a listener's call of this key begins a watch of its own.
+        // The watch ends before the hit is reported: a listener's call of this key that joins
+        // the same read (the JS layer's read is still out) then finds it no longer current and
+        // reads again, as for any call whose read a write may have made out of date.
         self.unwatch_read(key);
         inner.emit(EventKind::Hit, key);
         Some(found.payload)

@@ -191,9 +191,105 @@ describe("a plain KV hit", () => {
       delete: env.CACHE.delete.bind(env.CACHE),
     };
     const { region } = kvRegion({}, {}, { namespace: throwing });
-    const error = await region.getOrCreate(key(), () => "v").catch((e) => e);
+    const k = key();
+    const error = await region.getOrCreate(k, () => "v").catch((e) => e);
     expect(error).toBeInstanceOf(BackendError);
+    expect(error.message).toContain(`KV read of ${JSON.stringify(k)} failed`);
     expect(error.cause).toBe(cause);
+  });
+
+  it("a KV answer that is no ArrayBuffer is a failed read, reported as one", async () => {
+    const odd = { get: async () => 1n, put: env.CACHE.put.bind(env.CACHE), delete: env.CACHE.delete.bind(env.CACHE) };
+    const { region } = kvRegion({}, {}, { namespace: odd });
+    const errors = [];
+    region.on("backendError", (e) => errors.push(e.error));
+    const k = key();
+    const error = await region.getOrCreate(k, () => "v").catch((e) => e);
+    expect(error).toBeInstanceOf(BackendError);
+    expect(error.message).toContain(`KV read of ${JSON.stringify(k)} failed`);
+    expect(error.cause).toBeInstanceOf(TypeError);
+    expect(errors).toHaveLength(1);
+  });
+
+  it("a stand-in namespace that answers at once (no Promise) reads as KV does", async () => {
+    const stored = new Map();
+    const direct = {
+      get: (k) => stored.get(k) ?? null,
+      put: async (k, v) => void stored.set(k, new Uint8Array(v).slice().buffer),
+      delete: async (k) => void stored.delete(k),
+    };
+    const { region } = kvRegion({}, {}, { namespace: direct });
+    const k = key();
+    const c = counter();
+    expect(await region.getOrCreate(k, c.create)).toBe("v1"); // null: a miss, created
+    expect(await region.getOrCreate(k, c.create)).toBe("v1"); // the ArrayBuffer: a hit
+    expect(c.calls).toBe(1);
+    expect(region.stats()).toMatchObject({ hits: 1, misses: 1, backendErrors: 0 });
+  });
+
+  it("concurrent plain calls of a warm key share one KV read, each counted as a hit", async () => {
+    let reads = 0;
+    const counting = {
+      get: (...a) => {
+        reads++;
+        return env.CACHE.get(...a);
+      },
+      put: env.CACHE.put.bind(env.CACHE),
+      delete: env.CACHE.delete.bind(env.CACHE),
+    };
+    const { region } = kvRegion({}, {}, { namespace: counting });
+    const k = key();
+    const c = counter();
+    await region.getOrCreate(k, c.create);
+    reads = 0;
+    const values = await Promise.all([1, 2, 3].map(() => region.getOrCreate(k, c.create)));
+    expect(values).toEqual(["v1", "v1", "v1"]);
+    expect(reads).toBe(1);
+    expect(c.calls).toBe(1);
+    expect(region.stats()).toMatchObject({ hits: 3, misses: 1 });
+  });
+
+  it("one read per key in flight, also after reads of a thousand other keys", async () => {
+    const reads = new Map();
+    let hold;
+    const holding = {
+      async get(k, type) {
+        reads.set(k, (reads.get(k) ?? 0) + 1);
+        const found = await env.CACHE.get(k, type);
+        if (k === held && hold !== undefined) await hold.promise;
+        return found;
+      },
+      put: env.CACHE.put.bind(env.CACHE),
+      delete: env.CACHE.delete.bind(env.CACHE),
+    };
+    const { region } = kvRegion({}, {}, { namespace: holding });
+    const held = key();
+    const c = counter();
+    await region.getOrCreate(held, c.create);
+    hold = deferred();
+    const first = region.getOrCreate(held, c.create); // its read is out…
+    await settle();
+    for (let i = 0; i < 1100; i++) await region.getOrCreate(`${held}:other:${i}`, () => i); // …while these come and go
+    const second = region.getOrCreate(held, c.create); // joins it
+    hold.resolve();
+    expect(await Promise.all([first, second])).toEqual(["v1", "v1"]);
+    expect(reads.get(held)).toBe(2); // the creation's, then the one shared read
+  });
+
+  it("a hit listener that calls getOrCreate of the same key gets the value too", async () => {
+    const { region } = kvRegion();
+    const k = key();
+    const c = counter();
+    await region.getOrCreate(k, c.create);
+    const nested = [];
+    const off = region.on("hit", () => {
+      off();
+      nested.push(region.getOrCreate(k, c.create));
+    });
+    expect(await region.getOrCreate(k, c.create)).toBe("v1");
+    expect(nested).toHaveLength(1);
+    expect(await nested[0]).toBe("v1");
+    expect(c.calls).toBe(1);
   });
 
   it("a key KV refuses is a ValidationError, before any read", async () => {

@@ -98,7 +98,9 @@ export class KvBackend {
   getRaw(key) {
     this.#check(key);
     try {
-      return this.namespace.get(key, "arrayBuffer");
+      const answer = this.namespace.get(key, "arrayBuffer");
+      // A binding answers a Promise; a stand-in may answer a value or a thenable.
+      return answer instanceof Promise ? answer : Promise.resolve(answer);
     } catch (e) {
       return Promise.reject(e);
     }
