@@ -54,10 +54,10 @@ export class FirstReads {
   #kv;
 
   /**
-   * @param {{ get(key: string): unknown, getRaw?(key: string): unknown }} chain the object the
-   *   core calls: the top of the chain
-   * @param {import("./backends/kv.js").KvBackend} [kv] the KV backend when the chain is KvWrites
-   *   right on it: a read then awaits the namespace's own promise (`getRaw`), one fewer
+   * @param {{ get(key: string): unknown, getRaw?(key: string, read: KvParts["read"]): unknown }} chain
+   *   the object the core calls: the top of the chain
+   * @param {KvParts} [kv] the KV backend's read in parts when the chain is KvWrites right on it:
+   *   a read then awaits the namespace's own promise (`getRaw`), one promise fewer
    */
   constructor(chain, kv) {
     this.#chain = chain;
@@ -98,7 +98,7 @@ export class FirstReads {
         if (this.#kv === undefined) {
           read.item = this.#chain.get(mkey);
         } else {
-          read.item = /** @type {any} */ (this.#chain).getRaw(mkey);
+          read.item = /** @type {any} */ (this.#chain).getRaw(mkey, this.#kv.read);
           read.raw = read.item instanceof Promise; // a held value is never one
         }
       } catch (error) {
@@ -115,9 +115,9 @@ export class FirstReads {
       let failed = false;
       try {
         item = await read.item;
-        if (read.raw) item = /** @type {any} */ (this.#kv).answer(item);
+        if (read.raw) item = /** @type {KvParts} */ (this.#kv).answer(item);
       } catch (error) {
-        item = read.raw ? /** @type {any} */ (this.#kv).readFailed(mkey, error) : error;
+        item = read.raw ? /** @type {KvParts} */ (this.#kv).failed(mkey, error) : error;
         failed = true;
       }
       // The starter resumes first (its await was the first): a call sharing its read takes
@@ -168,6 +168,7 @@ export class FirstReads {
 }
 
 /** @typedef {{ failed: false, value: unknown, event: number } | { failed: true, error: unknown }} Joined */
+/** @typedef {{ read(key: string): Promise<unknown>, answer(buf: unknown): unknown, failed(key: string, cause: unknown): unknown }} KvParts */
 
 /**
  * What the calls sharing a read get, from the core, after the call that began it returned (or

@@ -40,6 +40,7 @@ import { keepAlive, waitUntilRunner } from "./keep-alive.js";
 export { waitUntilRunner } from "./keep-alive.js";
 import { earlyBeta, FIRED, fires } from "./early-refresh.js";
 import { KvWrites } from "./backends/kv-writes.js";
+import { kvReadParts } from "./backends/kv.js";
 import { FirstReads } from "./first-read.js";
 
 export class CacheRegion {
@@ -214,10 +215,7 @@ export class CacheRegion {
     // Reads in JS need bounded-time reads: a region with a backendTimeout leaves them to the core.
     this.#firstReads =
       memory === undefined && outer !== undefined && degradationSeconds(opts, "backendTimeout") === undefined
-        ? new FirstReads(
-            writes ?? outer,
-            writes !== undefined && outer === terminal && typeof terminal.getRaw === "function" ? terminal : undefined,
-          )
+        ? new FirstReads(writes ?? outer, writes !== undefined && outer === terminal ? terminal[kvReadParts]?.() : undefined)
         : undefined;
     this.#plainReads = this.#firstReads !== undefined && coherence === undefined && typeof expirationTime !== "function";
     this.#mangled = (memory !== undefined || this.#firstReads !== undefined) && keyMangler !== undefined ? new Map() : undefined;

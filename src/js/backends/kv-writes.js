@@ -83,11 +83,13 @@ export class KvWrites {
 
   /**
    * `get` for the hit path (first-read.js) when the inner backend is a KvBackend: a held value as
-   * `get` gives it, else the KV namespace's own promise (KvBackend.getRaw).
+   * `get` gives it, else `read(key)`: the KV namespace's own promise (KvBackend's read in parts).
+   * @param {string} key
+   * @param {(key: string) => Promise<unknown>} read
    */
-  getRaw(key) {
+  getRaw(key, read) {
     const held = this.#held(key);
-    return held !== undefined ? held.item : /** @type {any} */ (this.#inner).getRaw(key);
+    return held !== undefined ? held.item : read(key);
   }
 
   async getMulti(keys) {

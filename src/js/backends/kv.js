@@ -45,6 +45,14 @@ export function checkKvKey(key) {
   );
 }
 
+/** The key of KvBackend's `get` in parts (see there). */
+export const kvReadParts = Symbol("edgepile.kvReadParts");
+
+/** What `get` answers for KV's answer `buf` (an ArrayBuffer, or null when missing). */
+function answer(buf) {
+  return buf === null ? NO_VALUE : fromKv(new Uint8Array(buf));
+}
+
 function fail(op, key, cause) {
   const status = /\b429\b/.test(String(cause?.message)) ? " (429: too many writes to this key; KV takes one per second)" : "";
   return new BackendError(`KV ${op} of ${JSON.stringify(key)} failed${status}`, { cause });
@@ -87,33 +95,32 @@ export class KvBackend {
     } catch (e) {
       throw fail("read", key, e);
     }
-    return this.answer(buf);
+    return answer(buf);
   }
 
   /**
-   * `get` in parts, for the hit path (first-read.js), which awaits the namespace's own promise
-   * rather than one more around it: the key checked (a bad key throws here), then KV's promise;
-   * `answer` makes what it resolves to what `get` answers, `readFailed` what it rejects with.
+   * `get` in parts, for the region's hit path (first-read.js), which awaits the namespace's own
+   * promise rather than one more around it: `read` checks the key (a bad key throws there) and
+   * answers KV's promise; `answer` makes what it resolves to what `get` answers, `failed` what it
+   * rejects with. Keyed by a symbol: not part of the backend's public surface.
    */
-  getRaw(key) {
-    this.#check(key);
-    try {
-      const answer = this.namespace.get(key, "arrayBuffer");
-      // A binding answers a Promise; a stand-in may answer a value or a thenable.
-      return answer instanceof Promise ? answer : Promise.resolve(answer);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-  }
-
-  /** What `get` answers for KV's answer `buf` (an ArrayBuffer, or null when missing). */
-  answer(buf) {
-    return buf === null ? NO_VALUE : fromKv(new Uint8Array(buf));
-  }
-
-  /** What `get` throws when KV's read of `key` failed with `cause`. */
-  readFailed(key, cause) {
-    return fail("read", key, cause);
+  [kvReadParts]() {
+    return {
+      /** @param {string} key */
+      read: (key) => {
+        this.#check(key);
+        try {
+          const found = this.namespace.get(key, "arrayBuffer");
+          // A binding answers a Promise; a stand-in may answer a value or a thenable.
+          return found instanceof Promise ? found : Promise.resolve(found);
+        } catch (e) {
+          return Promise.reject(e);
+        }
+      },
+      answer,
+      /** @param {string} key @param {unknown} cause */
+      failed: (key, cause) => fail("read", key, cause),
+    };
   }
 
   getMulti(keys) {
