@@ -20,6 +20,19 @@ function kvRegion(options = {}, regionOptions = {}, args = {}) {
   return { clock, region };
 }
 
+/** The test KV namespace with `get` replaced. */
+const withGet = (get) => ({ get, put: env.CACHE.put.bind(env.CACHE), delete: env.CACHE.delete.bind(env.CACHE) });
+
+/** The test KV namespace, its reads counted. */
+function countingKv() {
+  const kv = withGet((...a) => {
+    kv.reads++;
+    return env.CACHE.get(...a);
+  });
+  kv.reads = 0;
+  return kv;
+}
+
 const counter = () => {
   const c = { calls: 0 };
   c.create = () => `v${++c.calls}`;
@@ -134,15 +147,11 @@ describe("a plain KV hit", () => {
 
   it("a write of the key that lands while the read is out: the value is read again, never the older one served", async () => {
     let hold;
-    const holding = {
-      async get(...a) {
-        const found = await env.CACHE.get(...a);
-        if (hold !== undefined) await hold.promise;
-        return found;
-      },
-      put: env.CACHE.put.bind(env.CACHE),
-      delete: env.CACHE.delete.bind(env.CACHE),
-    };
+    const holding = withGet(async (...a) => {
+      const found = await env.CACHE.get(...a);
+      if (hold !== undefined) await hold.promise;
+      return found;
+    });
     const { clock, region } = kvRegion({}, {}, { namespace: holding });
     const k = key();
     const c = counter();
@@ -169,7 +178,7 @@ describe("a plain KV hit", () => {
 
   it("a KV read that fails reaches the caller as a BackendError with the cause, once", async () => {
     const cause = new Error("KV is down");
-    const failing = { get: () => Promise.reject(cause), put: env.CACHE.put.bind(env.CACHE), delete: env.CACHE.delete.bind(env.CACHE) };
+    const failing = withGet(() => Promise.reject(cause));
     const { region } = kvRegion({}, {}, { namespace: failing });
     const errors = [];
     region.on("backendError", (e) => errors.push(e.error));
@@ -183,13 +192,9 @@ describe("a plain KV hit", () => {
 
   it("a KV get that throws synchronously is a failed read too", async () => {
     const cause = new Error("thrown at once");
-    const throwing = {
-      get: () => {
-        throw cause;
-      },
-      put: env.CACHE.put.bind(env.CACHE),
-      delete: env.CACHE.delete.bind(env.CACHE),
-    };
+    const throwing = withGet(() => {
+      throw cause;
+    });
     const { region } = kvRegion({}, {}, { namespace: throwing });
     const k = key();
     const error = await region.getOrCreate(k, () => "v").catch((e) => e);
@@ -199,7 +204,7 @@ describe("a plain KV hit", () => {
   });
 
   it("a KV answer that is no ArrayBuffer is a failed read, reported as one", async () => {
-    const odd = { get: async () => 1n, put: env.CACHE.put.bind(env.CACHE), delete: env.CACHE.delete.bind(env.CACHE) };
+    const odd = withGet(async () => 1n);
     const { region } = kvRegion({}, {}, { namespace: odd });
     const errors = [];
     region.on("backendError", (e) => errors.push(e.error));
@@ -228,23 +233,15 @@ describe("a plain KV hit", () => {
   });
 
   it("concurrent plain calls of a warm key share one KV read, each counted as a hit", async () => {
-    let reads = 0;
-    const counting = {
-      get: (...a) => {
-        reads++;
-        return env.CACHE.get(...a);
-      },
-      put: env.CACHE.put.bind(env.CACHE),
-      delete: env.CACHE.delete.bind(env.CACHE),
-    };
+    const counting = countingKv();
     const { region } = kvRegion({}, {}, { namespace: counting });
     const k = key();
     const c = counter();
     await region.getOrCreate(k, c.create);
-    reads = 0;
+    counting.reads = 0;
     const values = await Promise.all([1, 2, 3].map(() => region.getOrCreate(k, c.create)));
     expect(values).toEqual(["v1", "v1", "v1"]);
-    expect(reads).toBe(1);
+    expect(counting.reads).toBe(1);
     expect(c.calls).toBe(1);
     expect(region.stats()).toMatchObject({ hits: 3, misses: 1 });
   });
@@ -295,19 +292,11 @@ describe("a plain KV hit", () => {
   });
 
   it("a key KV refuses is a ValidationError, before any read", async () => {
-    let reads = 0;
-    const counting = {
-      get: (...a) => {
-        reads++;
-        return env.CACHE.get(...a);
-      },
-      put: env.CACHE.put.bind(env.CACHE),
-      delete: env.CACHE.delete.bind(env.CACHE),
-    };
+    const counting = countingKv();
     const { region } = kvRegion({}, {}, { namespace: counting });
     const error = await region.getOrCreate("x".repeat(513), () => "v").catch((e) => e);
     expect(error).toBeInstanceOf(ValidationError);
-    expect(reads).toBe(0);
+    expect(counting.reads).toBe(0);
   });
 
   it("bytes that are not an edgepile value are reported and created over, never served", async () => {
