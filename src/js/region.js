@@ -138,7 +138,8 @@ export class CacheRegion {
     }
     checkLeaseArguments(args);
     const l1 = l1Options(opts.l1, core);
-    const coherence = coherenceOf(opts.coherence, this.name, degradationSeconds(opts, "backendTimeout"));
+    const backendTimeout = degradationSeconds(opts, "backendTimeout");
+    const coherence = coherenceOf(opts.coherence, this.name, backendTimeout);
     const beta = earlyBeta(opts.earlyRefresh, "configure") ?? 0;
     const values = { checkValue: opts.checkValue, migrate: opts.migrate };
     const checkValue = valueCheck(values.checkValue, values.migrate);
@@ -166,7 +167,6 @@ export class CacheRegion {
     if (chained) memory = l1 === undefined ? undefined : new MemoryStore(l1.maxEntries);
     const { keyMangler, clock, onError, asyncCreationRunner, sleep = defaultSleep, random } = this.#options;
     const runner = asyncCreationRunner === undefined ? undefined : (key, run) => asyncCreationRunner(this, key, run, { key });
-    const backendTimeout = degradationSeconds(opts, "backendTimeout");
     const hooks = {
       clock,
       keyMangler,
@@ -214,7 +214,7 @@ export class CacheRegion {
     this.#dataVersion = valueVersion ?? 0;
     // Reads in JS need bounded-time reads: a region with a backendTimeout leaves them to the core.
     this.#firstReads =
-      memory === undefined && outer !== undefined && degradationSeconds(opts, "backendTimeout") === undefined
+      memory === undefined && outer !== undefined && backendTimeout === undefined
         ? new FirstReads(writes ?? outer, writes !== undefined && outer === terminal ? terminal[kvReadParts]?.() : undefined)
         : undefined;
     this.#plainReads = this.#firstReads !== undefined && coherence === undefined && typeof expirationTime !== "function";
@@ -518,12 +518,12 @@ export class CacheRegion {
 
   /** What KvWrites did with a write: an event; a dropped write also reaches onError. */
   #writeEvent(type, key, error) {
-    if (type === "writeDropped" && this.#tiered) {
-      // This isolate's L1 holds a value KV never got: every isolate goes back to KV's.
-      /** @type {MemoryStore} */ (this.#memory).drop([key]);
-      this.#writeLanded(key);
-    }
     if (type === "writeDropped") {
+      if (this.#tiered) {
+        // This isolate's L1 holds a value KV never got: every isolate goes back to KV's.
+        /** @type {MemoryStore} */ (this.#memory).drop([key]);
+        this.#writeLanded(key);
+      }
       const dropped = new BackendError(`KV write of ${JSON.stringify(key)} dropped after retries`, { cause: error });
       try {
         this.#options.onError?.(dropped);
