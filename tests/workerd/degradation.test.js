@@ -27,6 +27,23 @@ function manualTimers() {
   return sleep;
 }
 
+/**
+ * Registers `name`: a Map backend whose lease store grants when the test resolves `granted`
+ * (with a token), recording each lease given back in `released`.
+ */
+function lateLeaseBackend(name) {
+  const map = new Map();
+  const granted = deferred();
+  const released = [];
+  registerBackend(name, () => ({
+    get: (k) => (map.has(k) ? map.get(k) : NO_VALUE),
+    set: (k, v) => void map.set(k, v),
+    delete: (k) => void map.delete(k),
+    leases: { acquire: () => granted.promise, release: async (k, token) => void released.push([k, token]) },
+  }));
+  return { granted, released };
+}
+
 describe("degradation", () => {
   it("staleIfError: a failed regeneration serves the stale value within the grace, the error past it", async () => {
     const clock = fakeClock();
@@ -169,15 +186,7 @@ describe("degradation", () => {
 
   it("a lease granted after backendTimeout is given back at once, not left held until its TTL", async () => {
     const sleep = manualTimers();
-    const map = new Map();
-    const granted = deferred();
-    const released = [];
-    registerBackend("test.late-lease", () => ({
-      get: (k) => (map.has(k) ? map.get(k) : NO_VALUE),
-      set: (k, v) => void map.set(k, v),
-      delete: (k) => void map.delete(k),
-      leases: { acquire: () => granted.promise, release: async (k, token) => void released.push([k, token]) },
-    }));
+    const { granted, released } = lateLeaseBackend("test.late-lease");
     const r = makeRegion({ sleep }).configure("test.late-lease", { backendTimeout: 0.1 });
     const call = r.getOrCreate("k", () => "made");
     for (let i = 0; i < 5; i++) {
@@ -202,15 +211,7 @@ describe("degradation", () => {
       next.resolve();
       await settle();
     };
-    const map = new Map();
-    const granted = deferred();
-    const released = [];
-    registerBackend("test.lease-between-bounds", () => ({
-      get: (k) => (map.has(k) ? map.get(k) : NO_VALUE),
-      set: (k, v) => void map.set(k, v),
-      delete: (k) => void map.delete(k),
-      leases: { acquire: () => granted.promise, release: async (k, token) => void released.push([k, token]) },
-    }));
+    const { granted, released } = lateLeaseBackend("test.lease-between-bounds");
     const r = makeRegion({ sleep }).configure("test.lease-between-bounds", { backendTimeout: 0.1 });
     const call = r.getOrCreate("k", () => "made");
     let answered = false;
