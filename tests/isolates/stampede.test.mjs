@@ -59,6 +59,15 @@ describe("200 concurrent cold requests over 8 isolates", () => {
     assert.equal(distinctValues, 1);
   });
 
+  it("with KV lease keys and 30 ms KV writes, five rounds: every request answered (none cancelled as hung)", async () => {
+    // Callers joining another request's work are kept alive by a timer; ended from that request's
+    // context, it once stopped before the answer reached theirs (1 round in about 6).
+    for (let round = 0; round < 5; round++) {
+      const { distinctValues } = await stampede(`cold-kv-rounds-${round}`, "kv", 200, "&kvWriteMs=30");
+      assert.equal(distinctValues, 1);
+    }
+  });
+
   it("without leases: one creation per isolate (in-isolate coalescing only)", async () => {
     const { calls } = await stampede("cold-none", "none");
     console.log(`  no lease: ${calls} creator call(s)`);
