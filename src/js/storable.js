@@ -92,6 +92,8 @@ const entryKey = (k, i) =>
  * `value` so it can be chained.
  */
 export function checkStorable(value) {
+  budget = QUICK_VALUES;
+  if (quick(value, 0)) return value;
   // Iterative walk: a 10,000-deep structure must produce an error, not a stack overflow.
   const stack = [[value, "", 0]];
   const limit = maxDepth();
@@ -155,6 +157,46 @@ export function checkStorable(value) {
 }
 
 const EXIT = Symbol("exit");
+
+// The quick pass: what most creators return (a small tree of plain objects, arrays and
+// primitives) is accepted without the walk's stack, sets and path strings, which cost a miss
+// more than the rest of the library's JS (the path is only wanted for an error). It accepts only
+// what the walk accepts; on anything else (another kind of object, more than QUICK_VALUES
+// values, deeper than QUICK_DEPTH, which a cycle reaches) it answers false and the walk decides.
+const QUICK_VALUES = 64;
+const QUICK_DEPTH = 8;
+let budget = 0;
+
+/** @param {unknown} v @param {number} depth @returns {boolean} */
+function quick(v, depth) {
+  if (--budget < 0) return false;
+  switch (typeof v) {
+    case "undefined":
+    case "boolean":
+    case "number":
+    case "bigint":
+      return true;
+    case "string":
+      return v.isWellFormed();
+    case "object":
+      break;
+    default:
+      return false;
+  }
+  if (v === null) return true;
+  if (depth >= QUICK_DEPTH || depth >= maxDepth()) return false;
+  const proto = Object.getPrototypeOf(v);
+  if (proto === Array.prototype) {
+    const list = /** @type {unknown[]} */ (v);
+    if (list.length > QUICK_VALUES) return false;
+    for (let i = 0; i < list.length; i++) if (i in list && !quick(list[i], depth + 1)) return false;
+    return true;
+  }
+  if (proto !== Object.prototype) return false;
+  const obj = /** @type {Record<string, unknown>} */ (v);
+  for (const k of Object.keys(obj)) if (!k.isWellFormed() || !quick(obj[k], depth + 1)) return false;
+  return true;
+}
 
 /** Whether `v` (a leaf) is bytes over a detached ArrayBuffer. */
 function detached(v) {

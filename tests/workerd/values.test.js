@@ -132,6 +132,19 @@ describe("every backend and proxy chain returns equal values", () => {
 });
 
 /** An ArrayBuffer whose contents were transferred away: it can no longer be read. */
+/** `inner` under `levels` objects: { n: { n: ... inner } }. */
+function nest(levels, inner) {
+  let v = inner;
+  for (let i = 0; i < levels; i++) v = { n: v };
+  return v;
+}
+
+function selfBelow() {
+  const a = { x: 1 };
+  a.again = a;
+  return { a };
+}
+
 function detachedBuffer() {
   const buffer = new ArrayBuffer(8);
   structuredClone(buffer, { transfer: [buffer] });
@@ -173,6 +186,11 @@ describe("what cannot be stored is refused with its path and type, before anythi
     ["a lone surrogate", { t: "\uD800" }, ".t", "lone surrogate"],
     ["a transferred buffer", { b: detachedBuffer() }, ".b", "detached"],
     ["bytes over a transferred buffer", { b: [detachedBytes()] }, ".b[0]", "detached"],
+    // Past what the quick pass reads (storable.js): the walk must still find them.
+    ["a function after 100 numbers", { list: [...Array(100).keys(), () => 1] }, ".list[100]", "a function"],
+    ["a function 12 levels down", nest(12, { f: () => 1 }), `${".n".repeat(12)}.f`, "a function"],
+    ["a lone surrogate in an object key", { a: { "\uDC00": 1 } }, ".a", "lone surrogate"],
+    ["a self-reference one level down", selfBelow(), ".a.again", "a circular structure"],
   ];
   for (const [name, v, path, what] of cases) {
     it(`${name}: ValidationError naming ${path} and ${what}; KV sees no write`, async () => {
