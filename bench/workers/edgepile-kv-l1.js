@@ -1,6 +1,6 @@
 // edgepile over Workers KV with an L1 in the isolate and the CoherenceCoordinator Durable
 // Object (plus the LeaseCoordinator lease): a hit is served from the isolate, no KV read.
-import { makeRegion, prefixMangler } from "edgepile";
+import { makeRegion } from "edgepile";
 import { serve } from "./lib/serve.js";
 
 export { CoherenceCoordinator, LeaseCoordinator } from "edgepile";
@@ -20,24 +20,19 @@ export default serve(({ kv, env }) => {
   // coherence point, and a miss reads KV, creates and writes it. No lease: one isolate replays
   // the sequence, and a lease is one Durable Object per key (tens of thousands of objects here,
   // more than local workerd's in-memory storage takes); the stampede suites measure leases.
-  // The suite's stores share one namespace: each keeps its keys apart with a prefix.
-  const scaleRegion = (name) =>
-    makeRegion({ name: `bench-scale-${name}`, keyMangler: prefixMangler(`${name}:`) }).configure("edgepile.cloudflare_kv", {
-      expirationTime: 3600,
-      arguments: { namespace: kv },
-      l1: { maxEntries: 200_000 },
-      coherence: { namespace: env.COHERENCE, interval: 1 },
-    });
+  const scale = makeRegion({ name: "bench-scale" }).configure("edgepile.cloudflare_kv", {
+    expirationTime: 3600,
+    arguments: { namespace: kv },
+    l1: { maxEntries: 200_000 },
+    coherence: { namespace: env.COHERENCE, interval: 1 },
+  });
   return {
     get: (key, create) => long.getOrCreate(key, create),
     getExpiring: (key, create, ctx) => short.getOrCreate(key, create, { ctx }),
-    scale: (name) => {
-      const scale = scaleRegion(name);
-      return {
-        get: (key, create) => scale.getOrCreate(key, create),
-        del: (key) => scale.delete(key),
-        set: (key, value) => scale.set(key, value),
-      };
+    scale: {
+      get: (key, create) => scale.getOrCreate(key, create),
+      del: (key) => scale.delete(key),
+      set: (key, value) => scale.set(key, value),
     },
   };
 });
