@@ -92,11 +92,11 @@ const entryKey = (k, i) =>
  * `value` so it can be chained.
  */
 export function checkStorable(value) {
+  const limit = maxDepth();
   budget = QUICK_VALUES;
-  if (quick(value, 0)) return value;
+  if (quick(value, Math.min(QUICK_DEPTH, limit))) return value;
   // Iterative walk: a 10,000-deep structure must produce an error, not a stack overflow.
   const stack = [[value, "", 0]];
-  const limit = maxDepth();
   const onPath = new Set(); // containers being walked: meeting one again is a cycle
   const seen = new Set(); // containers walked: meeting one again is a shared reference, fine
   while (stack.length > 0) {
@@ -167,8 +167,8 @@ const QUICK_VALUES = 64;
 const QUICK_DEPTH = 8;
 let budget = 0;
 
-/** @param {unknown} v @param {number} depth @returns {boolean} */
-function quick(v, depth) {
+/** @param {unknown} v @param {number} levels containers still allowed below here @returns {boolean} */
+function quick(v, levels) {
   if (--budget < 0) return false;
   switch (typeof v) {
     case "undefined":
@@ -184,17 +184,17 @@ function quick(v, depth) {
       return false;
   }
   if (v === null) return true;
-  if (depth >= QUICK_DEPTH || depth >= maxDepth()) return false;
+  if (levels === 0) return false;
   const proto = Object.getPrototypeOf(v);
   if (proto === Array.prototype) {
     const list = /** @type {unknown[]} */ (v);
-    if (list.length > QUICK_VALUES) return false;
-    for (let i = 0; i < list.length; i++) if (i in list && !quick(list[i], depth + 1)) return false;
+    if (list.length > QUICK_VALUES) return false; // holes spend no budget: a sparse array could be long
+    for (let i = 0; i < list.length; i++) if (i in list && !quick(list[i], levels - 1)) return false;
     return true;
   }
   if (proto !== Object.prototype) return false;
   const obj = /** @type {Record<string, unknown>} */ (v);
-  for (const k of Object.keys(obj)) if (!k.isWellFormed() || !quick(obj[k], depth + 1)) return false;
+  for (const k of Object.keys(obj)) if (!k.isWellFormed() || !quick(obj[k], levels - 1)) return false;
   return true;
 }
 

@@ -131,7 +131,6 @@ describe("every backend and proxy chain returns equal values", () => {
   }
 });
 
-/** An ArrayBuffer whose contents were transferred away: it can no longer be read. */
 /** `inner` under `levels` objects: { n: { n: ... inner } }. */
 function nest(levels, inner) {
   let v = inner;
@@ -145,6 +144,7 @@ function selfBelow() {
   return { a };
 }
 
+/** An ArrayBuffer whose contents were transferred away: it can no longer be read. */
 function detachedBuffer() {
   const buffer = new ArrayBuffer(8);
   structuredClone(buffer, { transfer: [buffer] });
