@@ -427,6 +427,12 @@ export class CacheRegion {
     return core.getOrCreate(key, create, call);
   }
 
+  /** The core's invalidation mark moved: entries judged fresh before may not be any more. */
+  #setFreshAfter(at) {
+    this.#freshAfter = at;
+    this.#memory?.forgetFast();
+  }
+
   /** The region's clock in seconds, read as the core reads it: an injected clock gives
    * milliseconds (anything else falls back to Date.now()). */
   #now() {
@@ -448,7 +454,22 @@ export class CacheRegion {
       mkey = this.#mangledKey(key);
       if (mkey === undefined) return NO_VALUE; // the core's path reports the mangler's failure
     }
-    const e = /** @type {MemoryStore} */ (this.#memory).readEntry(mkey, now);
+    const memory = /** @type {MemoryStore} */ (this.#memory);
+    // Judged by the region's own TTL with no early refresh: an entry this rule admitted before
+    // is served as it is, until something it was judged by changes (memory-store.js).
+    const plain = ttl === undefined && beta === 0;
+    if (plain) {
+      const payload = memory.fastPayload(mkey, now);
+      if (payload !== undefined) {
+        this.#fired = false;
+        if (served) {
+          this.#hits++;
+          if (this.#listening) this.#listeners.dispatch("hit", mkey, true, undefined);
+        }
+        return payload;
+      }
+    }
+    const e = memory.readEntry(mkey, now);
     if (e === undefined) return NO_VALUE;
     const ct = e.ct;
     const limit = ttl === undefined ? this.#fixedTtl : ttl < 0 ? Infinity : ttl;
@@ -457,6 +478,8 @@ export class CacheRegion {
     }
     const tags = e.tags;
     if (tags !== undefined && this.#tagMarks.size > 0 && this.#tagMarks.touches(tags, ct)) return NO_VALUE;
+    // A tagged entry is judged on every hit: tag marks are not something the fast Map follows.
+    if (plain && tags === undefined) memory.admit(mkey, e, e.until === undefined ? ct + limit : Math.min(ct + limit, e.until), now);
     // The core counts (and reports) a hit whose early refresh it starts.
     this.#fired = beta > 0 && fires(beta, e.d, ct, limit, now, this.#options.random);
     if (served && !this.#fired) {
@@ -505,7 +528,7 @@ export class CacheRegion {
   #applyCoherence({ hard, soft, keys, tags }) {
     const core = /** @type {RegionCore} */ (this.#core);
     core.mergeInvalidation(hard, soft);
-    this.#freshAfter = core.freshAfter();
+    this.#setFreshAfter(core.freshAfter());
     for (const [tag, tagHard, tagSoft] of tags ?? []) this.#mergeTag(tag, tagHard, tagSoft);
     if (!this.#tiered) return;
     if (keys === null || keys.length > 0) /** @type {MemoryStore} */ (this.#memory).drop(keys);
@@ -673,7 +696,7 @@ export class CacheRegion {
   invalidate(hard = true) {
     const core = this.#ready();
     const at = core.invalidate(Boolean(hard));
-    this.#freshAfter = core.freshAfter();
+    this.#setFreshAfter(core.freshAfter());
     if (this.#coherence !== undefined) {
       return this.#coherence.invalidate(Boolean(hard), at).catch((e) => {
         this.#coherenceFailed(e);

@@ -236,3 +236,102 @@ describe("memory hits", () => {
     expect(region.actualBackend.keys()).toContain("n");
   });
 });
+
+// A hit on an entry already judged fresh is served from the store's fast Map without judging it
+// again (memory-store.js, "Fast entries"): no key mangler here, so nothing else is in the way.
+describe("memory hits served without judging again", () => {
+  function plain({ ttl = 10, maxEntries } = {}) {
+    const clock = fakeClock();
+    const region = makeRegion({ clock }).configure("edgepile.memory", {
+      expirationTime: ttl,
+      ...(maxEntries ? { arguments: { maxEntries } } : {}),
+    });
+    const made = [];
+    const creator = (v) => () => {
+      made.push(v);
+      return { v };
+    };
+    return { region, clock, creator, made };
+  }
+
+  it("expire exactly when a judged hit would, whichever key's life ends first", async () => {
+    const { region, clock, creator, made } = plain({ ttl: 10 });
+    await region.getOrCreate("a", creator("a")); // created at 0
+    clock.advance(1);
+    expect(await region.getOrCreate("a", creator("x"))).toEqual({ v: "a" }); // judged, then fast
+    clock.advance(4);
+    await region.getOrCreate("b", creator("b")); // created at 5
+    clock.advance(1);
+    for (let i = 0; i < 3; i++) {
+      expect(await region.getOrCreate("a", creator("x"))).toEqual({ v: "a" });
+      expect(await region.getOrCreate("b", creator("x"))).toEqual({ v: "b" });
+    }
+    clock.advance(3.9995); // 9.9995: within a millisecond of a's end, judged again
+    expect(await region.getOrCreate("a", creator("x"))).toEqual({ v: "a" });
+    clock.advance(0.0005); // 10: now - ct = ttl, still fresh
+    expect(await region.getOrCreate("a", creator("x"))).toEqual({ v: "a" });
+    clock.advance(0.001);
+    expect(await region.getOrCreate("a", creator("a2"))).toEqual({ v: "a2" });
+    expect(await region.getOrCreate("b", creator("x"))).toEqual({ v: "b" }); // b lives to 15
+    clock.advance(4.999); // 15: b's now - ct = ttl, still fresh
+    expect(await region.getOrCreate("b", creator("x"))).toEqual({ v: "b" });
+    clock.advance(0.001);
+    expect(await region.getOrCreate("b", creator("b2"))).toEqual({ v: "b2" });
+    expect(made).toEqual(["a", "b", "a2", "b2"]);
+    expect(region.stats().hits).toBe(11);
+  });
+
+  it("see every write, delete, eviction and invalidation of the key at once", async () => {
+    const { region, clock, creator } = plain({ ttl: 3600, maxEntries: 3 });
+    const hot = async (v) => {
+      // twice: the first hit admits, the second is served without judging
+      await region.getOrCreate("k", creator("x"));
+      expect(await region.getOrCreate("k", creator("x"))).toEqual({ v });
+    };
+    await region.getOrCreate("k", creator(1));
+    await hot(1);
+    await region.set("k", { v: 2 });
+    await hot(2);
+    await region.setMulti({ k: { v: 3 } });
+    await hot(3);
+    region.actualBackend.set("k", { payload: { v: 4 }, metadata: { ct: clock() / 1000, v: 1 } });
+    await hot(4);
+    await region.delete("k");
+    expect(await region.get("k")).toBe(NO_VALUE);
+    expect(await region.getOrCreate("k", creator(5))).toEqual({ v: 5 });
+    await hot(5);
+    clock.advance(1);
+    region.invalidate(true);
+    expect(await region.getOrCreate("k", creator(6))).toEqual({ v: 6 });
+    await hot(6);
+    clock.advance(1);
+    region.invalidate(false);
+    expect(await region.getOrCreate("k", creator(7))).toEqual({ v: 7 });
+    await hot(7);
+    // Pushed out by three newer keys, none of them read.
+    for (const k of ["p", "q", "r"]) await region.set(k, { v: k });
+    expect(region.actualBackend.keys()).not.toContain("k");
+    expect(await region.getOrCreate("k", creator(8))).toEqual({ v: 8 });
+  });
+
+  it("keep a key hot: served between every new key, it is never the one evicted", async () => {
+    const { region, creator, made } = plain({ ttl: 3600, maxEntries: 4 });
+    await region.getOrCreate("hot", creator("hot"));
+    for (let i = 0; i < 100; i++) {
+      await region.getOrCreate(`k${i}`, creator(i)); // a miss: fills, then evicts
+      for (let j = 0; j < 3; j++) expect(await region.getOrCreate("hot", creator("again"))).toEqual({ v: "hot" });
+    }
+    expect(made.filter((v) => v === "again")).toEqual([]);
+    expect(region.actualBackend.keys()).toContain("hot");
+    expect(region.actualBackend.keys()).toHaveLength(4);
+  });
+
+  it("leave a tagged value to be judged, so a tag invalidation is seen", async () => {
+    const { region, clock } = plain({ ttl: 3600 });
+    await region.getOrCreate("t", () => ({ v: 1 }), { tags: ["user:1"] });
+    for (let i = 0; i < 3; i++) expect(await region.getOrCreate("t", () => ({ v: 9 }))).toEqual({ v: 1 });
+    clock.advance(1);
+    await region.invalidateTags(["user:1"]);
+    expect(await region.getOrCreate("t", () => ({ v: 2 }))).toEqual({ v: 2 });
+  });
+});
