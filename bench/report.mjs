@@ -344,7 +344,7 @@ function scaleSection(rows, c) {
           ...(cach ? [x2(row.cycle.median / cach.cycle.median)] : []),
         ]),
     ),
-    "How edgepile's paths work: a memory region's values live on the JS side in a Map-ordered LRU (src/js/memory-store.js); a hit is a Map read judged by the entry's creation time against the TTL and the core's invalidation mark, so no write, delete, eviction or invalidation of another key changes its cost. Everything else goes to the Rust core, which returns its result directly when the work needed no I/O (a memory backend and a synchronous creator finish during the call) and a promise only when something is pending.",
+    "How edgepile's paths work: a memory region's values live on the JS side in a Map-ordered LRU (src/js/memory-store.js); a hit is a Map read judged by the entry's creation time against the TTL and the core's invalidation mark, and an entry once judged fresh is served from a second Map of payloads (emptied when the earliest of their lives ends, on invalidation, and every few placements so LRU order holds; a key leaves it when written, removed or evicted), so a hit at scale follows no pointer past the Map and no write, delete, eviction or invalidation of another key changes its cost. Everything else goes to the Rust core, which returns its result directly when the work needed no I/O (a memory backend and a synchronous creator finish during the call) and a promise only when something is pending.",
   );
   return out;
 }
