@@ -291,7 +291,7 @@ function scaleSection(rows, c) {
   const head = ["subject", ...cells.map((x) => `${x.keys.toLocaleString("en")} key${x.keys === 1 ? "" : "s"}, ${WRITE_LABEL[x.write]}`)];
   const out = [
     "## The hit path at scale",
-    `${(c.scaleN ?? 0).toLocaleString("en")} operations per request over a Zipf(1.1) key popularity (bench/workers/lib/zipf.js, seeded: every library replays the same keys), with no writes, with a delete of a drawn key every 100th operation (created again on its next miss) and with a set every 100th. Creator calls are synchronous, so the miss path timed is the library's own. Each library's scale store holds all 100,000 keys, so the misses are the same for all (last row); ns per operation, the median of every round of ${c.scaleLaunches ?? 1} fresh launch${(c.scaleLaunches ?? 1) === 1 ? "" : "es"} of each library, the libraries' launches taking turns (cells timed minutes apart in one launch move with the machine, as much as 1 and 100,000 keys differ, and one launch's growth from 1 to 100,000 keys ranged 1.10–1.59× for the same code). In a launch the cells run in the table's order, after the miss-path cycle below, so every in-memory store already holds that cycle's 1,000 keys (one is never empty: lru-cache clears its preallocated arrays whenever its last entry goes): its 1-key cells draw 1 key from a store of 1,000.`,
+    `${(c.scaleN ?? 0).toLocaleString("en")} operations per request over a Zipf(1.1) key popularity (bench/workers/lib/zipf.js, seeded: every library replays the same keys), with no writes, with a delete of a drawn key every 100th operation (created again on its next miss) and with a set every 100th. Creator calls are synchronous, so the miss path timed is the library's own. Each library's scale store holds all 100,000 keys, so the misses are the same for all (last row); ns per operation, the median of every round of ${c.scaleLaunches ?? 1} fresh launch${(c.scaleLaunches ?? 1) === 1 ? "" : "es"} of each library, the libraries' launches taking turns. In memory, each write mix has a store of its own, shared by its three key counts (so a 1-key cell reads 1 key of a store that also holds the larger cells' keys), and the miss-path cycle below a fourth. In a launch every cell runs once untimed, then the rounds take turns: round r of the cycle and of every cell, then round r + 1, so the cells compared are timed in the same stretches of the machine's time (this machine's speed shifts in windows of a second or more; with each cell's rounds back to back, one launch's growth from 1 to 100,000 keys ranged 1.10–1.59× for the same code). The L1-over-KV row keeps one store and runs each cell's rounds back to back: its cost is KV's round trips, and a store per write mix would fill KV twice over.`,
     table(head, [
       ...rows.map((row) => [row.label, ...row.cells.map((x) => ns(x.median))]),
       ...(cach
@@ -332,7 +332,7 @@ function scaleSection(rows, c) {
   }
   out.push(
     "### The miss path",
-    `${(c.scaleCycles ?? 0).toLocaleString("en")} cycles of: delete one key, then get-or-create it (a miss, a synchronous creator), over a store of 1,000 other keys.`,
+    `${(c.scaleCycles ?? 0).toLocaleString("en")} cycles of: delete one key, then get-or-create it (a miss, a synchronous creator), over a store of 1,000 other keys; its rounds take turns with the cells' above.`,
     table(
       ["subject", "ns per cycle", "× no library", ...(cach ? ["× cachified"] : [])],
       rows

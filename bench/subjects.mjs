@@ -4,7 +4,8 @@
 // `l1`: an in-isolate tier over a shared store (hits at memory speed); `coherence`: it binds the
 // CoherenceCoordinator;
 // `speedOnly`: a variant measured for hit latency alone; `scale`: it answers the scale suite
-// (a get-or-create, a delete and a set over a store that holds all of the suite's keys).
+// (its Worker's `scale(name)` makes a store that holds all of the suite's keys, with a
+// get-or-create, a delete and a set; bench/workers/lib/serve.js).
 export const SUBJECTS = [
   { id: "map", label: "no library: Map", store: "memory", baseline: true, scale: true },
   { id: "edgepile-memory", label: "edgepile", store: "memory", scale: true },

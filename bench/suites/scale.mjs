@@ -4,12 +4,16 @@
 // calls) are the same work for all; they are reported to show it. Also the miss path on its
 // own: delete one key and get-or-create it again, `cycles` times.
 //
-// Each subject runs the whole suite in SCALE_LAUNCHES fresh launches, and each figure is the
-// median of every round of every launch: a cell timed minutes after another in one launch moves
-// with the machine (on these 2 cores, by as much as 1 key and 100,000 keys differ), and a launch
-// moves everything in it, its 100,000-key cells most (where the process lands, the heap's
-// layout): one launch's growth from 1 to 100,000 keys ranged 1.10-1.59x for the same code, so
-// five launches, not three, make each figure.
+// In memory, each write mix has a store of its own, which its three key counts share (a delete
+// cell must not make misses in a no-writes cell), and the cycle has a fourth. In a launch every
+// cell is prepared and run once (JIT, first misses), then the rounds take turns: round r of the
+// cycle and of every cell, then round r + 1. This machine's speed changes in windows of a second or
+// more (the same cycle measured 5 µs in some and 11 µs in others, minutes apart); with a cell's
+// rounds back to back, one cell could fall in a slow window and the next in a fast one, which
+// moved the growth from 1 to 100,000 keys by as much as it measures. Taking turns spreads every
+// cell's rounds over the whole launch, so the cells compared share the same windows.
+// Each subject runs the suite in SCALE_LAUNCHES fresh launches, the subjects' launches taking
+// turns, and each figure is the median of every round of every launch.
 import { median } from "../../scripts/workerd-harness.mjs";
 import { launch } from "../launch.mjs";
 
@@ -26,19 +30,12 @@ async function timed(run, path) {
   return { ns: Number(process.hrtime.bigint() - t0), text };
 }
 
-/** ns per operation of `path?n=`, one per round: `rounds` requests of n operations, each less an
- * empty one; `last` is the last request's answer. */
-async function perOp(run, path, n, rounds) {
-  await timed(run, `${path}?n=${n}`); // warm up: JIT, first misses
-  const per = [];
-  let text;
-  for (let r = 0; r < rounds; r++) {
-    const empty = median([(await timed(run, `${path}?n=0`)).ns, (await timed(run, `${path}?n=0`)).ns]);
-    const full = await timed(run, `${path}?n=${n}`);
-    per.push(Math.max(0, full.ns - empty) / n);
-    text = full.text;
-  }
-  return { per, last: text };
+/** One round of `path` (n operations; `sep` joins the n parameter): ns per operation, less an
+ * empty request, and the request's answer. */
+async function round(run, path, sep, n) {
+  const empty = median([(await timed(run, `${path}${sep}n=0`)).ns, (await timed(run, `${path}${sep}n=0`)).ns]);
+  const full = await timed(run, `${path}${sep}n=${n}`);
+  return { per: Math.max(0, full.ns - empty) / n, text: full.text };
 }
 
 /** `{ median, min, max }` of every round's figure. */
@@ -54,27 +51,51 @@ export async function scale(subjects, { n, cycles, rounds, launches = SCALE_LAUN
     for (const { subject, cycle, cells, heaps } of runs) {
       const run = await launch(subject, { inspect: true });
       try {
-        // First, over a store of 1,000 other keys: not empty (lru-cache clears its whole
-        // preallocated arrays when its last entry goes, 1 ms a cycle at 200,000 slots) and not the
-        // store the whole workload leaves (a Map that large rehashes often under a delete/insert
+        // The cycle's store first holds 1,000 other keys: not empty (lru-cache clears its whole
+        // preallocated arrays when its last entry goes, 1 ms a cycle at 200,000 slots) and not
+        // as large as the cells' stores (a Map that large rehashes often under a delete/insert
         // cycle, whichever library holds it).
         // Over KV (the L1 row) the cycle is KV's round trips, not the library's CPU: not timed.
-        if (subject.store === "memory") {
-          await run.get(`/scale-prep?n=${CYCLE_PREFILL}&keys=${CYCLE_PREFILL}&write=none`);
-          await run.get(`/scale?n=${CYCLE_PREFILL}`);
-          cycle.push(...(await perOp(run, "/cycle", cycles, rounds)).per);
+        const timedCycle = subject.store === "memory";
+        if (timedCycle) {
+          await run.get(`/scale-prep?cell=prefill&n=${CYCLE_PREFILL}&keys=${CYCLE_PREFILL}&write=none&store=cycle`);
+          await run.get(`/scale?cell=prefill&n=${CYCLE_PREFILL}`);
+          await timed(run, `/cycle?n=${cycles}`);
         }
-        for (const keys of SCALE_KEYS) {
-          for (const write of SCALE_WRITES) {
-            await run.get(`/scale-prep?n=${n}&keys=${keys}&write=${write}`);
-            const { per, last } = await perOp(run, "/scale", n, rounds);
-            const cell = cells.get(`${keys}/${write}`) ?? { keys, write, per: [], misses: 0 };
-            cell.per.push(...per);
-            cell.misses = Number(last); // the same in every launch: a seeded sequence
-            cells.set(`${keys}/${write}`, cell);
+        const order = SCALE_KEYS.flatMap((keys) => SCALE_WRITES.map((write) => ({ keys, write, id: `${keys}/${write}` })));
+        const record = ({ keys, write, id }, per, text) => {
+          const cell = cells.get(id) ?? { keys, write, per: [], misses: 0 };
+          cell.per.push(per);
+          cell.misses = Number(text); // the same in every launch: a seeded sequence
+          cells.set(id, cell);
+        };
+        if (subject.store === "memory") {
+          for (const { keys, write, id } of order) {
+            await run.get(`/scale-prep?cell=${id}&n=${n}&keys=${keys}&write=${write}`);
+            await timed(run, `/scale?cell=${id}&n=${n}`); // JIT, first misses
+          }
+          for (let r = 0; r < rounds; r++) {
+            if (timedCycle) cycle.push((await round(run, "/cycle", "?", cycles)).per);
+            for (const c of order) {
+              const { per, text } = await round(run, `/scale?cell=${c.id}`, "&", n);
+              record(c, per, text);
+            }
+          }
+        } else {
+          // Over KV (the L1 row) a cell's cost is KV's and the coherence point's round trips, not
+          // the machine's windows, and a store per write mix would fill KV twice over (its
+          // 100,000-key delete cell went from ~50 to ~190 µs an operation): one store, each cell's
+          // rounds back to back after its untimed first.
+          for (const c of order) {
+            await run.get(`/scale-prep?cell=${c.id}&n=${n}&keys=${c.keys}&write=${c.write}&store=all`);
+            await timed(run, `/scale?cell=${c.id}&n=${n}`);
+            for (let r = 0; r < rounds; r++) {
+              const { per, text } = await round(run, `/scale?cell=${c.id}`, "&", n);
+              record(c, per, text);
+            }
           }
         }
-        // The heap once every cell has run: every library holds the same 100,000 keys' values.
+        // The heap once every cell has run: every library holds the same keys' values in as many stores.
         heaps.push(await run.heap());
       } finally {
         await run.dispose();

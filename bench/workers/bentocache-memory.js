@@ -9,14 +9,16 @@ const bentoOf = (maxItems) =>
 
 export default serve(() => {
   const bento = bentoOf(10_000);
-  const big = bentoOf(200_000);
   return {
     get: (key, factory) => bento.getOrSet({ key, factory, ttl: 3_600_000 }),
     getExpiring: (key, factory) => bento.getOrSet({ key, factory, ttl: 1000, grace: 60_000, timeout: 0 }),
-    scale: {
-      get: (key, factory) => big.getOrSet({ key, factory, ttl: 3_600_000 }),
-      del: (key) => big.delete({ key }),
-      set: (key, value) => big.set({ key, value, ttl: 3_600_000 }),
+    scale: () => {
+      const big = bentoOf(200_000);
+      return {
+        get: (key, factory) => big.getOrSet({ key, factory, ttl: 3_600_000 }),
+        del: (key) => big.delete({ key }),
+        set: (key, value) => big.set({ key, value, ttl: 3_600_000 }),
+      };
     },
   };
 });

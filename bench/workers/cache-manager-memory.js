@@ -5,14 +5,16 @@ import { serve } from "./lib/serve.js";
 
 export default serve(() => {
   const cache = createCache();
-  const big = createCache(); // unbounded: the scale workload's keys all fit
   return {
     get: (key, create) => cache.wrap(key, create, 3_600_000),
     getExpiring: (key, create) => cache.wrap(key, create, 1000, 500),
-    scale: {
-      get: (key, create) => big.wrap(key, create, 3_600_000),
-      del: (key) => big.del(key),
-      set: (key, value) => big.set(key, value, 3_600_000),
+    scale: () => {
+      const big = createCache(); // unbounded: the scale workload's keys all fit
+      return {
+        get: (key, create) => big.wrap(key, create, 3_600_000),
+        del: (key) => big.del(key),
+        set: (key, value) => big.set(key, value, 3_600_000),
+      };
     },
   };
 });

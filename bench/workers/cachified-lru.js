@@ -11,15 +11,17 @@ const store = (max) => {
 
 export default serve(() => {
   const cache = store(10_000);
-  const big = store(200_000);
   return {
     get: (key, getFreshValue) => cachified({ key, cache, getFreshValue, ttl: 3_600_000 }),
     getExpiring: (key, getFreshValue) => cachified({ key, cache, getFreshValue, ttl: 1000, staleWhileRevalidate: 60_000 }),
-    scale: {
-      get: (key, getFreshValue) => cachified({ key, cache: big, getFreshValue, ttl: 3_600_000 }),
-      del: (key) => big.delete(key),
-      // cachified writes through its own get-or-create: forceFresh replaces the value.
-      set: (key, value) => cachified({ key, cache: big, getFreshValue: () => value, forceFresh: true, ttl: 3_600_000 }),
+    scale: () => {
+      const big = store(200_000);
+      return {
+        get: (key, getFreshValue) => cachified({ key, cache: big, getFreshValue, ttl: 3_600_000 }),
+        del: (key) => big.delete(key),
+        // cachified writes through its own get-or-create: forceFresh replaces the value.
+        set: (key, value) => cachified({ key, cache: big, getFreshValue: () => value, forceFresh: true, ttl: 3_600_000 }),
+      };
     },
   };
 });

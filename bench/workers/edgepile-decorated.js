@@ -21,8 +21,12 @@ function decorated(region) {
 export default serve(() => {
   const one = decorated(makeRegion({ name: "bench" }).configure("edgepile.memory", { expirationTime: 3600 }));
   const get = (key, creator) => one.get(1, creator);
-  const scale = decorated(
-    makeRegion({ name: "bench-scale" }).configure("edgepile.memory", { expirationTime: 3600, arguments: { maxEntries: 200_000 } }),
-  );
+  const scale = (name) =>
+    decorated(
+      makeRegion({ name: `bench-scale-${name}` }).configure("edgepile.memory", {
+        expirationTime: 3600,
+        arguments: { maxEntries: 200_000 },
+      }),
+    );
   return { get, getExpiring: get, scale };
 });

@@ -16,6 +16,9 @@ function expiringMap(ttlMs) {
 }
 
 export default serve(() => {
-  const scale = expiringMap(0);
-  return { get: expiringMap(0), getExpiring: expiringMap(1000), scale: { get: scale, del: scale.del, set: scale.set } };
+  const scale = () => {
+    const map = expiringMap(0);
+    return { get: map, del: map.del, set: map.set };
+  };
+  return { get: expiringMap(0), getExpiring: expiringMap(1000), scale };
 });

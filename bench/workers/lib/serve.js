@@ -10,9 +10,14 @@
 //   GET /load?seconds=&every=&callers=&ms=   constant load across expiries
 //   GET /store?shape=           create one value of a payload shape; bytes written to KV
 //   GET /counts, /reset         creator calls and KV operations in this isolate
-//   GET /scale-prep?n=&keys=&write=   fixes the scale workload (see zipf.js) for /scale
-//   GET /scale?n=               the first n operations of it through `scale`; answers the misses
-//   GET /cycle?n=               n times: delete one key, then get-or-create it (a miss)
+//   GET /scale-prep?cell=&n=&keys=&write=&store=   fixes a cell's scale workload (see zipf.js)
+//                               over the store named `store` (default: the write mix's)
+//   GET /scale?cell=&n=         the first n operations of that cell; answers the misses
+//   GET /cycle?n=               n times: delete one key, then get-or-create it (a miss), in the
+//                               store named "cycle"
+//
+// A subject's `scale(name)` makes a store for the scale suite (one per name, made at first use):
+// get-or-create, delete and set over a store that holds all of the suite's keys.
 import { countingKv } from "./counting-kv.js";
 import { PAYLOADS } from "./payloads.js";
 import { DELETE, GET, workload } from "./zipf.js";
@@ -24,7 +29,13 @@ export function serve(setup) {
   let subject;
   let kv;
   let creatorCalls = 0;
-  let ops; // the scale workload
+  const cells = new Map(); // scale cell → { ops, store }
+  const stores = new Map(); // scale store name → { get, del, set }
+  const storeOf = (name) => {
+    let store = stores.get(name);
+    if (store === undefined) stores.set(name, (store = subject.scale(name)));
+    return store;
+  };
   let scaleValue = 0;
   // A synchronous creator, as a cache of computed values has: the miss path is the library's.
   const scaleCreator = () => {
@@ -135,12 +146,16 @@ export function serve(setup) {
       return kv.counts.lastWrite;
     },
     async "/scale-prep"(q, key, url) {
-      ops = workload({ n: q("n", 0), keys: q("keys", 1), write: url.searchParams.get("write") ?? "none" });
+      const write = url.searchParams.get("write") ?? "none";
+      const ops = workload({ n: q("n", 0), keys: q("keys", 1), write });
+      cells.set(url.searchParams.get("cell"), { ops, store: url.searchParams.get("store") ?? write });
       return { n: ops.keys.length };
     },
-    async "/scale"(q) {
-      const { get, del, set } = subject.scale;
-      const { keys, kinds } = ops;
+    async "/scale"(q, key, url) {
+      const cell = cells.get(url.searchParams.get("cell"));
+      if (cell === undefined) throw new Error("no such scale cell: prepare it with /scale-prep");
+      const { get, del, set } = storeOf(cell.store);
+      const { keys, kinds } = cell.ops;
       const n = Math.min(q("n", 0), keys.length);
       const before = creatorCalls;
       for (let i = 0; i < n; i++) {
@@ -152,7 +167,7 @@ export function serve(setup) {
       return String(creatorCalls - before);
     },
     async "/cycle"(q) {
-      const { get, del } = subject.scale;
+      const { get, del } = storeOf("cycle");
       const n = q("n", 0);
       for (let i = 0; i < n; i++) {
         await del("cycle");
