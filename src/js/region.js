@@ -429,6 +429,7 @@ export class CacheRegion {
 
   /** The core's invalidation mark moved: entries judged fresh before may not be any more. */
   #setFreshAfter(at) {
+    if (at === this.#freshAfter) return; // every coherence check reads it: most change nothing
     this.#freshAfter = at;
     this.#memory?.forgetFast();
   }
@@ -478,8 +479,7 @@ export class CacheRegion {
     }
     const tags = e.tags;
     if (tags !== undefined && this.#tagMarks.size > 0 && this.#tagMarks.touches(tags, ct)) return NO_VALUE;
-    // A tagged entry is judged on every hit: tag marks are not something the fast Map follows.
-    if (plain && tags === undefined) memory.admit(mkey, e, e.until === undefined ? ct + limit : Math.min(ct + limit, e.until), now);
+    if (plain) memory.admit(mkey, e, e.until === undefined ? ct + limit : Math.min(ct + limit, e.until), now);
     // The core counts (and reports) a hit whose early refresh it starts.
     this.#fired = beta > 0 && fires(beta, e.d, ct, limit, now, this.#options.random);
     if (served && !this.#fired) {
@@ -536,7 +536,8 @@ export class CacheRegion {
 
   #mergeTag(tag, hard, soft) {
     /** @type {RegionCore} */ (this.#core).mergeTagMarks(tag, hard, soft);
-    this.#tagMarks.merge(tag, hard, soft);
+    // A tagged entry judged fresh before may not be any more.
+    if (this.#tagMarks.merge(tag, hard, soft)) this.#memory?.forgetFast();
   }
 
   /** What KvWrites did with a write: an event; a dropped write also reaches onError. */
@@ -721,7 +722,9 @@ export class CacheRegion {
     const list = checkTags(tags, "invalidateTags: tags", MAX_INVALIDATED_TAGS);
     if (list === undefined) return;
     const at = core.invalidateTags(list, Boolean(hard));
-    for (const tag of list) this.#tagMarks.merge(tag, hard ? at : 0, hard ? 0 : at);
+    let moved = false;
+    for (const tag of list) moved = this.#tagMarks.merge(tag, hard ? at : 0, hard ? 0 : at) || moved;
+    if (moved) this.#memory?.forgetFast(); // a tagged entry judged fresh before may not be any more
     if (this.#coherence === undefined) return;
     try {
       await this.#coherence.invalidateTags(list, Boolean(hard), at);

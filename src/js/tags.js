@@ -43,9 +43,12 @@ export class TagMarks {
     return this.#latest.size;
   }
 
+  /** Takes on a tag's marks; true when that moved its latest one (an entry may now be touched). */
   merge(tag, hard, soft) {
     const at = Math.max(hard || 0, soft || 0);
-    if (at > (this.#latest.get(tag) ?? 0)) this.#latest.set(tag, at);
+    if (!(at > (this.#latest.get(tag) ?? 0))) return false;
+    this.#latest.set(tag, at);
+    return true;
   }
 
   /** True when one of `tags` was invalidated at or after `ct`: the entry is not fresh. */

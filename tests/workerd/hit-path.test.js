@@ -326,12 +326,25 @@ describe("memory hits served without judging again", () => {
     expect(region.actualBackend.keys()).toHaveLength(4);
   });
 
-  it("leave a tagged value to be judged, so a tag invalidation is seen", async () => {
+  it("see a tag invalidation of a tagged value, hard and soft", async () => {
     const { region, clock } = plain({ ttl: 3600 });
-    await region.getOrCreate("t", () => ({ v: 1 }), { tags: ["user:1"] });
-    for (let i = 0; i < 3; i++) expect(await region.getOrCreate("t", () => ({ v: 9 }))).toEqual({ v: 1 });
+    const tagged = { tags: ["user:1"] };
+    await region.getOrCreate("t", () => ({ v: 1 }), tagged);
+    await region.getOrCreate("u", () => ({ v: "u" }));
+    for (let i = 0; i < 3; i++) {
+      expect(await region.getOrCreate("t", () => ({ v: 9 }))).toEqual({ v: 1 });
+      expect(await region.getOrCreate("t", () => ({ v: 9 }), tagged)).toEqual({ v: 1 });
+      expect(await region.getOrCreate("u", () => ({ v: 9 }))).toEqual({ v: "u" });
+    }
     clock.advance(1);
     await region.invalidateTags(["user:1"]);
-    expect(await region.getOrCreate("t", () => ({ v: 2 }))).toEqual({ v: 2 });
+    expect(await region.getOrCreate("t", () => ({ v: 2 }), tagged)).toEqual({ v: 2 });
+    expect(await region.getOrCreate("u", () => ({ v: 9 }))).toEqual({ v: "u" }); // another tag's, untouched
+    for (let i = 0; i < 3; i++) expect(await region.getOrCreate("t", () => ({ v: 9 }))).toEqual({ v: 2 });
+    clock.advance(1);
+    await region.invalidateTags(["user:1"], { hard: false });
+    // soft: stale, so this caller regenerates
+    expect(await region.getOrCreate("t", () => ({ v: 3 }), tagged)).toEqual({ v: 3 });
+    expect(await region.getOrCreate("t", () => ({ v: 9 }))).toEqual({ v: 3 });
   });
 });

@@ -250,6 +250,10 @@ describe("tags across isolates", () => {
       await r.getOrCreate("untagged", () => ({ made: ++made }));
     }
     expect(made).toBe(3);
+    // Hits in every isolate, so each holds "tagged" as a value it has judged fresh.
+    for (const r of regions) {
+      for (let i = 0; i < 2; i++) expect((await r.getOrCreate("tagged", () => ({ made: ++made }))).made).toBe(1);
+    }
     clock.advance(1);
     await regions[0].invalidateTags(["group:1"]);
     expect((await regions[0].getOrCreate("tagged", () => ({ made: ++made }), { tags: ["group:1"] })).made).toBe(4);
@@ -260,6 +264,20 @@ describe("tags across isolates", () => {
       expect((await r.getOrCreate("untagged", () => ({ made: ++made }))).made).toBe(3);
     }
     expect(made).toBe(4);
+  });
+
+  it("a value another isolate has been serving from L1 is not served once its tag is invalidated", async () => {
+    // Nothing is written after the invalidation, so only the tag's mark tells isolate 1.
+    const { regions, clock } = isolates(2);
+    let made = 0;
+    await regions[0].getOrCreate("tagged", () => ({ made: ++made }), { tags: ["group:1"] });
+    for (const r of regions) {
+      for (let i = 0; i < 3; i++) expect((await r.getOrCreate("tagged", () => ({ made: ++made }))).made).toBe(1);
+    }
+    clock.advance(1);
+    await regions[0].invalidateTags(["group:1"]);
+    clock.advance(1);
+    expect((await regions[1].getOrCreate("tagged", () => ({ made: ++made }))).made).toBe(2);
   });
 
   it("L1 off, and soft: stale everywhere, one regeneration", async () => {
