@@ -25,17 +25,17 @@
 //
 // Fast entries: a second Map, key → payload, holds entries the region has judged fresh and
 // admitted (see `admit`), so a hit on one follows no pointer past the Map: at 100,000 keys the
-// Entry is one more likely cache miss per hit. The fast Map is served from
-// only while the clock is before `fastUntil`, the earliest end of life of what it holds, and is
-// emptied when the clock gets there; an entry is admitted only in the first half of its life, so
-// the clock empties it at most once per half a lifetime. It is also emptied every s = ⌊w/2⌋
-// placements, and an entry is admitted only if placed at most s placements ago: a fast entry is
-// never more than 2s ≤ w placements old, so a read through the Entry would not have moved it
-// either and recency is what it would be without the fast Map. Every write, removal and eviction
-// of a key takes it out, and the region empties it whenever what it judged by changes (the
-// invalidation mark, a tag's mark): a fast entry is always one a judged read would serve. Taking a key out sets its
-// payload to undefined rather than deleting it, for the reason under "Removal": a key deleted
-// and recreated again and again would lengthen its own bucket chain in a large fast Map (with
+// Entry is one more likely cache miss per hit. The fast Map is served from only while the clock
+// is before `fastUntil`, the earliest end of life of what it holds, and is emptied when the clock
+// gets there; an entry is admitted only in the first half of its life, so the clock empties it
+// at most once per half a lifetime. It is also emptied every s = ⌊w/2⌋ placements, and an entry
+// is admitted only if placed at most s placements ago: a fast entry is never more than 2s ≤ w
+// placements old, so a read through the Entry would not have moved it either and recency is what
+// it would be without the fast Map. Every write, removal and eviction of a key takes it out, and
+// the region empties it whenever what it judged by changes (the invalidation mark, a tag's
+// mark): a fast entry is always one a judged read would serve. Taking a key out sets its payload
+// to undefined rather than deleting it, for the reason under "Removal": a key deleted and
+// recreated again and again would lengthen its own bucket chain in a large fast Map (with
 // deletes, the scale suite's 1-key cell over a store of 17,000 keys took 750 ns an operation
 // instead of 260).
 import { makeCachedValue } from "./cached-value.js";
