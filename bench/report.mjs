@@ -290,8 +290,8 @@ function scaleSection(rows, c) {
   const cells = edge?.cells ?? [];
   // The L1-over-KV row runs every cell over one store (bench/suites/scale.mjs), so its deletes'
   // misses differ from the in-memory rows', which each write mix's store makes equal.
-  const l1Row = rows.find((x) => x.id === "edgepile-kv-l1");
-  const memoryRows = rows.filter((x) => x !== l1Row);
+  const l1 = rows.find((x) => x.id === "edgepile-kv-l1");
+  const memoryRows = rows.filter((x) => x !== l1);
   const head = ["subject", ...cells.map((x) => `${x.keys.toLocaleString("en")} key${x.keys === 1 ? "" : "s"}, ${WRITE_LABEL[x.write]}`)];
   const out = [
     "## The hit path at scale",
@@ -305,7 +305,7 @@ function scaleSection(rows, c) {
         "misses (creator calls, every library in memory)",
         ...cells.map((x, i) => (memoryRows.every((row) => row.cells[i].misses === x.misses) ? x.misses : `**differ**`)),
       ],
-      ...(l1Row ? [["misses, L1 over KV (one store for every cell)", ...l1Row.cells.map((x) => x.misses)]] : []),
+      ...(l1 ? [["misses, L1 over KV (one store for every cell)", ...l1.cells.map((x) => x.misses)]] : []),
     ]),
     ...(rows.some((row) => row.heapBytes)
       ? [
@@ -321,7 +321,6 @@ function scaleSection(rows, c) {
         ]
       : []),
   ];
-  const l1 = l1Row;
   if (l1 && edge) {
     const at = (row, k, w) => row.cells.find((x) => x.keys === k && x.write === w)?.median;
     out.push(

@@ -63,35 +63,24 @@ export async function scale(subjects, { n, cycles, rounds, launches = SCALE_LAUN
           await timed(run, `/cycle?n=${cycles}`);
         }
         const order = SCALE_KEYS.flatMap((keys) => SCALE_WRITES.map((write) => ({ keys, write, id: `${keys}/${write}` })));
-        const record = ({ keys, write, id }, per, text) => {
-          const cell = cells.get(id) ?? { keys, write, per: [], misses: 0 };
-          cell.per.push(per);
-          cell.misses = Number(text); // the same in every launch: a seeded sequence
-          cells.set(id, cell);
-        };
-        if (subject.store === "memory") {
-          for (const { keys, write, id } of order) {
+        // In memory every cell's rounds take turns (with the cycle's). Over KV (the L1 row) a cell's
+        // cost is KV's and the coherence point's round trips, not the machine's windows, and a store
+        // per write mix would fill KV twice over (its 100,000-key delete cell went from ~50 to ~190
+        // µs an operation): its Worker keeps one store, and each cell's rounds run back to back.
+        const groups = subject.store === "memory" ? [order] : order.map((c) => [c]);
+        for (const group of groups) {
+          for (const { keys, write, id } of group) {
             await run.get(`/scale-prep?cell=${id}&n=${n}&keys=${keys}&write=${write}`);
             await timed(run, `/scale?cell=${id}&n=${n}`); // JIT, first misses
           }
           for (let r = 0; r < rounds; r++) {
             if (timedCycle) cycle.push((await round(run, "/cycle", "?", cycles)).per);
-            for (const c of order) {
-              const { per, text } = await round(run, `/scale?cell=${c.id}`, "&", n);
-              record(c, per, text);
-            }
-          }
-        } else {
-          // Over KV (the L1 row) a cell's cost is KV's and the coherence point's round trips, not
-          // the machine's windows, and a store per write mix would fill KV twice over (its
-          // 100,000-key delete cell went from ~50 to ~190 µs an operation): one store, each cell's
-          // rounds back to back after its untimed first.
-          for (const c of order) {
-            await run.get(`/scale-prep?cell=${c.id}&n=${n}&keys=${c.keys}&write=${c.write}&store=all`);
-            await timed(run, `/scale?cell=${c.id}&n=${n}`);
-            for (let r = 0; r < rounds; r++) {
-              const { per, text } = await round(run, `/scale?cell=${c.id}`, "&", n);
-              record(c, per, text);
+            for (const { keys, write, id } of group) {
+              const { per, text } = await round(run, `/scale?cell=${id}`, "&", n);
+              const cell = cells.get(id) ?? { keys, write, per: [], misses: 0 };
+              cell.per.push(per);
+              cell.misses = Number(text); // the same in every launch: a seeded sequence
+              cells.set(id, cell);
             }
           }
         }
